@@ -1,0 +1,52 @@
+// The one place that knows which engine is underneath: connection set-up and the few dialect differences.
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  /** Row lock for read-modify-write inside a transaction (SQLite serialises writers, so it is a no-op there). */
+  forUpdate: boolean;
+  close(): Promise<void>;
+}
+
+// bigint columns hold UTC milliseconds and counts: read them as numbers, not strings.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', forUpdate: true, close: () => db.destroy() };
+  }
+  if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
+  const sqlite = new SqliteDatabase(url);
+  // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction across a
+  // process crash (only an OS crash can lose the last ones). busy_timeout lets a worker process share the file.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', forUpdate: false, close: () => db.destroy() };
+}
+
+/** An auto-incrementing integer key in either engine. */
+export function serialKeyType(engine: Engine): 'integer' | 'bigserial' {
+  return engine === 'sqlite' ? 'integer' : 'bigserial';
+}
+
+/** Transaction-scoped lock on an arbitrary key (PostgreSQL advisory lock); SQLite already runs one writer at a time. */
+export function lockKeySql(engine: Engine, key: string): RawBuilder<unknown> | null {
+  return engine === 'postgres' ? sql`select pg_advisory_xact_lock(hashtext(${key}))` : null;
+}

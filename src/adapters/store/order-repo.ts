@@ -1,0 +1,176 @@
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { AuditEvent, Actor } from '../../domain/decide.ts';
+import type { Carrier, NumberResource, Order, Plan } from '../../domain/order.ts';
+import type { DB, NumbersTable, OrderEventsTable } from './schema.ts';
+import { fromOrder, fromPlan, toNumber, toOrder, toPlan } from './rows.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface StoredEvent extends AuditEvent {
+  id: number;
+  orderId: string;
+  actorType: Actor['type'];
+  actorId: string;
+  at: number;
+}
+
+export interface OrderChange {
+  before: Order;
+  after: Order;
+}
+
+const LIVE_EXCLUDED = ['cancelled', 'account_closed'];
+/** Enough rows per statement to amortise round trips, few enough for either engine's parameter limit. */
+const CHUNK = 500;
+
+export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+export class OrderRepo {
+  constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
+
+  // ---- plans and numbers
+  async listPlans(activeOnly = true): Promise<Plan[]> {
+    let q = this.db.selectFrom('plans').selectAll().orderBy('carrier').orderBy('price_fen');
+    if (activeOnly) q = q.where('active', '=', 1);
+    return (await q.execute()).map(toPlan);
+  }
+
+  async getPlan(id: string): Promise<Plan | undefined> {
+    const r = await this.db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toPlan(r);
+  }
+
+  async insertPlans(plans: Plan[], now: number): Promise<void> {
+    for (const c of chunks(plans)) await this.db.insertInto('plans').values(c.map((p) => fromPlan(p, now))).execute();
+  }
+
+  async updatePlan(plan: Plan): Promise<void> {
+    const { id, created_at: _c, ...rest } = fromPlan(plan, 0);
+    await this.db.updateTable('plans').set(rest).where('id', '=', id).execute();
+  }
+
+  async insertNumbers(rows: NumbersTable[]): Promise<void> {
+    for (const c of chunks(rows)) await this.db.insertInto('numbers').values(c).execute();
+  }
+
+  async getNumber(id: string): Promise<NumberResource | undefined> {
+    const r = await this.db.selectFrom('numbers').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toNumber(r);
+  }
+
+  /** Free numbers of a carrier; `contains` matches digits anywhere, `endsWith` a tail (靓号 searches). */
+  async searchNumbers(q: { carrier?: Carrier; contains?: string; endsWith?: string; limit: number; offset?: number }): Promise<NumberResource[]> {
+    let s = this.db.selectFrom('numbers').selectAll().where('state', '=', 'free');
+    if (q.carrier) s = s.where('carrier', '=', q.carrier);
+    if (q.contains) s = s.where('number', 'like', `%${q.contains}%`);
+    if (q.endsWith) s = s.where('number', 'like', `%${q.endsWith}`);
+    const rows = await s.orderBy('vanity_level', 'desc').orderBy('number').limit(q.limit).offset(q.offset ?? 0).execute();
+    return rows.map(toNumber);
+  }
+
+  /** Takes a free number for an order. Exactly one caller can win, whatever the concurrency. */
+  async lockNumber(numberId: string, orderId: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('numbers').set({ state: 'locked', order_id: orderId, updated_at: now })
+      .where('id', '=', numberId).where('state', '=', 'free').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async releaseNumbers(orderIds: string[], now: number): Promise<void> {
+    for (const c of chunks(orderIds)) {
+      await this.db.updateTable('numbers').set({ state: 'free', order_id: null, updated_at: now }).where('order_id', 'in', c).execute();
+    }
+  }
+
+  async sellNumbers(orderIds: string[], now: number): Promise<void> {
+    for (const c of chunks(orderIds)) {
+      await this.db.updateTable('numbers').set({ state: 'sold', updated_at: now }).where('order_id', 'in', c).execute();
+    }
+  }
+
+  // ---- orders
+  async getOrder(id: string, lock = false): Promise<Order | undefined> {
+    let q = this.db.selectFrom('orders').selectAll().where('id', '=', id);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    const r = await q.executeTakeFirst();
+    return r && toOrder(r);
+  }
+
+  async getOrders(ids: string[], lock = false): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const c of chunks(ids)) {
+      let q = this.db.selectFrom('orders').selectAll().where('id', 'in', c);
+      if (lock && this.forUpdate) q = q.forUpdate();
+      for (const r of await q.execute()) out.push(toOrder(r));
+    }
+    return out;
+  }
+
+  async listCustomerOrders(customerId: string, limit: number, beforeCreatedAt?: number): Promise<Order[]> {
+    let q = this.db.selectFrom('orders').selectAll().where('customer_id', '=', customerId);
+    if (beforeCreatedAt !== undefined) q = q.where('created_at', '<', beforeCreatedAt);
+    return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toOrder);
+  }
+
+  /** Real-name rule: cards per resident ID per carrier, over orders that are not closed. */
+  async countLiveOrders(idHash: string, carrier: Carrier): Promise<number> {
+    const r = await this.db.selectFrom('orders').select(sql<number>`count(*)`.as('n'))
+      .where('id_hash', '=', idHash).where('carrier', '=', carrier).where('state', 'not in', LIVE_EXCLUDED).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async insertOrder(order: Order): Promise<void> {
+    await this.db.insertInto('orders').values(fromOrder(order)).execute();
+  }
+
+  /**
+   * Writes decided orders. Changes that set the same fields to the same values from the same state and
+   * version go in one statement (a batch of deadline closes is a handful of statements, not thousands).
+   * Returns false if any row had moved on, so that the caller rolls back.
+   */
+  async updateOrders(changes: OrderChange[]): Promise<boolean> {
+    const groups = new Map<string, { set: Record<string, unknown>; state: string; version: number; ids: string[] }>();
+    for (const { before, after } of changes) {
+      const b = fromOrder(before) as unknown as Record<string, unknown>;
+      const a = fromOrder(after) as unknown as Record<string, unknown>;
+      const set: Record<string, unknown> = {};
+      for (const k of Object.keys(a)) if (k !== 'version' && a[k] !== b[k]) set[k] = a[k];
+      const key = JSON.stringify([set, before.state, before.version]);
+      const g = groups.get(key);
+      if (g) g.ids.push(before.id);
+      else groups.set(key, { set, state: before.state, version: before.version, ids: [before.id] });
+    }
+    for (const g of groups.values()) {
+      for (const c of chunks(g.ids)) {
+        const r = await this.db.updateTable('orders').set({ ...g.set, version: sql`version + 1` } as never)
+          .where('id', 'in', c).where('state', '=', g.state).where('version', '=', g.version).executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== c.length) return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- audit trail
+  async insertEvents(rows: Insertable<OrderEventsTable>[]): Promise<void> {
+    for (const c of chunks(rows)) await this.db.insertInto('order_events').values(c).execute();
+  }
+
+  async listEvents(orderId: string): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      actorType: r.actor_type as Actor['type'],
+      actorId: r.actor_id,
+      action: r.action,
+      fromState: r.from_state as StoredEvent['fromState'],
+      toState: r.to_state as StoredEvent['toState'],
+      reason: r.reason,
+      automatic: r.automatic === 1,
+      at: r.at,
+    }));
+  }
+}

@@ -1,0 +1,87 @@
+// Durable timers and the outbox: rows written with the state that needs them, claimed with a lease.
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DB, OutboxTable, TimersTable } from './schema.ts';
+import { chunks } from './order-repo.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+export type TimerRow = Selectable<TimersTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+
+export class QueueRepo {
+  constructor(private readonly db: Executor, private readonly skipLocked: boolean) {}
+
+  async insertTimers(rows: Insertable<TimersTable>[]): Promise<void> {
+    for (const c of chunks(rows)) await this.db.insertInto('timers').values(c).execute();
+  }
+
+  async deleteTimers(orderIds: string[], kinds: string[]): Promise<void> {
+    for (const c of chunks(orderIds)) await this.db.deleteFrom('timers').where('order_id', 'in', c).where('kind', 'in', kinds).execute();
+  }
+
+  async deleteTimersById(ids: number[]): Promise<void> {
+    for (const c of chunks(ids)) await this.db.deleteFrom('timers').where('id', 'in', c).execute();
+  }
+
+  /**
+   * Claims due timers for `leaseMs`. A claim that is not finished (the process died) expires and the timer
+   * is claimed again; with several workers on PostgreSQL, SKIP LOCKED hands each timer to one of them.
+   */
+  async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
+    let due = this.db.selectFrom('timers').select('id').where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('due_at').limit(limit);
+    if (this.skipLocked) due = due.forUpdate().skipLocked();
+    return this.db.updateTable('timers').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+      .where('id', 'in', due).returningAll().execute();
+  }
+
+  async releaseTimers(ids: number[]): Promise<void> {
+    for (const c of chunks(ids)) await this.db.updateTable('timers').set({ claimed_until: null }).where('id', 'in', c).execute();
+  }
+
+  async nextTimerDue(): Promise<number | null> {
+    const r = await this.db.selectFrom('timers').select('due_at').orderBy('due_at').limit(1).executeTakeFirst();
+    return r ? r.due_at : null;
+  }
+
+  async countTimers(orderId?: string): Promise<number> {
+    let q = this.db.selectFrom('timers').select(sql<number>`count(*)`.as('n'));
+    if (orderId) q = q.where('order_id', '=', orderId);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  async listTimers(orderId: string): Promise<TimerRow[]> {
+    return this.db.selectFrom('timers').selectAll().where('order_id', '=', orderId).orderBy('due_at').execute();
+  }
+
+  // ---- outbox
+  async insertOutbox(rows: Insertable<OutboxTable>[]): Promise<void> {
+    for (const c of chunks(rows)) await this.db.insertInto('outbox').values(c).execute();
+  }
+
+  async claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    let due = this.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('next_attempt_at').limit(limit);
+    if (this.skipLocked) due = due.forUpdate().skipLocked();
+    return this.db.updateTable('outbox').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+      .where('id', 'in', due).returningAll().execute();
+  }
+
+  async markDelivered(ids: number[], now: number): Promise<void> {
+    for (const c of chunks(ids)) await this.db.updateTable('outbox').set({ delivered_at: now, claimed_until: null }).where('id', 'in', c).execute();
+  }
+
+  async markFailed(id: number, error: string, nextAttemptAt: number): Promise<void> {
+    await this.db.updateTable('outbox').set({ last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt, claimed_until: null }).where('id', '=', id).execute();
+  }
+
+  async outboxBacklog(): Promise<number> {
+    const r = await this.db.selectFrom('outbox').select(sql<number>`count(*)`.as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async listOutbox(orderId: string): Promise<OutboxRow[]> {
+    return this.db.selectFrom('outbox').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+  }
+}

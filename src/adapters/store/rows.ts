@@ -1,0 +1,93 @@
+// Row <-> domain mapping, kept apart so that the store's queries read cleanly.
+import type { Selectable } from 'kysely';
+import type { Address, Carrier, CloseReason, NumberResource, NumberState, Order, OrderState, PaymentChannel, Plan } from '../../domain/order.ts';
+import type { NumbersTable, OrdersTable, PlansTable } from './schema.ts';
+
+export const toPlan = (r: Selectable<PlansTable>): Plan => ({
+  id: r.id,
+  carrier: r.carrier as Carrier,
+  name: r.name,
+  monthlyFeeFen: r.monthly_fee_fen,
+  dataMb: r.data_mb,
+  voiceMinutes: r.voice_minutes,
+  contractMonths: r.contract_months,
+  activationWindowDays: r.activation_window_days,
+  trialDays: r.trial_days,
+  priceFen: r.price_fen,
+  active: r.active === 1,
+});
+
+export const fromPlan = (p: Plan, now: number): PlansTable => ({
+  id: p.id,
+  carrier: p.carrier,
+  name: p.name,
+  monthly_fee_fen: p.monthlyFeeFen,
+  data_mb: p.dataMb,
+  voice_minutes: p.voiceMinutes,
+  contract_months: p.contractMonths,
+  activation_window_days: p.activationWindowDays,
+  trial_days: p.trialDays,
+  price_fen: p.priceFen,
+  active: p.active ? 1 : 0,
+  created_at: now,
+});
+
+export const toNumber = (r: Selectable<NumbersTable>): NumberResource => ({
+  id: r.id,
+  carrier: r.carrier as Carrier,
+  number: r.number,
+  vanityLevel: r.vanity_level,
+  priceFen: r.price_fen,
+  state: r.state as NumberState,
+  orderId: r.order_id,
+});
+
+export const toOrder = (r: Selectable<OrdersTable>): Order => ({
+  id: r.id,
+  customerId: r.customer_id,
+  planId: r.plan_id,
+  numberId: r.number_id,
+  number: r.number,
+  carrier: r.carrier as Carrier,
+  state: r.state as OrderState,
+  amountFen: r.amount_fen,
+  contactName: r.contact_name,
+  contactPhone: r.contact_phone,
+  idHash: r.id_hash,
+  idMasked: r.id_masked,
+  address: JSON.parse(r.address) as Address,
+  paymentDeadline: r.payment_deadline,
+  paymentChannel: r.payment_channel as PaymentChannel | null,
+  closeReason: r.close_reason as CloseReason | null,
+  keepsReorderDiscount: r.keeps_reorder_discount === null ? null : r.keeps_reorder_discount === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  paidAt: r.paid_at,
+  closedAt: r.closed_at,
+  version: r.version,
+});
+
+export const fromOrder = (o: Order): OrdersTable => ({
+  id: o.id,
+  customer_id: o.customerId,
+  plan_id: o.planId,
+  number_id: o.numberId,
+  number: o.number,
+  carrier: o.carrier,
+  state: o.state,
+  amount_fen: o.amountFen,
+  contact_name: o.contactName,
+  contact_phone: o.contactPhone,
+  id_hash: o.idHash,
+  id_masked: o.idMasked,
+  address: JSON.stringify(o.address),
+  payment_deadline: o.paymentDeadline,
+  payment_channel: o.paymentChannel,
+  close_reason: o.closeReason,
+  keeps_reorder_discount: o.keepsReorderDiscount === null ? null : o.keepsReorderDiscount ? 1 : 0,
+  created_at: o.createdAt,
+  updated_at: o.updatedAt,
+  paid_at: o.paidAt,
+  closed_at: o.closedAt,
+  version: o.version,
+});

@@ -1,0 +1,58 @@
+// The store: repositories bound either to the database or to one transaction, same methods in both.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Engine } from './db.ts';
+import type { DB } from './schema.ts';
+import { OrderRepo } from './order-repo.ts';
+import { QueueRepo } from './queue-repo.ts';
+import { PaymentRepo } from './payment-repo.ts';
+import { AccountRepo } from './account-repo.ts';
+import { PlatformRepo } from './platform-repo.ts';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export class Repos {
+  readonly orders: OrderRepo;
+  readonly queue: QueueRepo;
+  readonly payments: PaymentRepo;
+  readonly accounts: AccountRepo;
+  readonly platform: PlatformRepo;
+  constructor(readonly db: Executor, readonly engine: Engine) {
+    const forUpdate = engine === 'postgres';
+    this.orders = new OrderRepo(db, forUpdate);
+    this.queue = new QueueRepo(db, forUpdate);
+    this.payments = new PaymentRepo(db, forUpdate);
+    this.accounts = new AccountRepo(db);
+    this.platform = new PlatformRepo(db);
+  }
+
+  /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */
+  async lockKey(key: string): Promise<void> {
+    if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(this.db);
+  }
+}
+
+export class Store extends Repos {
+  constructor(readonly database: Database) {
+    super(database.db, database.engine);
+  }
+
+  /** One transaction. On SQLite it starts IMMEDIATE so that a second process waits instead of failing mid-way. */
+  tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres')));
+    return this.database.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const out = await fn(new Repos(conn, 'sqlite'));
+        await sql`commit`.execute(conn);
+        return out;
+      } catch (e) {
+        await sql`rollback`.execute(conn);
+        throw e;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}

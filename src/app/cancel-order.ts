@@ -1,0 +1,20 @@
+import { decide, type Actor } from '../domain/decide.ts';
+import { fail, isError, type DomainError } from '../domain/errors.ts';
+import type { Order } from '../domain/order.ts';
+import { commitDecisions } from './commit.ts';
+import { inTx, type Deps } from './deps.ts';
+
+/** One-step cancel of an unpaid order: number released, nothing charged, recorded as the customer's choice. */
+export async function cancelUnpaidOrder(deps: Deps, orderId: string, actor: Actor, input: { confirm: boolean; reason?: string }): Promise<Order | DomainError> {
+  const settings = await deps.settings.get();
+  const now = deps.clock.now();
+  return inTx(deps.store, async (r) => {
+    const order = await r.orders.getOrder(orderId, true);
+    if (!order || (actor.type === 'customer' && order.customerId !== actor.id)) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+    const decision = decide(order, { type: 'cancel_unpaid', confirm: input.confirm, ...(input.reason ? { reason: input.reason } : {}) }, { now, settings });
+    if (isError(decision)) return decision;
+    await commitDecisions(r, [{ before: order, decision, actor }], now);
+    await r.payments.closeOpenPayments([order.id]);
+    return decision.order;
+  });
+}

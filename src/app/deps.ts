@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { PaymentChannel } from '../domain/order.ts';
+import { isError, Rejection, type DomainError } from '../domain/errors.ts';
+import type { Repos, Store } from '../adapters/store/store.ts';
+import type { Clock, NotifierPort, PaymentPort } from './ports.ts';
+import type { SettingsService } from './settings.ts';
+import type { Secrets } from './secrets.ts';
+
+/** Everything a use case may touch, handed in by the composition root. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  settings: SettingsService;
+  secrets: Secrets;
+  payments: Record<PaymentChannel, PaymentPort>;
+  notifier: NotifierPort;
+  log: Logger;
+}
+
+/** Runs a transaction whose expected failures come back as values (the transaction rolled back). */
+export async function inTx<T>(store: Store, fn: (r: Repos) => Promise<T | DomainError>): Promise<T | DomainError> {
+  try {
+    return await store.tx(async (r) => {
+      const out = await fn(r);
+      if (isError(out)) throw new Rejection(out);
+      return out;
+    });
+  } catch (e) {
+    if (e instanceof Rejection) return e.error;
+    throw e;
+  }
+}
+
+/** A time-sortable, unguessable identifier with a readable prefix (HK… orders, PAY… payments). */
+export function newId(prefix: string, now: number): string {
+  const rand = crypto.getRandomValues(new Uint32Array(2));
+  return `${prefix}${now.toString(36).toUpperCase().padStart(9, '0')}${rand[0]!.toString(36).toUpperCase().padStart(7, '0')}${(rand[1]! % 1296).toString(36).toUpperCase().padStart(2, '0')}`;
+}

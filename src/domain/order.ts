@@ -1,0 +1,88 @@
+// The order and the values it carries. Money is integer fen (分); times are UTC epoch milliseconds.
+
+export const ORDER_STATES = [
+  'pending_payment',
+  'paid',
+  'packing',
+  'shipped',
+  'delivered',
+  'activated',
+  'cancelled',
+  'account_closed',
+] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+export const CARRIERS = ['china_mobile', 'china_unicom', 'china_telecom', 'china_broadnet'] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+export const PAYMENT_CHANNELS = ['alipay', 'wechat', 'bank'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+/** Why an order ended up `cancelled`. The first two are the brief's unpaid-order outcomes and stay distinct. */
+export const CLOSE_REASONS = ['customer_abandoned', 'payment_timeout', 'customer_cancelled', 'intercepted', 'returned', 'trial_unsubscribed'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export type Fen = number;
+
+export interface Plan {
+  id: string;
+  carrier: Carrier;
+  name: string;
+  monthlyFeeFen: Fen;
+  dataMb: number;
+  voiceMinutes: number;
+  contractMonths: number;
+  activationWindowDays: number;
+  trialDays: number;
+  priceFen: Fen;
+  active: boolean;
+}
+
+export type NumberState = 'free' | 'locked' | 'sold';
+
+export interface NumberResource {
+  id: string;
+  carrier: Carrier;
+  number: string;
+  vanityLevel: number;
+  priceFen: Fen;
+  state: NumberState;
+  orderId: string | null;
+}
+
+export interface Address {
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+
+export interface Order {
+  id: string;
+  customerId: string;
+  planId: string;
+  numberId: string;
+  number: string;
+  carrier: Carrier;
+  state: OrderState;
+  /** Plan price + number price, what the customer pays. */
+  amountFen: Fen;
+  contactName: string;
+  contactPhone: string;
+  /** Resident ID is kept only as a keyed hash (matching) and a masked form (display). */
+  idHash: string;
+  idMasked: string;
+  address: Address;
+  paymentDeadline: number;
+  paymentChannel: PaymentChannel | null;
+  closeReason: CloseReason | null;
+  /** Whether a later order by this customer still gets the first-order discount. */
+  keepsReorderDiscount: boolean | null;
+  createdAt: number;
+  updatedAt: number;
+  paidAt: number | null;
+  closedAt: number | null;
+  version: number;
+}
+
+export const isTerminal = (s: OrderState): boolean => s === 'cancelled' || s === 'account_closed';

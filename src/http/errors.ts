@@ -1,0 +1,43 @@
+// The one error mapper: every failure leaves as { error: { code, message, details } } with a stable code.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, fail, type DomainError } from '../domain/errors.ts';
+
+export function sendError(reply: FastifyReply, e: DomainError): FastifyReply {
+  return reply.code(ERROR_CODES[e.code]).send({ error: { code: e.code, message: e.message, details: e.details ?? {} } });
+}
+
+function fromFastify(err: FastifyError): DomainError | null {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => ({ path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`, message: v.message }));
+    return fail('REQUEST.INVALID', `The request is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return fail('REQUEST.MALFORMED_JSON', 'The body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return fail('REQUEST.TOO_LARGE', 'The body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return fail('REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
+      return fail('REQUEST.INVALID', err.message);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    if (err.statusCode === 404) return fail('REQUEST.NOT_FOUND', err.message);
+    return fail('REQUEST.INVALID', err.message);
+  }
+  return null;
+}
+
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const mapped = fromFastify(err);
+  if (mapped) return sendError(reply, mapped);
+  req.log.error({ err }, 'unhandled error');
+  return sendError(reply, fail('INTERNAL', 'Something went wrong on our side; nothing was changed. Please try again.'));
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, fail('REQUEST.NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`));
+}

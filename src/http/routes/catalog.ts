@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CARRIERS } from '../../domain/order.ts';
+import { fail } from '../../domain/errors.ts';
+import type { Deps } from '../../app/deps.ts';
+import { sendError } from '../errors.ts';
+import { errors, numberResource, plan } from '../schemas.ts';
+
+export const catalogRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+  app.get('/api/v1/plans', {
+    schema: { tags: ['catalog'], summary: 'Plans on sale', response: { 200: z.object({ plans: z.array(plan) }) } },
+  }, async () => ({ plans: await deps.store.orders.listPlans() }));
+
+  app.get('/api/v1/plans/:id', {
+    schema: { tags: ['catalog'], summary: 'One plan', params: z.object({ id: z.string().max(64) }), response: { 200: plan, ...errors } },
+  }, async (req, reply) => {
+    const p = await deps.store.orders.getPlan(req.params.id);
+    return p ? p : sendError(reply, fail('PLAN.NOT_FOUND', 'No such plan.', { planId: req.params.id }));
+  });
+
+  app.get('/api/v1/numbers', {
+    schema: {
+      tags: ['catalog'],
+      summary: 'Free numbers, searchable by carrier and digits',
+      querystring: z.object({
+        carrier: z.enum(CARRIERS).optional(),
+        contains: z.string().regex(/^\d{1,11}$/, 'digits only').optional(),
+        endsWith: z.string().regex(/^\d{1,11}$/, 'digits only').optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        offset: z.coerce.number().int().min(0).max(10_000).default(0),
+      }),
+      response: { 200: z.object({ numbers: z.array(numberResource) }), ...errors },
+    },
+  }, async (req) => ({ numbers: await deps.store.orders.searchNumbers(req.query) }));
+};

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { isError } from '../../domain/errors.ts';
+import type { Deps } from '../../app/deps.ts';
+import { placeOrder } from '../../app/place-order.ts';
+import { cancelUnpaidOrder } from '../../app/cancel-order.ts';
+import { loadVisibleOrder, previewCancellation, toView } from '../../app/order-view.ts';
+import { actorOf, requireRole, STAFF } from '../auth.ts';
+import { sendError } from '../errors.ts';
+import { address, errors, label, orderIdParams, orderView } from '../schemas.ts';
+
+export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+  app.post('/api/v1/orders', {
+    preHandler: requireRole('customer'),
+    schema: {
+      tags: ['orders'], summary: 'Place an order; the number is locked and the payment countdown starts',
+      body: z.object({
+        planId: z.string().min(1).max(64),
+        numberId: z.string().min(1).max(64),
+        contactName: z.string().trim().min(1).max(40),
+        contactPhone: z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number'),
+        residentId: z.string().trim().min(1).max(18),
+        address,
+      }),
+      response: { 201: orderView, ...errors },
+    },
+  }, async (req, reply) => {
+    const p = req.principal!;
+    const order = await placeOrder(deps, { customerId: p.sub, ...req.body });
+    if (isError(order)) return sendError(reply, order);
+    const plan = (await deps.store.orders.getPlan(order.planId))!;
+    return reply.code(201).send(toView(order, plan, deps.clock.now(), p));
+  });
+
+  app.get('/api/v1/orders', {
+    preHandler: requireRole('customer'),
+    schema: {
+      tags: ['orders'], summary: 'My orders, newest first',
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), before: z.coerce.number().int().optional() }),
+      response: { 200: z.object({ orders: z.array(orderView), nextBefore: z.number().nullable() }), ...errors },
+    },
+  }, async (req) => {
+    const p = req.principal!;
+    const orders = await deps.store.orders.listCustomerOrders(p.sub, req.query.limit, req.query.before);
+    const plans = new Map((await deps.store.orders.listPlans(false)).map((x) => [x.id, x]));
+    const now = deps.clock.now();
+    return {
+      orders: orders.map((o) => toView(o, plans.get(o.planId)!, now, p)),
+      nextBefore: orders.length === req.query.limit ? orders[orders.length - 1]!.createdAt : null,
+    };
+  });
+
+  app.get('/api/v1/orders/:id', {
+    preHandler: requireRole('customer', ...STAFF),
+    schema: { tags: ['orders'], summary: 'One order with its cancellation label', params: orderIdParams, response: { 200: orderView, ...errors } },
+  }, async (req, reply) => {
+    const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
+    if (isError(found)) return sendError(reply, found);
+    return toView(found.order, found.plan, deps.clock.now(), req.principal!);
+  });
+
+  app.get('/api/v1/orders/:id/cancellation', {
+    preHandler: requireRole('customer', ...STAFF),
+    schema: {
+      tags: ['cancellation'], summary: 'What cancelling would do now: label, consequences, confirmation text',
+      params: orderIdParams,
+      response: {
+        200: z.object({
+          orderId: z.string(), state: z.string(), cancellation: label, oneStep: z.boolean(),
+          consequences: z.object({
+            chargedFen: z.number(), refundFen: z.number(), penaltyFen: z.number(), number: z.enum(['released', 'kept']), numberText: z.string(),
+            reorderDiscount: z.object({ keeps: z.boolean(), text: z.string() }),
+          }).nullable(),
+          confirmationText: z.string().nullable(),
+          explanation: z.string(),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req, reply) => {
+    const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
+    if (isError(found)) return sendError(reply, found);
+    return previewCancellation(found.order, found.plan, await deps.settings.get(), deps.clock.now());
+  });
+
+  app.post('/api/v1/orders/:id/cancel', {
+    preHandler: requireRole('customer', ...STAFF),
+    schema: {
+      tags: ['cancellation'], summary: 'Cancel an unpaid order in one step (needs "confirm": true)',
+      params: orderIdParams,
+      body: z.object({ confirm: z.boolean().default(false), reason: z.string().trim().max(500).optional() }),
+      response: { 200: orderView, ...errors },
+    },
+  }, async (req, reply) => {
+    const p = req.principal!;
+    const order = await cancelUnpaidOrder(deps, req.params.id, actorOf(p), req.body);
+    if (isError(order)) return sendError(reply, order);
+    const plan = (await deps.store.orders.getPlan(order.planId))!;
+    return toView(order, plan, deps.clock.now(), p);
+  });
+
+  app.get('/api/v1/orders/:id/events', {
+    preHandler: requireRole('customer', ...STAFF),
+    schema: {
+      tags: ['orders'], summary: 'The audit trail: who did what, when, why, manual or automatic',
+      params: orderIdParams,
+      response: {
+        200: z.object({
+          events: z.array(z.object({
+            id: z.number(), actorType: z.string(), actorId: z.string(), action: z.string(), fromState: z.string().nullable(),
+            toState: z.string(), reason: z.string().nullable(), automatic: z.boolean(), at: z.number(),
+          })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req, reply) => {
+    const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
+    if (isError(found)) return sendError(reply, found);
+    const events = await deps.store.orders.listEvents(found.order.id);
+    return { events: events.map(({ orderId: _o, ...e }) => e) };
+  });
+
+  app.get('/api/v1/notifications', {
+    preHandler: requireRole('customer'),
+    schema: {
+      tags: ['notifications'], summary: 'My in-app inbox, newest first',
+      querystring: z.object({ orderId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      response: {
+        200: z.object({
+          notifications: z.array(z.object({ id: z.number(), orderId: z.string().nullable(), template: z.string(), title: z.string(), body: z.string(), createdAt: z.number(), read: z.boolean() })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req) => {
+    const rows = await deps.store.platform.listNotifications(req.principal!.sub, req.query.limit, req.query.orderId);
+    return { notifications: rows.map((r) => ({ id: r.id, orderId: r.order_id, template: r.template, title: r.title, body: r.body, createdAt: r.created_at, read: r.read_at !== null })) };
+  });
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { fail, isError } from '../../domain/errors.ts';
+import { PAYMENT_CHANNELS } from '../../domain/order.ts';
+import type { Deps } from '../../app/deps.ts';
+import { startPayment } from '../../app/start-payment.ts';
+import { applyPaymentNotice } from '../../app/apply-payment-notice.ts';
+import { loadVisibleOrder } from '../../app/order-view.ts';
+import { requireRole, STAFF } from '../auth.ts';
+import { sendError } from '../errors.ts';
+import { errors, orderIdParams } from '../schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+  app.post('/api/v1/orders/:id/payments', {
+    preHandler: requireRole('customer'),
+    schema: {
+      tags: ['payments'], summary: 'Open a payment at a channel for an unpaid order',
+      params: orderIdParams,
+      body: z.object({ channel: z.enum(PAYMENT_CHANNELS) }),
+      response: { 201: z.object({ paymentNo: z.string(), orderId: z.string(), channel: z.string(), amountFen: z.number(), payUrl: z.string(), expiresAt: z.number() }), ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await startPayment(deps, req.params.id, req.principal!.sub, req.body.channel);
+    return isError(r) ? sendError(reply, r) : reply.code(201).send(r);
+  });
+
+  app.get('/api/v1/orders/:id/payments', {
+    preHandler: requireRole('customer', ...STAFF),
+    schema: {
+      tags: ['payments'], summary: 'Payments and refunds of an order',
+      params: orderIdParams,
+      response: {
+        200: z.object({
+          payments: z.array(z.object({ paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), createdAt: z.number(), succeededAt: z.number().nullable() })),
+          refunds: z.array(z.object({ refundNo: z.string(), paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), reason: z.string(), createdAt: z.number(), succeededAt: z.number().nullable() })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req, reply) => {
+    const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
+    if (isError(found)) return sendError(reply, found);
+    const [payments, refunds] = await Promise.all([deps.store.payments.listPayments(found.order.id), deps.store.payments.listRefunds(found.order.id)]);
+    return {
+      payments: payments.map((p) => ({ paymentNo: p.id, channel: p.channel, amountFen: p.amount_fen, state: p.state, createdAt: p.created_at, succeededAt: p.succeeded_at })),
+      refunds: refunds.map((r) => ({ refundNo: r.id, paymentNo: r.payment_id, channel: r.channel, amountFen: r.amount_fen, state: r.state, reason: r.reason, createdAt: r.created_at, succeededAt: r.succeeded_at })),
+    };
+  });
+
+  app.post('/api/v1/payments/callback/:channel', {
+    schema: {
+      tags: ['payments'], summary: 'Signed payment notification from a channel (applied exactly once)',
+      params: z.object({ channel: z.enum(PAYMENT_CHANNELS) }),
+      response: { 200: z.object({ code: z.literal('SUCCESS'), outcome: z.string() }), ...errors },
+    },
+  }, async (req, reply) => {
+    if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
+    const r = await applyPaymentNotice(deps, req.params.channel, req.headers, req.rawBody);
+    if (isError(r)) return sendError(reply, r);
+    return { code: 'SUCCESS' as const, outcome: r.outcome };
+  });
+};

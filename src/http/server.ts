@@ -1,0 +1,81 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../app/deps.ts';
+import { authenticate } from './auth.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { authRoutes } from './routes/auth.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
+
+export interface ServerOptions {
+  simulators?: Simulators;
+  /** Extra routes (the web pages) registered after the API. */
+  extra?: (app: FastifyInstance) => Promise<void>;
+}
+
+export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Per-request lines are off: errors and business events are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by our own code from typed values; they are serialised, not validated again.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  // Keep the raw text: payment notifications are verified over the exact bytes that were signed.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    req.rawBody = text;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = Object.assign(new Error('The body is not valid JSON.'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+      done(err, undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Haoka API', version: '1', description: 'Orders and after-sales for phone-number-card platforms: cancellation that is simple, fast and fair in every state. Money is integer fen; times are UTC epoch milliseconds.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.decorateRequest('principal', null);
+  app.addHook('preHandler', authenticate(deps));
+  registerIdempotency(app, deps);
+
+  await app.register(opsRoutes(deps));
+  await app.register(catalogRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(orderRoutes(deps));
+  await app.register(paymentRoutes(deps));
+  await app.register(settingsRoutes(deps));
+  if (opts.simulators) await app.register(simulatorRoutes(opts.simulators));
+  if (opts.extra) await opts.extra(app);
+  return app;
+}

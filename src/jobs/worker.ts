@@ -1,0 +1,54 @@
+// Claims due timers and outbox rows. Runs inside `serve` or as separate `haoka worker` processes.
+import { fireDueTimers } from '../app/fire-timers.ts';
+import { dispatchOutbox } from '../app/dispatch-outbox.ts';
+import type { Deps } from '../app/deps.ts';
+
+export class Worker {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly deps: Deps, private readonly pollMs = 100) {}
+
+  /** One pass: what was due is handled. Tests call this after moving the clock. */
+  async runOnce(): Promise<{ timers: number; outbox: number }> {
+    const timers = await fireDueTimers(this.deps);
+    const outbox = await dispatchOutbox(this.deps);
+    return { timers, outbox };
+  }
+
+  /** Passes until nothing is due (a timer's close writes outbox rows that the next pass sends). */
+  async drain(maxPasses = 1000): Promise<void> {
+    for (let i = 0; i < maxPasses; i++) {
+      const { timers, outbox } = await this.runOnce();
+      if (timers === 0 && outbox === 0) return;
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let busy = false;
+        try {
+          const { timers, outbox } = await this.runOnce();
+          busy = timers > 0 || outbox > 0;
+        } catch (e) {
+          this.deps.log.error({ err: e }, 'worker pass failed');
+        }
+        if (!busy && this.running) await new Promise<void>((res) => {
+          const t = setTimeout(res, this.pollMs);
+          this.wake = () => { clearTimeout(t); res(); };
+        });
+      }
+    })();
+  }
+
+  /** Finishes the pass in progress (its claims are completed, not abandoned) and stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+}

@@ -1,0 +1,88 @@
+// Composition root: picks the store from configuration and wires the simulators in as the adapters.
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { openDatabase } from './adapters/store/db.ts';
+import { migrate } from './adapters/store/migrations.ts';
+import { Store } from './adapters/store/store.ts';
+import { systemClock } from './adapters/clock.ts';
+import { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
+import { NotifierSimulator } from './adapters/notifier/simulator.ts';
+import { SettingsService } from './app/settings.ts';
+import { Secrets } from './app/secrets.ts';
+import type { Deps } from './app/deps.ts';
+import type { Clock } from './app/ports.ts';
+import { DEFAULT_SETTINGS } from './domain/settings.ts';
+import { validateTransitions } from './domain/transitions.ts';
+import { buildServer } from './http/server.ts';
+import type { Simulators } from './http/routes/simulators.ts';
+import { Worker } from './jobs/worker.ts';
+import { seedDemo } from './seed/demo.ts';
+
+export interface Haoka {
+  deps: Deps;
+  sims: Simulators;
+  worker: Worker;
+  server(): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  log?: Logger;
+  seed?: boolean;
+  numbersPerCarrier?: number;
+  /** Same seed, same simulator behaviour (nonces, trade numbers). */
+  simSeed?: number;
+  poolSize?: number;
+}
+
+/** The secret the simulated channels sign with; a real channel's key would come from its own configuration. */
+const SIM_CHANNEL_SECRET = 'haoka-simulated-channel-key';
+
+export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
+  const problems = validateTransitions();
+  if (problems.length) throw new Error(`transition table is inconsistent: ${problems.join('; ')}`);
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.residentId', '*.contactPhone'] });
+  const database = openDatabase(config.databaseUrl, opts.poolSize ? { poolSize: opts.poolSize } : {});
+  await migrate(database);
+  const store = new Store(database);
+  if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
+  const secrets = await Secrets.load(store, config.secret, clock.now());
+  const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
+  const seed = opts.simSeed ?? 1;
+  const payments = {
+    alipay: new PaymentChannelSimulator('alipay', SIM_CHANNEL_SECRET, clock, seed),
+    wechat: new PaymentChannelSimulator('wechat', SIM_CHANNEL_SECRET, clock, seed + 1),
+    bank: new PaymentChannelSimulator('bank', SIM_CHANNEL_SECRET, clock, seed + 2),
+  };
+  const notifier = new NotifierSimulator(store, clock);
+  const deps: Deps = { store, clock, settings, secrets, payments, notifier, log };
+  const sims: Simulators = { payments, notifier };
+  const worker = new Worker(deps);
+  let app: FastifyInstance | null = null;
+  return {
+    deps,
+    sims,
+    worker,
+    async server() {
+      if (app) return app;
+      const built = await buildServer(deps, { simulators: sims });
+      // The simulated channels notify through the real callback route, signature check included.
+      for (const sim of Object.values(payments)) {
+        sim.deliver = async (d) => {
+          const res = await built.inject({ method: 'POST', url: `/api/v1/payments/callback/${sim.channel}`, headers: d.headers, payload: d.body });
+          return res.statusCode === 200;
+        };
+      }
+      app = built;
+      return built;
+    },
+    async close() {
+      await worker.stop();
+      if (app) await app.close();
+      await store.close();
+    },
+  };
+}

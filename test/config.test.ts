@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('has defaults that serve on loopback with an embedded database', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: './data/haoka.db', paymentTimeoutMs: 1_800_000, reminderBeforeMs: 300_000 });
+  });
+
+  it('reads durations like 2s, 15m and 1h30m', () => {
+    expect(parseDuration('2s')).toBe(2000);
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('15 minutes')).toBeNull();
+  });
+
+  it('stops start-up with a message that names the bad variable', () => {
+    const bad: Record<string, string>[] = [
+      { HAOKA_PAYMENT_TIMEOUT: 'soon' },
+      { HAOKA_PORT: 'eighty' },
+      { HAOKA_REMINDER_BEFORE: '40m' },
+      { HAOKA_DATABASE_URL: 'mysql://x' },
+      { HAOKA_WORKER: 'maybe' },
+    ];
+    for (const env of bad) {
+      const name = Object.keys(env)[0]!;
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(name);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { decide, placementEffects, CANCEL_CONFIRMATION_TEXT } from '../../src/domain/decide.ts';
+import { isError } from '../../src/domain/errors.ts';
+import { ORDER_STATES } from '../../src/domain/order.ts';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
+import { anOrder, T0 } from '../fixtures/builders.ts';
+
+const ctx = (now = T0 + 60_000, settings = DEFAULT_SETTINGS) => ({ now, settings });
+
+describe('cancelling an unpaid order', () => {
+  it('needs the customer to confirm, and says what they confirm', () => {
+    const r = decide(anOrder(), { type: 'cancel_unpaid', confirm: false }, ctx());
+    expect(isError(r) && r.code).toBe('ORDER.CONFIRMATION_REQUIRED');
+    expect(isError(r) && r.details?.confirmationText).toBe(CANCEL_CONFIRMATION_TEXT);
+  });
+
+  it('cancels at once as customer_abandoned, releases the number and stops the countdown', () => {
+    const r = decide(anOrder(), { type: 'cancel_unpaid', confirm: true, reason: '选错套餐' }, ctx());
+    if (isError(r)) throw new Error(r.message);
+    expect(r.order).toMatchObject({ state: 'cancelled', closeReason: 'customer_abandoned', closedAt: T0 + 60_000, version: 2 });
+    expect(r.event).toMatchObject({ action: 'order.cancelled', fromState: 'pending_payment', toState: 'cancelled', reason: '选错套餐', automatic: false });
+    expect(r.effects).toContainEqual({ type: 'release_number', numberId: 'N1' });
+    expect(r.effects).toContainEqual({ type: 'cancel_timers', kinds: ['payment_reminder', 'payment_deadline'] });
+  });
+
+  for (const state of ORDER_STATES.filter((s) => s !== 'pending_payment')) {
+    it(`refuses a one-step cancel of a ${state} order`, () => {
+      const r = decide(anOrder({ state }), { type: 'cancel_unpaid', confirm: true }, ctx());
+      expect(isError(r) && r.code).toBe('ORDER.NOT_CANCELLABLE');
+    });
+  }
+});
+
+describe('closing an unpaid order at its deadline', () => {
+  it('does nothing before the deadline, even if a timer fires early', () => {
+    const r = decide(anOrder(), { type: 'close_unpaid' }, ctx(T0 + 30 * 60_000 - 1));
+    expect(isError(r) && r.code).toBe('ORDER.INVALID_TRANSITION');
+  });
+
+  it('closes as payment_timeout at the deadline, distinct from a manual cancel', () => {
+    const r = decide(anOrder(), { type: 'close_unpaid' }, ctx(T0 + 30 * 60_000));
+    if (isError(r)) throw new Error(r.message);
+    expect(r.order).toMatchObject({ state: 'cancelled', closeReason: 'payment_timeout' });
+    expect(r.event).toMatchObject({ action: 'order.closed_unpaid', automatic: true });
+  });
+
+  it('is harmless when repeated after the order closed or was paid', () => {
+    for (const state of ['cancelled', 'paid'] as const) {
+      const r = decide(anOrder({ state }), { type: 'close_unpaid' }, ctx(T0 + 31 * 60_000));
+      expect(isError(r)).toBe(true);
+    }
+  });
+
+  it('records re-order discount eligibility per the platform setting, separately for each kind of close', () => {
+    const settings = { ...DEFAULT_SETTINGS, reorderDiscount: { afterPaymentTimeout: true, afterCustomerAbandoned: false } };
+    const timedOut = decide(anOrder(), { type: 'close_unpaid' }, ctx(T0 + 30 * 60_000, settings));
+    const abandoned = decide(anOrder(), { type: 'cancel_unpaid', confirm: true }, ctx(T0, settings));
+    expect(!isError(timedOut) && timedOut.order.keepsReorderDiscount).toBe(true);
+    expect(!isError(abandoned) && abandoned.order.keepsReorderDiscount).toBe(false);
+  });
+});
+
+describe('paying', () => {
+  it('moves an unpaid order to paid and sells the number', () => {
+    const r = decide(anOrder(), { type: 'pay', channel: 'wechat', paymentNo: 'PAY1' }, ctx());
+    if (isError(r)) throw new Error(r.message);
+    expect(r.order).toMatchObject({ state: 'paid', paymentChannel: 'wechat', paidAt: T0 + 60_000 });
+    expect(r.effects).toContainEqual({ type: 'sell_number', numberId: 'N1' });
+  });
+
+  it('refuses to pay a closed order (the money is then refunded by the caller)', () => {
+    const r = decide(anOrder({ state: 'cancelled' }), { type: 'pay', channel: 'alipay', paymentNo: 'PAY1' }, ctx());
+    expect(isError(r) && r.code).toBe('ORDER.NOT_PAYABLE');
+  });
+});
+
+describe('placing', () => {
+  it('schedules the reminder before the deadline and the deadline itself, and tells the customer', () => {
+    const effects = placementEffects(anOrder(), DEFAULT_SETTINGS);
+    expect(effects).toContainEqual({ type: 'schedule', kind: 'payment_reminder', dueAt: T0 + 25 * 60_000 });
+    expect(effects).toContainEqual({ type: 'schedule', kind: 'payment_deadline', dueAt: T0 + 30 * 60_000 });
+    expect(effects.some((e) => e.type === 'notify' && e.template === 'order_placed')).toBe(true);
+  });
+});
