@@ -1,9 +1,9 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { serialKeyType, type Database, type Engine } from './db.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { serialKeyType, type Engine } from '../db.ts';
 
 const bigint = 'bigint' as const;
 
-function initial(engine: Engine): Migration {
+export function initial(engine: Engine): Migration {
   const serial = serialKeyType(engine);
   return {
     async up(db: Kysely<any>) {
@@ -184,28 +184,3 @@ function initial(engine: Engine): Migration {
   };
 }
 
-/** Migrations in order; each is written once and never edited after it ships. */
-function migrations(engine: Engine): Record<string, Migration> {
-  return { '001_initial': initial(engine) };
-}
-
-class InlineProvider implements MigrationProvider {
-  constructor(private readonly engine: Engine) {}
-  async getMigrations() {
-    return migrations(this.engine);
-  }
-}
-
-export async function migrate(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-/** True when every known migration has been applied (readiness). */
-export async function migrationsCurrent(database: Database): Promise<boolean> {
-  const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine) });
-  const all = await migrator.getMigrations();
-  return all.every((m) => m.executedAt !== undefined);
-}

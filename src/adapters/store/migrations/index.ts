@@ -1,0 +1,31 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database, Engine } from '../db.ts';
+import { initial } from './001-initial.ts';
+
+/** Migrations in order; each is written once and never edited after it ships. */
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    '001_initial': initial(engine),
+  };
+}
+
+class InlineProvider implements MigrationProvider {
+  constructor(private readonly engine: Engine) {}
+  async getMigrations() {
+    return migrations(this.engine);
+  }
+}
+
+export async function migrate(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied (readiness). */
+export async function migrationsCurrent(database: Database): Promise<boolean> {
+  const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine) });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}
