@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { openDatabase } from './adapters/store/db.ts';
-import { migrate } from './adapters/store/migrations.ts';
+import { migrate } from './adapters/store/migrations/index.ts';
 import { Store } from './adapters/store/store.ts';
 import { systemClock } from './adapters/clock.ts';
 import { PaymentChannelSimulator } from './adapters/payment/simulator.ts';

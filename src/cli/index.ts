@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { compose } from '../main.ts';
 import { openDatabase } from '../adapters/store/db.ts';
-import { migrate } from '../adapters/store/migrations.ts';
+import { migrate } from '../adapters/store/migrations/index.ts';
 import { Store } from '../adapters/store/store.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';

@@ -37,7 +37,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.setNotFoundHandler(notFoundHandler);
 
   // Keep the raw text: payment notifications are verified over the exact bytes that were signed.
-  app.removeContentTypeParser('application/json');
+  // JSON only: any other body type is refused with 415 instead of being half-understood.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     req.rawBody = text;
@@ -66,7 +67,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     reply.header('x-request-id', req.id);
   });
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', authenticate(deps));
+  app.addHook('onRequest', authenticate(deps));
   registerIdempotency(app, deps);
 
   await app.register(opsRoutes(deps));

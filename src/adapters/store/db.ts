@@ -26,6 +26,8 @@ export function isPostgresUrl(url: string): boolean {
 export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // An idle connection cut by the server (restart, failover) must not crash the process; the pool reconnects.
+    pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', forUpdate: true, close: () => db.destroy() };
   }

@@ -22,10 +22,13 @@ export class PaymentRepo {
     return this.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('created_at').execute();
   }
 
-  /** Marks a payment captured; false when it already was (a repeated notification). */
+  /**
+   * Marks a payment captured; false when it already was (a repeated notification). A payment we closed
+   * with its order can still be captured: the customer paid anyway, and that money must be refunded.
+   */
   async markPaymentSucceeded(id: string, tradeNo: string, now: number): Promise<boolean> {
     const r = await this.db.updateTable('payments').set({ state: 'succeeded', channel_trade_no: tradeNo, succeeded_at: now })
-      .where('id', '=', id).where('state', '=', 'created').executeTakeFirst();
+      .where('id', '=', id).where('state', 'in', ['created', 'closed']).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 

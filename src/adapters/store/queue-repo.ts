@@ -29,10 +29,11 @@ export class QueueRepo {
   async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
     let due = this.db.selectFrom('timers').select('id').where('due_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('due_at').limit(limit);
+      .orderBy('due_at').orderBy('id').limit(limit);
     if (this.skipLocked) due = due.forUpdate().skipLocked();
-    return this.db.updateTable('timers').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+    const rows = await this.db.updateTable('timers').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
       .where('id', 'in', due).returningAll().execute();
+    return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
   }
 
   async releaseTimers(ids: number[]): Promise<void> {
@@ -62,10 +63,12 @@ export class QueueRepo {
   async claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
     let due = this.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_at').limit(limit);
+      .orderBy('next_attempt_at').orderBy('id').limit(limit);
     if (this.skipLocked) due = due.forUpdate().skipLocked();
-    return this.db.updateTable('outbox').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+    // RETURNING gives no order; effects go out in the order they were written.
+    const rows = await this.db.updateTable('outbox').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
       .where('id', 'in', due).returningAll().execute();
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   async markDelivered(ids: number[], now: number): Promise<void> {

@@ -44,7 +44,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.get('/api/v1/me', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: { tags: ['auth'], summary: 'Who the token belongs to', response: { 200: z.object({ id: z.string(), role: z.string(), phone: z.string().nullable(), displayName: z.string().nullable() }), ...errors } },
   }, async (req) => {
     const p = req.principal!;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../app/deps.ts';
-import { migrationsCurrent } from '../../adapters/store/migrations.ts';
+import { migrationsCurrent } from '../../adapters/store/migrations/index.ts';
 
 export const opsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));

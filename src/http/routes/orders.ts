@@ -11,7 +11,7 @@ import { address, errors, label, orderIdParams, orderView } from '../schemas.ts'
 
 export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders', {
-    preHandler: requireRole('customer'),
+    onRequest: requireRole('customer'),
     schema: {
       tags: ['orders'], summary: 'Place an order; the number is locked and the payment countdown starts',
       body: z.object({
@@ -33,7 +33,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.get('/api/v1/orders', {
-    preHandler: requireRole('customer'),
+    onRequest: requireRole('customer'),
     schema: {
       tags: ['orders'], summary: 'My orders, newest first',
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), before: z.coerce.number().int().optional() }),
@@ -51,7 +51,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.get('/api/v1/orders/:id', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: { tags: ['orders'], summary: 'One order with its cancellation label', params: orderIdParams, response: { 200: orderView, ...errors } },
   }, async (req, reply) => {
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
@@ -60,7 +60,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.get('/api/v1/orders/:id/cancellation', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: {
       tags: ['cancellation'], summary: 'What cancelling would do now: label, consequences, confirmation text',
       params: orderIdParams,
@@ -84,7 +84,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.post('/api/v1/orders/:id/cancel', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: {
       tags: ['cancellation'], summary: 'Cancel an unpaid order in one step (needs "confirm": true)',
       params: orderIdParams,
@@ -100,7 +100,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.get('/api/v1/orders/:id/events', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: {
       tags: ['orders'], summary: 'The audit trail: who did what, when, why, manual or automatic',
       params: orderIdParams,
@@ -122,7 +122,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   });
 
   app.get('/api/v1/notifications', {
-    preHandler: requireRole('customer'),
+    onRequest: requireRole('customer'),
     schema: {
       tags: ['notifications'], summary: 'My in-app inbox, newest first',
       querystring: z.object({ orderId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),

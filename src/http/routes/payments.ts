@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders/:id/payments', {
-    preHandler: requireRole('customer'),
+    onRequest: requireRole('customer'),
     schema: {
       tags: ['payments'], summary: 'Open a payment at a channel for an unpaid order',
       params: orderIdParams,
@@ -31,7 +31,7 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
   });
 
   app.get('/api/v1/orders/:id/payments', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: {
       tags: ['payments'], summary: 'Payments and refunds of an order',
       params: orderIdParams,

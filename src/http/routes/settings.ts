@@ -16,12 +16,12 @@ const settingsBody = z.object({
 
 export const settingsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/api/v1/settings', {
-    preHandler: requireRole(...STAFF),
+    onRequest: requireRole(...STAFF),
     schema: { tags: ['settings'], summary: 'Platform rules in force', response: { 200: settingsBody, ...errors } },
   }, async () => deps.settings.get());
 
   app.patch('/api/v1/settings', {
-    preHandler: requireRole('operator'),
+    onRequest: requireRole('operator'),
     schema: { tags: ['settings'], summary: 'Change platform rules (operators); validated and recorded', body: settingsPatchSchema, response: { 200: settingsBody, ...errors } },
   }, async (req, reply) => {
     const r = await deps.settings.update(req.body, req.principal!.sub);

@@ -1,0 +1,135 @@
+// One contract, two engines: this suite runs on SQLite by default and on PostgreSQL with HAOKA_TEST_ENGINE=postgres.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/store/db.ts';
+import { migrate } from '../../src/adapters/store/migrations/index.ts';
+import { Store } from '../../src/adapters/store/store.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import { anOrder, T0 } from '../fixtures/builders.ts';
+import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
+
+let tdb: TestDatabase;
+let store: Store;
+let other: Store;
+let seq = 0;
+
+beforeAll(async () => {
+  tdb = await freshDatabase();
+  const db = openDatabase(tdb.url);
+  await migrate(db);
+  store = new Store(db);
+  // A second connection, as a second process would have. SQLite's writers are serialised by its file lock,
+  // which blocks a whole thread: within one process the contract is checked through the one connection.
+  other = ENGINE === 'postgres' ? new Store(openDatabase(tdb.url)) : store;
+  await seedDemo(store, T0, 20);
+  await store.accounts.ensureCustomer('C1', '13800000000', T0);
+});
+afterAll(async () => {
+  if (other !== store) await other?.close();
+  await store?.close();
+  await tdb?.drop();
+});
+
+async function anInsertedOrder(over: Parameters<typeof anOrder>[0] = {}) {
+  const free = (await store.orders.searchNumbers({ carrier: 'china_mobile', limit: 1 }))[0]!;
+  const order = anOrder({ id: `HK-T${seq++}`, numberId: free.id, number: free.number, ...over });
+  await store.tx(async (r) => {
+    expect(await r.orders.lockNumber(free.id, order.id, T0)).toBe(true);
+    await r.orders.insertOrder(order);
+  });
+  return order;
+}
+
+describe(`the store on ${ENGINE}`, () => {
+  it('migrates idempotently: running the migrations again changes nothing', async () => {
+    expect(await migrate(store.database)).toEqual([]);
+  });
+
+  it('reads back an order exactly as written: integer fen, UTC milliseconds, flags and JSON', async () => {
+    const order = await anInsertedOrder({ amountFen: 12_345, keepsReorderDiscount: true });
+    expect(await store.orders.getOrder(order.id)).toEqual(order);
+  });
+
+  it('lets only one transaction lock a free number', async () => {
+    const free = (await store.orders.searchNumbers({ carrier: 'china_unicom', limit: 1 }))[0]!;
+    const results = await Promise.all([store, other, store, other].map((s, i) => s.tx((r) => r.orders.lockNumber(free.id, `X${i}`, T0))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.orders.getNumber(free.id))?.state).toBe('locked');
+  });
+
+  it('updates orders only from the state and version they were read in', async () => {
+    const order = await anInsertedOrder();
+    const after = { ...order, state: 'cancelled' as const, closeReason: 'customer_abandoned' as const, version: 2 };
+    expect(await store.orders.updateOrders([{ before: order, after }])).toBe(true);
+    expect(await store.orders.updateOrders([{ before: order, after }])).toBe(false);
+    expect((await store.orders.getOrder(order.id))?.version).toBe(2);
+  });
+
+  it('writes many identical changes in one statement and detects a stale one among them', async () => {
+    const orders = [await anInsertedOrder(), await anInsertedOrder(), await anInsertedOrder()];
+    const changes = orders.map((o) => ({ before: o, after: { ...o, state: 'cancelled' as const, closeReason: 'payment_timeout' as const, closedAt: T0, version: 2 } }));
+    expect(await store.orders.updateOrders(changes)).toBe(true);
+    const reread = await store.orders.getOrders(orders.map((o) => o.id));
+    expect(reread.map((o) => [o.state, o.version])).toEqual([['cancelled', 2], ['cancelled', 2], ['cancelled', 2]]);
+    // The same batch again: every row has moved on, so the write is refused (the caller rolls back).
+    expect(await store.orders.updateOrders(changes)).toBe(false);
+  });
+
+  it('counts live orders per resident ID and carrier, leaving closed ones out', async () => {
+    await anInsertedOrder({ idHash: 'ID-A' });
+    await anInsertedOrder({ idHash: 'ID-A', state: 'cancelled' });
+    expect(await store.orders.countLiveOrders('ID-A', 'china_mobile')).toBe(1);
+    expect(await store.orders.countLiveOrders('ID-A', 'china_unicom')).toBe(0);
+  });
+
+  it('hands each due timer to one claimer, and to another only after the lease expired', async () => {
+    const order = await anInsertedOrder();
+    await store.queue.insertTimers([{ order_id: order.id, kind: 'payment_deadline', due_at: T0 + 1000, claimed_until: null, attempts: 0 }]);
+    expect(await store.queue.claimDueTimers(T0, 10, 30_000)).toEqual([]);
+    const [a, b] = await Promise.all([store.queue.claimDueTimers(T0 + 1000, 10, 30_000), other.queue.claimDueTimers(T0 + 1000, 10, 30_000)]);
+    const mine = [...a, ...b].filter((t) => t.order_id === order.id);
+    expect(mine).toHaveLength(1);
+    expect(await other.queue.claimDueTimers(T0 + 2000, 10, 30_000)).toEqual([]);
+    const again = await other.queue.claimDueTimers(T0 + 1000 + 30_001, 10, 30_000);
+    expect(again.filter((t) => t.order_id === order.id)).toMatchObject([{ attempts: 2 }]);
+    await store.queue.deleteTimersById(again.map((t) => t.id));
+  });
+
+  it('claims outbox rows in the order they were written and never hands out a delivered one', async () => {
+    const order = await anInsertedOrder();
+    const row = (n: number) => ({ order_id: order.id, topic: 'notify', payload: JSON.stringify({ n }), attempts: 0, next_attempt_at: T0, created_at: T0 });
+    await store.queue.insertOutbox([row(1), row(2), row(3)]);
+    const claimed = (await store.queue.claimOutbox(T0, 100, 60_000)).filter((r) => r.order_id === order.id);
+    expect(claimed.map((r) => JSON.parse(r.payload).n)).toEqual([1, 2, 3]);
+    await store.queue.markDelivered(claimed.map((r) => r.id), T0);
+    expect((await store.queue.claimOutbox(T0 + 120_000, 100, 60_000)).filter((r) => r.order_id === order.id)).toEqual([]);
+  });
+
+  it('remembers a notification nonce once, and a refund request number once', async () => {
+    expect(await store.payments.recordNotification('alipay', 'nonce-1', 'PAY1', 'paid', T0)).toBe(true);
+    expect(await store.payments.recordNotification('alipay', 'nonce-1', 'PAY1', 'paid', T0)).toBe(false);
+    expect(await store.payments.recordNotification('wechat', 'nonce-1', 'PAY1', 'paid', T0)).toBe(true);
+    const order = await anInsertedOrder();
+    const refund = { id: `RF-${order.id}`, order_id: order.id, payment_id: 'PAY1', channel: 'alipay', amount_fen: 100, state: 'pending', reason: 'x', created_at: T0, updated_at: T0, succeeded_at: null };
+    expect(await store.payments.insertRefund(refund)).toBe(true);
+    expect(await store.payments.insertRefund(refund)).toBe(false);
+    expect(await store.payments.setRefundState(refund.id, ['pending'], 'succeeded', T0)).toBe(true);
+    expect(await store.payments.setRefundState(refund.id, ['pending'], 'succeeded', T0)).toBe(false);
+  });
+
+  it('reserves an idempotency key for one request only', async () => {
+    const row = { scope: 'C1', key: 'k', method: 'POST', path: '/x', body_hash: 'h', status_code: null, response: null, created_at: T0 };
+    const [a, b] = await Promise.all([store.platform.reserveIdempotencyKey(row), other.platform.reserveIdempotencyKey(row)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    await store.platform.completeIdempotencyKey('C1', 'k', 201, '{}');
+    expect(await other.platform.getIdempotencyKey('C1', 'k')).toMatchObject({ status_code: 201, response: '{}' });
+  });
+
+  it('rolls back every write of a transaction that fails', async () => {
+    const before = await store.orders.countLiveOrders('ID-R', 'china_mobile');
+    await expect(store.tx(async (r) => {
+      await r.orders.insertOrder(anOrder({ id: `HK-RB${seq++}`, idHash: 'ID-R', numberId: 'N-none' }));
+      throw new Error('boom');
+    })).rejects.toThrow();
+    expect(await store.orders.countLiveOrders('ID-R', 'china_mobile')).toBe(before);
+  });
+});
