@@ -8,6 +8,7 @@ import { Store } from '../adapters/store/store.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';
 import { isError } from '../domain/errors.ts';
+import { checkInvariants } from '../app/check-invariants.ts';
 
 function config(): Config {
   try {
@@ -78,6 +79,16 @@ program.command('seed').description('fill the catalog').option('--demo', 'the de
     process.stdout.write(seeded ? 'demo catalog seeded\n' : 'catalog already present; left as it is\n');
     await store.close();
   });
+
+program.command('check').description('verify the database invariants; exit code 1 on any violation').action(async () => {
+  const db = openDatabase(config().databaseUrl);
+  const store = new Store(db);
+  const { checked, violations } = await checkInvariants(store);
+  await store.close();
+  for (const v of violations) process.stdout.write(`VIOLATION ${v.invariant}: ${v.subject}: ${v.detail}\n`);
+  process.stdout.write(`${checked.length} invariants checked, ${violations.length} violation(s)\n`);
+  process.exit(violations.length ? 1 : 0);
+});
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {

@@ -5,8 +5,10 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../app/deps.ts';
 import { authenticate } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, notFoundHandler, sendError } from './errors.ts';
+import { fail } from '../domain/errors.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerMetrics } from './metrics.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { authRoutes } from './routes/auth.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -27,6 +29,12 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     // Per-request lines are off: errors and business events are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // Errors raised before routing (a bad URL, an over-long id) get the same error body as the rest.
+    frameworkErrors: (err, _req, reply) => {
+      void sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? fail('REQUEST.URI_TOO_LONG', 'A path parameter is too long.')
+        : fail('REQUEST.INVALID', 'The request URL is not valid.'));
+    },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -69,6 +77,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.decorateRequest('principal', null);
   app.addHook('onRequest', authenticate(deps));
   registerIdempotency(app, deps);
+  registerMetrics(app, deps);
 
   await app.register(opsRoutes(deps));
   await app.register(catalogRoutes(deps));

@@ -53,3 +53,16 @@ describe('signing in with a one-time code', () => {
     expect(json(await h.post('/api/v1/auth/agent', null, { username: 'operator', password: 'nope' })).error.code).toBe('AUTH.INVALID_CREDENTIALS');
   });
 });
+
+describe('metrics for operations', () => {
+  it('exposes request counts, orders by state, timers and outbox backlog in Prometheus format', async () => {
+    const c = await h.customer();
+    await h.placeOrder(c.token);
+    const res = await h.get('/metrics', null);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/haoka_http_requests_total\{method="POST",route="\/api\/v1\/orders",status="201"\} \d+/);
+    expect(res.body).toMatch(/haoka_orders\{state="pending_payment"\} [1-9]/);
+    expect(res.body).toMatch(/haoka_outbox_backlog [1-9]/);
+    expect(res.body).toContain('haoka_timers_due 0');
+  });
+});

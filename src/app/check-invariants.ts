@@ -1,0 +1,72 @@
+// `haoka check`: the database's invariants, each a query that lists the rows breaking it.
+// Read-only, and cheap enough to run after every soak or on a schedule.
+import { sql } from 'kysely';
+import type { Store } from '../adapters/store/store.ts';
+
+export interface Violation {
+  invariant: string;
+  subject: string;
+  detail: string;
+}
+
+const LIVE = sql`('pending_payment','paid','packing','shipped','delivered','activated')`;
+
+interface Check {
+  name: string;
+  query: ReturnType<typeof sql<{ subject: string; detail: string }>>;
+}
+
+const CHECKS: Check[] = [
+  {
+    name: 'a taken number belongs to exactly one live order',
+    query: sql`select n.id as subject, 'number ' || n.number || ' is ' || n.state || ' for ' || coalesce(n.order_id, 'no order') as detail
+      from numbers n left join orders o on o.id = n.order_id
+      where n.state <> 'free' and (o.id is null or o.number_id <> n.id or o.state not in ${LIVE})`,
+  },
+  {
+    name: 'a live order holds its number',
+    query: sql`select o.id as subject, 'order is ' || o.state || ' but number ' || o.number || ' is ' || coalesce(n.state, 'missing') as detail
+      from orders o left join numbers n on n.id = o.number_id
+      where o.state in ${LIVE} and (n.id is null or n.order_id is null or n.order_id <> o.id or n.state = 'free')`,
+  },
+  {
+    name: 'every unpaid order has its deadline timer',
+    query: sql`select o.id as subject, 'pending since ' || o.created_at || ' with no payment_deadline timer' as detail
+      from orders o where o.state = 'pending_payment'
+      and not exists (select 1 from timers t where t.order_id = o.id and t.kind = 'payment_deadline')`,
+  },
+  {
+    name: 'a paid order was paid',
+    query: sql`select o.id as subject, 'order is ' || o.state || ' with no captured payment' as detail
+      from orders o where o.state in ('paid','packing','shipped','delivered','activated')
+      and not exists (select 1 from payments p where p.order_id = o.id and p.state = 'succeeded')`,
+  },
+  {
+    name: 'no payment is refunded more than it took',
+    query: sql`select p.id as subject, 'refunded ' || sum(r.amount_fen) || ' of ' || max(p.amount_fen) as detail
+      from payments p join refunds r on r.payment_id = p.id and r.state = 'succeeded'
+      group by p.id having sum(r.amount_fen) > max(p.amount_fen)`,
+  },
+  {
+    name: 'money taken for a closed order is refunded or on its way',
+    query: sql`select p.id as subject, 'payment of ' || p.amount_fen || ' for ' || o.state || ' order ' || o.id || ' has no refund' as detail
+      from payments p join orders o on o.id = p.order_id
+      where p.state = 'succeeded' and o.state = 'cancelled'
+      and not exists (select 1 from refunds r where r.payment_id = p.id and r.state <> 'failed')`,
+  },
+  {
+    name: 'the audit trail explains every state',
+    query: sql`select o.id as subject, 'order is ' || o.state || ' but its last event says ' || coalesce(e.to_state, 'nothing') as detail
+      from orders o left join order_events e on e.id = (select max(e2.id) from order_events e2 where e2.order_id = o.id)
+      where e.id is null or e.to_state <> o.state`,
+  },
+];
+
+export async function checkInvariants(store: Store): Promise<{ checked: string[]; violations: Violation[] }> {
+  const violations: Violation[] = [];
+  for (const c of CHECKS) {
+    const { rows } = await c.query.execute(store.database.db);
+    for (const r of rows) violations.push({ invariant: c.name, subject: String(r.subject), detail: String(r.detail) });
+  }
+  return { checked: CHECKS.map((c) => c.name), violations };
+}
