@@ -41,7 +41,9 @@ program.command('serve').description('serve the API and pages (timers and outbox
   const app = await haoka.server();
   await app.listen({ host: cfg.host, port: cfg.port });
   if (cfg.worker) haoka.worker.start();
-  haoka.deps.log.info({ url: `http://${cfg.host}:${cfg.port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker }, 'haoka is serving');
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker }, 'haoka is serving');
   // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
   onSignals(() => haoka.close());
 });
