@@ -10,6 +10,8 @@ export interface Config {
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
   worker: boolean;
   logLevel: string;
+  /** Where the simulated payment channels keep their state across restarts (a real channel outlives us); null: in memory. */
+  simStateDir: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -59,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret,
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
+    simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
   };
 }

@@ -6,8 +6,13 @@ import { openDatabase } from './adapters/store/db.ts';
 import { migrate } from './adapters/store/migrations/index.ts';
 import { Store } from './adapters/store/store.ts';
 import { systemClock } from './adapters/clock.ts';
-import { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
+import { createChannelSimulators } from './adapters/payment/channels.ts';
+import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
+import { CarrierSimulator } from './adapters/carrier/simulator.ts';
+import { WarehouseSimulator } from './adapters/warehouse/simulator.ts';
+import { recordShipment } from './app/fulfilment.ts';
+import { validateRequestTransitions } from './domain/cancellation-request.ts';
 import { SettingsService } from './app/settings.ts';
 import { Secrets } from './app/secrets.ts';
 import type { Deps } from './app/deps.ts';
@@ -15,6 +20,7 @@ import type { Clock } from './app/ports.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import { validateTransitions } from './domain/transitions.ts';
 import { buildServer } from './http/server.ts';
+import { webPages } from './http/web.ts';
 import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -35,13 +41,15 @@ export interface ComposeOptions {
   /** Same seed, same simulator behaviour (nonces, trade numbers). */
   simSeed?: number;
   poolSize?: number;
+  /** The built web pages (default dist/web); null serves the API alone. */
+  webDir?: string | null;
 }
 
 /** The secret the simulated channels sign with; a real channel's key would come from its own configuration. */
-const SIM_CHANNEL_SECRET = 'haoka-simulated-channel-key';
+export const SIM_CHANNEL_SECRET = 'haoka-simulated-channel-key';
 
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
-  const problems = validateTransitions();
+  const problems = [...validateTransitions(), ...validateRequestTransitions().map((p) => `cancellation request: ${p}`)];
   if (problems.length) throw new Error(`transition table is inconsistent: ${problems.join('; ')}`);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.residentId', '*.contactPhone'] });
@@ -52,14 +60,17 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const secrets = await Secrets.load(store, config.secret, clock.now());
   const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
   const seed = opts.simSeed ?? 1;
-  const payments = {
-    alipay: new PaymentChannelSimulator('alipay', SIM_CHANNEL_SECRET, clock, seed),
-    wechat: new PaymentChannelSimulator('wechat', SIM_CHANNEL_SECRET, clock, seed + 1),
-    bank: new PaymentChannelSimulator('bank', SIM_CHANNEL_SECRET, clock, seed + 2),
-  };
+  const payments = createChannelSimulators(SIM_CHANNEL_SECRET, clock, seed, config.simStateDir);
   const notifier = new NotifierSimulator(store, clock);
-  const deps: Deps = { store, clock, settings, secrets, payments, notifier, log };
-  const sims: Simulators = { payments, notifier };
+  const carrier = new CarrierSimulator(clock);
+  const warehouse = new WarehouseSimulator();
+  const deps: Deps = { store, clock, settings, secrets, payments, notifier, carrier, warehouse, log };
+  const sims: Simulators = { payments, notifier, carrier, warehouse };
+  // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
+  warehouse.onShipped = async (orderId, trackingNo) => {
+    const r = await recordShipment(deps, orderId, trackingNo);
+    if ('kind' in r) log.info({ orderId, code: r.code }, 'warehouse shipment report not applied');
+  };
   const worker = new Worker(deps);
   let app: FastifyInstance | null = null;
   return {
@@ -68,11 +79,13 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     worker,
     async server() {
       if (app) return app;
-      const built = await buildServer(deps, { simulators: sims });
+      const webDir = opts.webDir;
+      const built = await buildServer(deps, { simulators: sims, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
-      for (const sim of Object.values(payments)) {
-        sim.deliver = async (d) => {
-          const res = await built.inject({ method: 'POST', url: `/api/v1/payments/callback/${sim.channel}`, headers: d.headers, payload: d.body });
+      for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
+        sim.deliver = async (d, kind = 'payment') => {
+          const url = kind === 'refund' ? `/api/v1/refunds/callback/${sim.channel}` : `/api/v1/payments/callback/${sim.channel}`;
+          const res = await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body });
           return res.statusCode === 200;
         };
       }

@@ -1,7 +1,8 @@
 import { decide, SYSTEM } from '../domain/decide.ts';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { PaymentChannel } from '../domain/order.ts';
-import { commitDecisions, eventRow, notifyRow } from './commit.ts';
+import { commitDecisions, eventRow } from './commit.ts';
+import { startRefund } from './refunds.ts';
 import { inTx, type Deps } from './deps.ts';
 
 export type NoticeOutcome = 'paid' | 'duplicate' | 'refunded_late_payment';
@@ -31,22 +32,17 @@ export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, he
     if (!captured) return { outcome, orderId: payment.order_id };
     const order = await r.orders.getOrder(payment.order_id, true);
     if (!order) throw new Error(`payment ${payment.id} refers to missing order ${payment.order_id}`);
-    const decision = decide(order, { type: 'pay', channel, paymentNo: payment.id }, { now, settings });
+    // A payment opened before the order was re-priced (plan switched) does not pay for it: refunded like a late one.
+    const decision = payment.amount_fen === order.amountFen
+      ? decide(order, { type: 'pay', channel, paymentNo: payment.id }, { now, settings })
+      : fail('ORDER.NOT_PAYABLE', 'The order was re-priced after this payment was opened.', { paidFen: payment.amount_fen, amountFen: order.amountFen });
     if (!isError(decision)) {
       await commitDecisions(r, [{ before: order, decision, actor: SYSTEM }], now);
       return { outcome, orderId: order.id };
     }
-    // The order closed (or was paid another way) before this money arrived: refund it to where it came from.
-    const refundNo = `RF${payment.id.slice(3)}`;
-    await r.payments.insertRefund({
-      id: refundNo, order_id: order.id, payment_id: payment.id, channel, amount_fen: payment.amount_fen, state: 'pending',
-      reason: 'late_payment', created_at: now, updated_at: now, succeeded_at: null,
-    });
+    // The order closed (or was paid another way, or re-priced) before this money arrived: refund it to where it came from.
     await r.orders.insertEvents([eventRow(order, { event: { action: 'payment.late_refund_started', fromState: order.state, toState: order.state, reason: `${channel}:${payment.id}`, automatic: true } }, SYSTEM, now)]);
-    await r.queue.insertOutbox([
-      { order_id: order.id, topic: 'refund', payload: JSON.stringify({ refundNo }), attempts: 0, next_attempt_at: now, created_at: now },
-      notifyRow(order, 'late_payment_refunded', { orderId: order.id, amountFen: payment.amount_fen, channel }, now),
-    ]);
+    if (payment.amount_fen > 0) await startRefund(r, { orderId: order.id, paymentId: payment.id, channel, amountFen: payment.amount_fen, reason: 'late_payment' }, now);
     return { outcome: 'refunded_late_payment', orderId: order.id };
   });
 }

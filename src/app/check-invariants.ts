@@ -11,6 +11,13 @@ export interface Violation {
 
 const LIVE = sql`('pending_payment','paid','packing','shipped','delivered','activated')`;
 
+/**
+ * A cancelled paid order keeps its number sold until the carrier confirms the release (its approved
+ * cancellation request has no release time yet): the order shows "cancelling" meanwhile.
+ */
+const RELEASING = sql`(o.state = 'cancelled' and n.state = 'sold' and exists (select 1 from cancellation_requests c
+  where c.order_id = o.id and c.state = 'approved' and c.number_released_at is null))`;
+
 interface Check {
   name: string;
   query: ReturnType<typeof sql<{ subject: string; detail: string }>>;
@@ -21,7 +28,7 @@ const CHECKS: Check[] = [
     name: 'a taken number belongs to exactly one live order',
     query: sql`select n.id as subject, 'number ' || n.number || ' is ' || n.state || ' for ' || coalesce(n.order_id, 'no order') as detail
       from numbers n left join orders o on o.id = n.order_id
-      where n.state <> 'free' and (o.id is null or o.number_id <> n.id or o.state not in ${LIVE})`,
+      where n.state <> 'free' and (o.id is null or o.number_id <> n.id or (o.state not in ${LIVE} and not ${RELEASING}))`,
   },
   {
     name: 'a live order holds its number',
@@ -51,8 +58,24 @@ const CHECKS: Check[] = [
     name: 'money taken for a closed order is refunded or on its way',
     query: sql`select p.id as subject, 'payment of ' || p.amount_fen || ' for ' || o.state || ' order ' || o.id || ' has no refund' as detail
       from payments p join orders o on o.id = p.order_id
-      where p.state = 'succeeded' and o.state = 'cancelled'
-      and not exists (select 1 from refunds r where r.payment_id = p.id and r.state <> 'failed')`,
+      where p.state = 'succeeded' and o.state = 'cancelled' and p.amount_fen > 0
+      and not exists (select 1 from refunds r where r.payment_id = p.id and r.state in ('pending','processing','succeeded'))`,
+  },
+  {
+    // A refund is never lost: until it ends, either its outbox row will send it or its check will ask the channel.
+    name: 'every refund not yet ended will be sent or asked about',
+    query: sql`select r.id as subject, 'refund is ' || r.state || ' with nothing scheduled to move it' as detail
+      from refunds r
+      where (r.state = 'pending' and not exists (select 1 from outbox x where x.topic = 'refund' and x.delivered_at is null
+               and x.payload = '{"refundNo":"' || r.id || '"}'))
+         or (r.state = 'processing' and r.next_check_at is null)`,
+  },
+  {
+    name: 'a cancelled order waiting for its number release has the release on its way',
+    query: sql`select c.id as subject, 'request for cancelled order ' || c.order_id || ' waits for a number release nobody will send' as detail
+      from cancellation_requests c join orders o on o.id = c.order_id
+      where c.state = 'approved' and o.state = 'cancelled' and c.number_released_at is null
+      and not exists (select 1 from outbox x where x.order_id = c.order_id and x.topic = 'carrier_release' and x.delivered_at is null)`,
   },
   {
     name: 'the audit trail explains every state',

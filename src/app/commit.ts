@@ -5,6 +5,8 @@ import { fail, Rejection } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
 import type { Repos } from '../adapters/store/store.ts';
 import type { OrderEventsTable, OutboxTable, TimersTable } from '../adapters/store/schema.ts';
+import type { PaymentChannel } from '../domain/order.ts';
+import { startRefund } from './refunds.ts';
 
 export interface Decided {
   before: Order;
@@ -26,6 +28,10 @@ export function eventRow(order: Order, d: Pick<Decision, 'event'>, actor: Actor,
   };
 }
 
+function outboxRow(order: Order, topic: string, payload: Record<string, unknown>, now: number): Insertable<OutboxTable> {
+  return { order_id: order.id, topic, payload: JSON.stringify(payload), attempts: 0, next_attempt_at: now, created_at: now };
+}
+
 export function notifyRow(order: Order, template: string, data: Record<string, unknown>, now: number): Insertable<OutboxTable> {
   return {
     order_id: order.id,
@@ -44,6 +50,7 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
   const timers: Insertable<TimersTable>[] = [];
   const outbox: Insertable<OutboxTable>[] = [];
   const cancel = new Map<string, string[]>();
+  const refunds: { order: Order; amountFen: number; reason: string; express: boolean }[] = [];
   for (const { order, effects } of items) {
     for (const e of effects) {
       switch (e.type) {
@@ -56,6 +63,10 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
           break;
         }
         case 'notify': outbox.push(notifyRow(order, e.template, e.data, now)); break;
+        case 'release_number_at_carrier': outbox.push(outboxRow(order, 'carrier_release', { orderId: order.id }, now)); break;
+        case 'intercept_parcel': outbox.push(outboxRow(order, 'warehouse_intercept', { orderId: order.id, requestId: e.requestId }, now)); break;
+        case 'alert_staff': outbox.push(outboxRow(order, 'staff_alert', { template: e.template, data: e.data }, now)); break;
+        case 'start_refund': refunds.push({ order, amountFen: e.amountFen, reason: e.reason, express: e.express }); break;
       }
     }
   }
@@ -63,6 +74,12 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
   if (sell.length) await r.orders.sellNumbers(sell, now);
   for (const [kinds, ids] of cancel) await r.queue.deleteTimers(ids, kinds.split(','));
   if (timers.length) await r.queue.insertTimers(timers);
+  // Refunds first: an express refund's outbox row then goes out ahead of the carrier call.
+  for (const x of refunds) {
+    const payment = (await r.payments.listPayments(x.order.id)).find((p) => p.state === 'succeeded');
+    if (!payment) throw new Error(`order ${x.order.id} is refunded but has no captured payment`);
+    await startRefund(r, { orderId: x.order.id, paymentId: payment.id, channel: payment.channel as PaymentChannel, amountFen: x.amountFen, reason: x.reason, express: x.express }, now);
+  }
   if (outbox.length) await r.queue.insertOutbox(outbox);
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { PaymentChannel } from '../domain/order.ts';
 import { isError, Rejection, type DomainError } from '../domain/errors.ts';
 import type { Repos, Store } from '../adapters/store/store.ts';
-import type { Clock, NotifierPort, PaymentPort } from './ports.ts';
+import type { CarrierPort, Clock, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
 import type { Secrets } from './secrets.ts';
 
@@ -14,6 +14,8 @@ export interface Deps {
   secrets: Secrets;
   payments: Record<PaymentChannel, PaymentPort>;
   notifier: NotifierPort;
+  carrier: CarrierPort;
+  warehouse: WarehousePort;
   log: Logger;
 }
 

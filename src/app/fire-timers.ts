@@ -3,6 +3,7 @@ import { isError } from '../domain/errors.ts';
 import type { TimerRow } from '../adapters/store/queue-repo.ts';
 import { commitDecisions, notifyRow, type Decided } from './commit.ts';
 import type { Deps } from './deps.ts';
+import { escalateRequests } from './escalate-requests.ts';
 
 /** How long a claimed timer stays with its worker before another may take it (the worker died). */
 export const TIMER_LEASE_MS = 30_000;
@@ -37,6 +38,7 @@ export async function fireDueTimers(deps: Deps, limit = 500): Promise<number> {
     await commitDecisions(r, decided, now);
     await r.payments.closeOpenPayments(decided.map((d) => d.before.id));
     if (reminders.length) await r.queue.insertOutbox(reminders);
+    await escalateRequests(r, claimed, orders, now);
   });
   return claimed.length;
 }

@@ -3,6 +3,17 @@ const yuan = (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2)
 const shanghaiTime = (ms: unknown) =>
   typeof ms === 'number' ? new Date(ms + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ') : '';
 
+const CHANNEL_NAMES: Record<string, string> = { alipay: '支付宝', wechat: '微信支付', bank: '银行卡' };
+const channelName = (c: unknown) => CHANNEL_NAMES[String(c)] ?? '原支付账户';
+const monthDay = (date: unknown) => (typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日` : '');
+/** Expected arrival as the customer reads it: a date range on the mainland calendar, or today for express. */
+const arrival = (d: Record<string, unknown>) =>
+  d.express ? '预计今天到账' : d.etaEarliest === d.etaLatest ? `预计 ${monthDay(d.etaLatest)} 前到账` : `预计 ${monthDay(d.etaEarliest)} 至 ${monthDay(d.etaLatest)} 到账（遇法定节假日顺延）`;
+const deduction = (d: Record<string, unknown>) => {
+  const parts = [typeof d.feeFen === 'number' && d.feeFen > 0 ? `手续费 ¥${yuan(d.feeFen)}` : '', typeof d.penaltyFen === 'number' && d.penaltyFen > 0 ? `违约金 ¥${yuan(d.penaltyFen)}` : ''].filter(Boolean);
+  return parts.length ? `已扣除${parts.join('、')}。` : '';
+};
+
 export function renderNotification(template: string, d: Record<string, unknown>): { title: string; body: string } {
   switch (template) {
     case 'order_placed':
@@ -19,7 +30,45 @@ export function renderNotification(template: string, d: Record<string, unknown>)
     case 'order_closed_unpaid':
       return { title: '订单已超时关闭', body: `订单 ${d.orderId} 未在支付时限内付款，已自动关闭，号码 ${d.number} 已释放。` };
     case 'late_payment_refunded':
-      return { title: '款项将原路退回', body: `订单 ${d.orderId} 关闭后才收到您的付款 ¥${yuan(d.amountFen)}，该笔款项将原路退回。` };
+      return { title: '款项将原路退回', body: `订单 ${d.orderId} 关闭后才收到您的付款 ¥${yuan(d.amountFen)}，该笔款项将原路退回${channelName(d.channel)}，${arrival(d)}。` };
+    case 'refund_started':
+      return {
+        title: d.express ? '极速退款已发起' : '退款已发起',
+        body: `订单 ${d.orderId} 的退款 ¥${yuan(d.amountFen)} 已发起，将原路退回${channelName(d.channel)}，${arrival(d)}。${deduction(d)}退款单号 ${d.refundNo}，可在订单页查看进度。`,
+      };
+    case 'refund_arrived':
+      return { title: '退款已到账', body: `订单 ${d.orderId} 的退款 ¥${yuan(d.amountFen)} 已退回您的${channelName(d.channel)}，请注意查收。退款单号 ${d.refundNo}。` };
+    case 'refund_failed':
+      return {
+        title: '退款未成功，我们会重新发起',
+        body: `订单 ${d.orderId} 的退款 ¥${yuan(d.amountFen)} 未能退回${channelName(d.channel)}（${d.error}）。您无需重新申请：客服将在 1 个工作日内联系您核实收款账户并重新发起退款，进度可在订单页查看。`,
+      };
+    case 'cancellation_requested':
+      return {
+        title: '取消申请已提交',
+        body: `订单 ${d.orderId} 的取消申请已收到（申请号 ${d.requestId}），客服将在 ${shanghaiTime(d.dueAt)} 前审核${d.packing ? '，通过后立即通知仓库拦截发货' : ''}。请在订单页完成身份核验（下单时的身份证号），以免耽误审核。`,
+      };
+    case 'cancellation_express':
+      return { title: '订单已取消，极速退款', body: `订单 ${d.orderId} 符合极速退款条件，已为您取消，¥${yuan(d.amountFen)} 原路退回${channelName(d.channel)}。号码释放后取消完成。` };
+    case 'cancellation_approved':
+      return { title: '取消申请已通过', body: `订单 ${d.orderId} 的取消申请已通过，订单已取消：¥${yuan(d.amountFen)} 将原路退回${channelName(d.channel)}，号码正在运营商处释放。` };
+    case 'cancellation_intercepting':
+      return { title: '取消申请已通过，正在拦截', body: `订单 ${d.orderId} 的取消申请已通过，我们已通知仓库拦截发货，拦截成功后立即退款。` };
+    case 'cancellation_rejected':
+      return { title: '取消申请未通过', body: `订单 ${d.orderId} 的取消申请未通过，原因：${d.reason}。如有疑问可在订单页联系客服，或重新提交申请。` };
+    case 'cancellation_withdrawn':
+      return { title: '取消申请已撤回', body: `您已撤回订单 ${d.orderId} 的取消申请，订单将继续处理发货。` };
+    case 'cancellation_completed':
+      return { title: '订单取消完成', body: `订单 ${d.orderId} 已取消完成：号码 ${d.number} 已在运营商处释放，退款 ¥${yuan(d.amountFen)} 已到账。` };
+    case 'interception_refused':
+      return {
+        title: '包裹已发出，无法拦截',
+        body: `订单 ${d.orderId} 的包裹已从仓库发出${d.trackingNo ? `（运单号 ${d.trackingNo}）` : ''}，无法在仓库拦截。您可以在订单页申请快递拦截；若已签收，可在激活有效期内申请未激活退货，退款不受影响。`,
+      };
+    case 'review_sla_warning':
+      return { title: '取消申请即将超时', body: `订单 ${d.orderId} 的取消申请 ${d.requestId}（${d.queue === 'priority' ? '绿色通道' : '普通队列'}）已用去 80% 审核时限，将于 ${shanghaiTime(d.dueAt)} 超时，请尽快处理。` };
+    case 'review_sla_breach':
+      return { title: '取消申请已超时', body: `订单 ${d.orderId} 的取消申请 ${d.requestId}（${d.queue === 'priority' ? '绿色通道' : '普通队列'}）已超过审核时限（${shanghaiTime(d.dueAt)}），请立即处理或改派。` };
     case 'sign_in_code':
       return { title: '登录验证码', body: `您的验证码是 ${d.code}，5 分钟内有效。请勿告诉他人。` };
     default:

@@ -6,6 +6,11 @@ import { cancellationLabel, type CancellationLabel } from '../domain/policies/ca
 import type { Settings } from '../domain/settings.ts';
 import type { Deps } from './deps.ts';
 import type { Principal } from './secrets.ts';
+import { requestProgress, type CancellationRequest, type RequestProgressStage } from '../domain/cancellation-request.ts';
+import { cancelRoute, type ExpressCheck, type RiskFacts } from '../domain/policies/express-refund.ts';
+import { effectiveSlaMs } from '../domain/policies/review-sla.ts';
+import { refundEta, type RefundEta } from '../domain/policies/refund-eta.ts';
+import { loadRiskFacts } from './risk-facts.ts';
 
 export interface OrderView {
   id: string;
@@ -26,7 +31,8 @@ export interface OrderView {
   updatedAt: number;
   paidAt: number | null;
   closedAt: number | null;
-  cancellation: CancellationLabel;
+  /** The label, plus where a cancellation request stands: "cancelling" until the number is released and the refund arrived. */
+  cancellation: CancellationLabel & { progress: { stage: RequestProgressStage; text: string } | null; requestId: string | null };
 }
 
 export interface CancellationPreview {
@@ -46,6 +52,26 @@ export interface CancellationPreview {
   confirmationText: string | null;
   /** Why a one-step cancel is not possible, and what to do instead. */
   explanation: string;
+  /**
+   * Which route a cancel takes now: one_step (unpaid), express / review / interception (paid, packing: the
+   * express-refund policy decides, `checks` say why), in_progress (a request is open), else the label's action.
+   */
+  path: string;
+  checks: ExpressCheck[];
+  refund: { amountFen: number; channel: NonNullable<Order['paymentChannel']>; express: boolean; expected: RefundEta } | null;
+  openRequestId: string | null;
+}
+
+/** What the preview of a paid or packing order needs beyond the order: the risk facts and any open request. */
+export interface PreviewFacts {
+  risk: RiskFacts;
+  openRequest: CancellationRequest | null;
+}
+
+export async function loadPreviewFacts(deps: Deps, order: Order): Promise<PreviewFacts | undefined> {
+  if (order.state !== 'paid' && order.state !== 'packing') return undefined;
+  const [risk, openRequest] = await Promise.all([loadRiskFacts(deps.store, order, deps.clock.now()), deps.store.requests.getOpenForOrder(order.id)]);
+  return { risk, openRequest: openRequest ?? null };
 }
 
 const maskPhone = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
@@ -59,7 +85,7 @@ export async function loadVisibleOrder(deps: Deps, orderId: string, who: Princip
   return { order, plan };
 }
 
-export function toView(order: Order, plan: Plan, now: number, who: Principal): OrderView {
+export function toView(order: Order, plan: Plan, now: number, who: Principal, request: CancellationRequest | null = null): OrderView {
   const customerSees = who.role === 'customer';
   return {
     id: order.id,
@@ -84,12 +110,13 @@ export function toView(order: Order, plan: Plan, now: number, who: Principal): O
     updatedAt: order.updatedAt,
     paidAt: order.paidAt,
     closedAt: order.closedAt,
-    cancellation: cancellationLabel(order, plan, now),
+    cancellation: { ...cancellationLabel(order, plan, now), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
   };
 }
 
-export function previewCancellation(order: Order, plan: Plan, settings: Settings, now: number): CancellationPreview {
+export function previewCancellation(order: Order, plan: Plan, settings: Settings, now: number, facts?: PreviewFacts): CancellationPreview {
   const label = cancellationLabel(order, plan, now);
+  if ((order.state === 'paid' || order.state === 'packing') && facts && order.paymentChannel) return previewPaid(order, label, settings, now, facts, order.paymentChannel);
   if (label.action === 'cancel') {
     const keeps = settings.reorderDiscount.afterCustomerAbandoned;
     return {
@@ -107,7 +134,47 @@ export function previewCancellation(order: Order, plan: Plan, settings: Settings
       },
       confirmationText: CANCEL_CONFIRMATION_TEXT,
       explanation: '订单尚未支付，取消后不会产生任何费用。',
+      path: 'one_step',
+      checks: [],
+      refund: null,
+      openRequestId: null,
     };
   }
-  return { orderId: order.id, state: order.state, cancellation: label, oneStep: false, consequences: null, confirmationText: null, explanation: label.reason };
+  return {
+    orderId: order.id, state: order.state, cancellation: label, oneStep: false, consequences: null, confirmationText: null, explanation: label.reason,
+    path: label.action, checks: [], refund: null, openRequestId: null,
+  };
+}
+
+/** Paid and packing orders: which route the request will take and why, the refund, its channel and expected date. */
+function previewPaid(order: Order, label: CancellationLabel, settings: Settings, now: number, facts: PreviewFacts, channel: NonNullable<Order['paymentChannel']>): CancellationPreview {
+  const base = { orderId: order.id, state: order.state, cancellation: label, oneStep: false, confirmationText: null };
+  if (facts.openRequest) {
+    return { ...base, consequences: null, explanation: requestProgress(facts.openRequest).text, path: 'in_progress', checks: [], refund: null, openRequestId: facts.openRequest.id };
+  }
+  const route = cancelRoute(order, settings, facts.risk);
+  const express = route.path === 'express';
+  const keeps = settings.reorderDiscount.afterCustomerAbandoned;
+  const hours = Math.round(effectiveSlaMs(settings) / 3_600_000);
+  const explanation = express
+    ? '符合极速退款条件：提交后立即取消，无需审核，款项原路退回，预计今天到账。'
+    : route.path === 'interception'
+      ? `订单正在打包：提交申请后客服将在 ${hours} 小时内审核，通过后通知仓库拦截发货，拦截成功即原路退款；若包裹已发出，将转为快递拦截或签收后退货。`
+      : `提交申请后客服将在 ${hours} 小时内审核，通过后释放号码并原路退款。`;
+  return {
+    ...base,
+    consequences: {
+      chargedFen: order.amountFen,
+      refundFen: order.amountFen,
+      penaltyFen: 0,
+      number: 'released',
+      numberText: `号码 ${order.number} 将在运营商处释放，释放后其他人可以选购。`,
+      reorderDiscount: { keeps, text: keeps ? '取消后再次下单仍可享受首单优惠。' : '主动取消后再次下单将不再享受首单优惠。' },
+    },
+    explanation: route.queue === 'priority' ? `${explanation}您的申请将由绿色通道专人处理。` : explanation,
+    path: route.path,
+    checks: route.verdict.checks,
+    refund: { amountFen: order.amountFen, channel, express, expected: refundEta(channel, now, { express }) },
+    openRequestId: null,
+  };
 }

@@ -4,6 +4,8 @@ import type { OutboxRow } from '../adapters/store/queue-repo.ts';
 import type { NotificationChannel } from './ports.ts';
 import { renderNotification } from './notification-text.ts';
 import type { Deps } from './deps.ts';
+import { CANCELLATION_HANDLERS } from './cancellation-outbox.ts';
+import { sendRefund } from './send-refund.ts';
 
 export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -12,6 +14,15 @@ const CHANNELS: Record<string, NotificationChannel[]> = {
   order_placed: ['sms', 'push', 'inapp'],
   payment_reminder: ['sms', 'push', 'inapp'],
   late_payment_refunded: ['sms', 'inapp'],
+  refund_started: ['sms', 'push', 'inapp'],
+  refund_arrived: ['sms', 'push', 'inapp'],
+  refund_failed: ['sms', 'push', 'inapp'],
+  // A decision on a paid order's cancellation is worth a text message; progress notices go to the app.
+  cancellation_express: ['sms', 'push', 'inapp'],
+  cancellation_approved: ['sms', 'push', 'inapp'],
+  cancellation_rejected: ['sms', 'push', 'inapp'],
+  interception_refused: ['sms', 'push', 'inapp'],
+  cancellation_completed: ['sms', 'push', 'inapp'],
 };
 
 const notify: OutboxHandler = async (deps, row, p) => {
@@ -22,17 +33,8 @@ const notify: OutboxHandler = async (deps, row, p) => {
   }
 };
 
-const refund: OutboxHandler = async (deps, _row, p) => {
-  const r = await deps.store.payments.getRefund(p.refundNo as string);
-  if (!r || r.state === 'succeeded') return;
-  const answer = await deps.payments[r.channel as keyof Deps['payments']].refund({ refundNo: r.id, paymentNo: r.payment_id, amountFen: r.amount_fen, reason: r.reason });
-  const now = deps.clock.now();
-  if (answer.status === 'succeeded') await deps.store.payments.setRefundState(r.id, ['pending', 'processing'], 'succeeded', now);
-  else if (answer.status === 'processing') await deps.store.payments.setRefundState(r.id, ['pending'], 'processing', now);
-  else throw new Error(`refund ${r.id} refused: ${answer.error}`);
-};
-
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   notify,
-  refund,
+  refund: sendRefund,
+  ...CANCELLATION_HANDLERS,
 };

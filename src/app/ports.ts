@@ -1,6 +1,6 @@
 // What the use cases need from the outside world. Each port ships with a deterministic simulator.
 import type { DomainError } from '../domain/errors.ts';
-import type { PaymentChannel } from '../domain/order.ts';
+import type { Carrier, PaymentChannel } from '../domain/order.ts';
 
 export interface Clock {
   now(): number;
@@ -23,13 +23,43 @@ export interface PaymentNotice {
 }
 
 export interface RefundRequest {
+  /** Our refund request number: the channel's idempotency key (Alipay out_request_no, WeChat out_refund_no). */
   refundNo: string;
   paymentNo: string;
   amountFen: number;
   reason: string;
 }
 
-export type RefundAnswer = { status: 'succeeded' } | { status: 'processing' } | { status: 'failed'; error: string };
+/**
+ * A channel's answer to a refund request. `unknown` is a timeout or a garbled answer: the money may or may
+ * not have left, so the only safe next step is to ask (`queryRefund`) under the same request number.
+ * A `failed` answer that is `retryable` (the channel was busy) may be sent again under the same number;
+ * one that is not is the channel refusing this refund for good.
+ */
+export type RefundAnswer =
+  | { status: 'succeeded'; channelRefundNo: string }
+  | { status: 'processing'; channelRefundNo: string | null }
+  | { status: 'unknown'; error: string }
+  | { status: 'failed'; error: string; retryable: boolean };
+
+/** What the channel says it knows of a request number. `not_found`: it never received it, nothing was paid. */
+export type RefundStatus =
+  | { status: 'succeeded'; channelRefundNo: string }
+  | { status: 'processing'; channelRefundNo: string | null }
+  | { status: 'failed' | 'closed'; error: string }
+  | { status: 'not_found' };
+
+/** A refund-result notification after its signature has been checked and its content decrypted. */
+export interface RefundNotice {
+  /** The channel's id of this notification: resends carry the same id. */
+  notifyId: string;
+  refundNo: string;
+  paymentNo: string;
+  channelRefundNo: string;
+  amountFen: number;
+  status: 'succeeded' | 'failed' | 'closed';
+  error: string | null;
+}
 
 export interface PaymentPort {
   readonly channel: PaymentChannel;
@@ -37,8 +67,12 @@ export interface PaymentPort {
   createPayment(req: CreatePaymentRequest): Promise<{ payUrl: string }>;
   /** Checks a notification's signature and freshness; never trusts an unsigned body. */
   verifyNotification(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): PaymentNotice | DomainError;
-  /** Refunds to the original channel. `refundNo` is the channel's idempotency key (out_refund_no). */
+  /** Refunds to the original channel. `refundNo` is the channel's idempotency key: sent again, it pays nothing more. */
   refund(req: RefundRequest): Promise<RefundAnswer>;
+  /** Asks the channel about a request number (alipay.trade.fastpay.refund.query, WeChat's GET /refund/domestic/refunds/{no}). */
+  queryRefund(req: { refundNo: string; paymentNo: string }): Promise<RefundStatus>;
+  /** Channels that notify refund results (WeChat Pay): checks signature and freshness, decrypts the content. */
+  verifyRefundNotification?(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): RefundNotice | DomainError;
 }
 
 export type NotificationChannel = 'sms' | 'push' | 'inapp';
@@ -57,4 +91,33 @@ export interface OutgoingMessage {
 
 export interface NotifierPort {
   send(msg: OutgoingMessage): Promise<void>;
+}
+
+/** Releasing a sold number back to the carrier's pool. `releaseNo` is the idempotency key the carrier receives. */
+export interface NumberReleaseRequest {
+  releaseNo: string;
+  carrier: Carrier;
+  number: string;
+}
+
+/** `pending`: accepted, not yet done (carriers release in batches); ask again later with the same releaseNo. */
+export type NumberReleaseAnswer = { status: 'released' } | { status: 'pending' } | { status: 'failed'; error: string; retryable: boolean };
+
+export interface CarrierPort {
+  releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer>;
+}
+
+/** Asking the warehouse to hold a packed parcel (拦截发货). `interceptNo` is its idempotency key. */
+export interface InterceptionRequest {
+  interceptNo: string;
+  orderId: string;
+}
+
+export type InterceptionAnswer =
+  | { status: 'accepted' }
+  | { status: 'refused'; reason: 'already_shipped'; trackingNo: string | null }
+  | { status: 'failed'; error: string };
+
+export interface WarehousePort {
+  intercept(req: InterceptionRequest): Promise<InterceptionAnswer>;
 }

@@ -1,6 +1,6 @@
 // Live platform settings: operator changes (stored, audited by who and when) over the configured defaults.
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, type Settings } from '../domain/settings.ts';
+import { DEFAULT_SETTINGS, REVIEW_SLA_MAX_MS, REVIEW_SLA_MIN_MS, type Settings } from '../domain/settings.ts';
 import { fail, type DomainError } from '../domain/errors.ts';
 import type { Store } from '../adapters/store/store.ts';
 import type { Clock } from './ports.ts';
@@ -13,6 +13,9 @@ export const settingsPatchSchema = z.strictObject({
   reminderBeforeMs: z.number().int().min(0).max(24 * HOUR).optional(),
   realNameLimitPerCarrier: z.number().int().min(1).max(5).optional(),
   reorderDiscount: z.strictObject({ afterPaymentTimeout: z.boolean(), afterCustomerAbandoned: z.boolean() }).optional(),
+  reviewSlaMs: z.number().int().min(REVIEW_SLA_MIN_MS).max(REVIEW_SLA_MAX_MS).optional(),
+  priorityThreshold: z.number().int().min(1).max(100).optional(),
+  expressRefundMaxFen: z.number().int().min(0).max(1_000_000).optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -48,7 +51,13 @@ export class SettingsService {
   }
 }
 
+/** Stored values are checked one by one: a bad one falls back to its default without dropping the others. */
 function pick(stored: Record<string, unknown>): Partial<Settings> {
-  const parsed = settingsPatchSchema.safeParse(Object.fromEntries(Object.entries(stored).filter(([k]) => k in DEFAULT_SETTINGS)));
-  return parsed.success ? (parsed.data as Partial<Settings>) : {};
+  const shape = settingsPatchSchema.shape as Record<string, z.ZodType>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(stored)) {
+    const parsed = Object.hasOwn(shape, k) ? shape[k]!.safeParse(v) : null;
+    if (parsed?.success && parsed.data !== undefined) out[k] = parsed.data;
+  }
+  return out as Partial<Settings>;
 }

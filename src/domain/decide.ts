@@ -13,16 +13,30 @@ export const SYSTEM: Actor = { type: 'system', id: 'system' };
 export type Command =
   | { type: 'cancel_unpaid'; confirm: boolean; reason?: string }
   | { type: 'close_unpaid' }
-  | { type: 'pay'; channel: PaymentChannel; paymentNo: string };
+  | { type: 'pay'; channel: PaymentChannel; paymentNo: string }
+  // A paid order's cancellation, decided by its request (review, or express without review).
+  | { type: 'cancel_paid'; requestId: string; express: boolean }
+  // The warehouse held a packing order's parcel (拦截发货 accepted).
+  | { type: 'intercepted'; requestId: string }
+  // Fulfilment holds back while a cancellation request is open: the guard needs to know of it.
+  | { type: 'start_packing'; openRequestId: string | null }
+  | { type: 'ship'; trackingNo: string };
 
-export type TimerKind = 'payment_reminder' | 'payment_deadline';
+export type TimerKind = 'payment_reminder' | 'payment_deadline' | 'review_sla_warning' | 'review_sla_breach';
 
 export type Effect =
   | { type: 'release_number'; numberId: string }
   | { type: 'sell_number'; numberId: string }
   | { type: 'notify'; template: NotificationTemplate; data: Record<string, unknown> }
   | { type: 'schedule'; kind: TimerKind; dueAt: number }
-  | { type: 'cancel_timers'; kinds: TimerKind[] };
+  | { type: 'cancel_timers'; kinds: TimerKind[] }
+  // Paid cancellations: the number goes back at the carrier and the money to its channel, both through the outbox.
+  | { type: 'release_number_at_carrier' }
+  | { type: 'start_refund'; amountFen: number; reason: string; express: boolean }
+  | { type: 'intercept_parcel'; requestId: string }
+  | { type: 'alert_staff'; template: StaffAlertTemplate; data: Record<string, unknown> };
+
+export type StaffAlertTemplate = 'review_sla_warning' | 'review_sla_breach';
 
 export type NotificationTemplate =
   | 'order_placed'
@@ -30,7 +44,15 @@ export type NotificationTemplate =
   | 'order_paid'
   | 'order_cancelled'
   | 'order_closed_unpaid'
-  | 'late_payment_refunded';
+  | 'late_payment_refunded'
+  | 'cancellation_requested'
+  | 'cancellation_express'
+  | 'cancellation_approved'
+  | 'cancellation_intercepting'
+  | 'cancellation_rejected'
+  | 'cancellation_withdrawn'
+  | 'cancellation_completed'
+  | 'interception_refused';
 
 export interface AuditEvent {
   action: string;
@@ -80,6 +102,26 @@ function closeUnpaid(order: Order, reason: CloseReason, ctx: DecideContext, acto
   };
 }
 
+/**
+ * A paid order leaves by the customer's request: the number is released at the carrier and the full amount
+ * goes back to the channel it came from. A customer's own cancel keeps re-order discounts as an unpaid
+ * abandonment does (the same platform setting), so the two kinds of "I changed my mind" are treated alike.
+ */
+function closePaid(order: Order, reason: 'customer_cancelled' | 'intercepted', requestId: string, express: boolean, ctx: DecideContext): Decision | DomainError {
+  const keeps = ctx.settings.reorderDiscount.afterCustomerAbandoned;
+  const next = move(order, 'cancelled', ctx.now, { closeReason: reason, closedAt: ctx.now, keepsReorderDiscount: keeps });
+  if ('kind' in next) return next;
+  return {
+    order: next,
+    event: { action: reason === 'intercepted' ? 'order.intercepted' : 'order.cancelled', fromState: order.state, toState: 'cancelled', reason: `${requestId}${express ? ' express_refund' : ''}`, automatic: express || reason === 'intercepted' },
+    // A free card (plan and number at 0 fen) has nothing to refund; its number is still released.
+    effects: [
+      ...(order.amountFen > 0 ? [{ type: 'start_refund', amountFen: order.amountFen, reason: `cancellation:${requestId}`, express } as const] : []),
+      { type: 'release_number_at_carrier' },
+    ],
+  };
+}
+
 /** Pure: what a command does to an order, or why it cannot. */
 export function decide(order: Order, command: Command, ctx: DecideContext): Decision | DomainError {
   switch (command.type) {
@@ -117,6 +159,34 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
           { type: 'notify', template: 'order_paid', data: { orderId: order.id, amountFen: order.amountFen } },
         ],
       };
+    }
+    case 'cancel_paid': {
+      if (order.state !== 'paid') {
+        return fail('ORDER.NOT_CANCELLABLE', 'Only a paid order that is not yet packing is cancelled directly.', { state: order.state });
+      }
+      return closePaid(order, 'customer_cancelled', command.requestId, command.express, ctx);
+    }
+    case 'intercepted': {
+      if (order.state !== 'packing') {
+        return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be intercepted at the warehouse.', { state: order.state });
+      }
+      return closePaid(order, 'intercepted', command.requestId, false, ctx);
+    }
+    case 'start_packing': {
+      if (order.state !== 'paid') return fail('ORDER.INVALID_TRANSITION', 'Only a paid order can start packing.', { state: order.state });
+      // Packing while the customer waits for an answer would turn a simple cancel into an interception.
+      if (command.openRequestId) {
+        return fail('ORDER.OPEN_CANCELLATION_REQUEST', 'The customer asked to cancel this order; decide the request before packing.', { requestId: command.openRequestId });
+      }
+      const next = move(order, 'packing', ctx.now, {});
+      if ('kind' in next) return next;
+      return { order: next, event: { action: 'order.packing_started', fromState: order.state, toState: 'packing', reason: null, automatic: false }, effects: [] };
+    }
+    case 'ship': {
+      if (order.state !== 'packing') return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be handed to the courier.', { state: order.state });
+      const next = move(order, 'shipped', ctx.now, {});
+      if ('kind' in next) return next;
+      return { order: next, event: { action: 'order.shipped', fromState: order.state, toState: 'shipped', reason: command.trackingNo, automatic: true }, effects: [] };
     }
   }
 }

@@ -48,7 +48,10 @@ export const orderView = z.object({
   updatedAt: z.number(),
   paidAt: z.number().nullable(),
   closedAt: z.number().nullable(),
-  cancellation: label,
+  cancellation: label.extend({
+    progress: z.object({ stage: z.string(), text: z.string() }).nullable().describe('where a cancellation request stands; "cancelling" until the number is released and the refund arrived'),
+    requestId: z.string().nullable(),
+  }),
 });
 
 export const plan = z.object({
@@ -58,4 +61,71 @@ export const plan = z.object({
 
 export const numberResource = z.object({
   id: z.string(), carrier: z.enum(CARRIERS), number: z.string(), vanityLevel: z.number(), priceFen: z.number(), state: z.string(), orderId: z.string().nullable(),
+});
+
+export const refundView = z.object({
+  refundNo: z.string().describe('the refund request number sent to the channel as its idempotency key'),
+  paymentNo: z.string(),
+  orderId: z.string(),
+  channel: z.enum(PAYMENT_CHANNELS),
+  attempt: z.number().int(),
+  previousRefundNo: z.string().nullable().describe('the failed attempt this one redoes'),
+  retriedAs: z.string().nullable().describe('the attempt that redid this one'),
+  state: z.enum(['pending', 'processing', 'succeeded', 'failed', 'closed']),
+  stateText: z.string(),
+  amountFen: z.number().int().describe('fen (分) going back to the customer'),
+  feeFen: z.number().int(),
+  penaltyFen: z.number().int(),
+  reason: z.string(),
+  express: z.boolean(),
+  expectedArrival: z.object({ earliest: z.string(), latest: z.string() }).nullable().describe('Asia/Shanghai dates, mainland working days'),
+  retryable: z.boolean(),
+  failureReason: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  succeededAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  history: z.array(z.object({ at: z.number(), action: z.string(), fromState: z.string().nullable(), toState: z.string(), actorType: z.string(), actorId: z.string(), note: z.string().nullable() })),
+});
+
+export const requestIdParams = z.object({ id: z.string().min(1).max(64) });
+
+export const requestView = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  state: z.enum(['requested', 'approved', 'rejected', 'withdrawn', 'completed', 'superseded']),
+  progress: z.object({ stage: z.enum(['under_review', 'intercepting', 'cancelling', 'cancelled', 'rejected', 'withdrawn', 'superseded']), text: z.string() }),
+  express: z.boolean().describe('cancelled at once by the express-refund policy, without review'),
+  orderStateAtRequest: z.enum(['paid', 'packing']),
+  reasonCode: z.string(),
+  reasonText: z.string().nullable(),
+  urgent: z.boolean(),
+  dueAt: z.number().describe('review due time, UTC epoch ms'),
+  timeLeftMs: z.number().nullable().describe('until the due time while awaiting review; negative when overdue'),
+  identityVerified: z.boolean(),
+  rejectionReason: z.string().nullable().describe('shown to the customer'),
+  interception: z.enum(['pending', 'accepted', 'refused']).nullable(),
+  numberReleased: z.boolean(),
+  createdAt: z.number(),
+  decidedAt: z.number().nullable(),
+  completedAt: z.number().nullable(),
+  staff: z.object({
+    customerId: z.string(),
+    queue: z.enum(['standard', 'priority']),
+    escalationLevel: z.number().int().describe('0 none, 1 at 80 % of the SLA, 2 at breach'),
+    escalatedAt: z.number().nullable(),
+    assigneeId: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decisionNote: z.string().nullable(),
+    identityMethod: z.string().nullable(),
+    identityFailures: z.number().int(),
+    hasScreenshot: z.boolean(),
+    order: z.object({ state: z.enum(ORDER_STATES), amountFen: z.number().int(), number: z.string(), paymentChannel: z.enum(PAYMENT_CHANNELS).nullable() }).nullable(),
+  }).nullable().describe('staff only'),
+});
+
+export const expressCheck = z.object({
+  rule: z.enum(['not_packing', 'amount', 'refund_history', 'not_flagged', 'cancellation_frequency']),
+  passed: z.boolean(),
+  text: z.string(),
 });

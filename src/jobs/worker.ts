@@ -1,6 +1,7 @@
 // Claims due timers and outbox rows. Runs inside `serve` or as separate `haoka worker` processes.
 import { fireDueTimers } from '../app/fire-timers.ts';
 import { dispatchOutbox } from '../app/dispatch-outbox.ts';
+import { reconcileRefunds } from '../app/reconcile-refunds.ts';
 import type { Deps } from '../app/deps.ts';
 
 export class Worker {
@@ -11,17 +12,18 @@ export class Worker {
   constructor(private readonly deps: Deps, private readonly pollMs = 100) {}
 
   /** One pass: what was due is handled. Tests call this after moving the clock. */
-  async runOnce(): Promise<{ timers: number; outbox: number }> {
+  async runOnce(): Promise<{ timers: number; outbox: number; refundChecks: number }> {
     const timers = await fireDueTimers(this.deps);
     const outbox = await dispatchOutbox(this.deps);
-    return { timers, outbox };
+    const refundChecks = await reconcileRefunds(this.deps);
+    return { timers, outbox, refundChecks };
   }
 
   /** Passes until nothing is due (a timer's close writes outbox rows that the next pass sends). */
   async drain(maxPasses = 1000): Promise<void> {
     for (let i = 0; i < maxPasses; i++) {
-      const { timers, outbox } = await this.runOnce();
-      if (timers === 0 && outbox === 0) return;
+      const { timers, outbox, refundChecks } = await this.runOnce();
+      if (timers === 0 && outbox === 0 && refundChecks === 0) return;
     }
   }
 
@@ -32,8 +34,8 @@ export class Worker {
       while (this.running) {
         let busy = false;
         try {
-          const { timers, outbox } = await this.runOnce();
-          busy = timers > 0 || outbox > 0;
+          const { timers, outbox, refundChecks } = await this.runOnce();
+          busy = timers > 0 || outbox > 0 || refundChecks > 0;
         } catch (e) {
           this.deps.log.error({ err: e }, 'worker pass failed');
         }

@@ -49,9 +49,11 @@ export function demoNumbers(perCarrier: number, seed = 7, now = 0): NumbersTable
 }
 
 export const DEMO_AGENTS = [
-  { username: 'agent', displayName: '客服 小王', role: 'agent', password: 'agent123' },
-  { username: 'supervisor', displayName: '主管 李姐', role: 'supervisor', password: 'super123' },
-  { username: 'operator', displayName: '运营 张三', role: 'operator', password: 'ops123' },
+  { username: 'agent', displayName: '客服 小王', role: 'agent', password: 'agent123', group: 'standard' },
+  // The priority channel (绿色通道) is served by its own named group.
+  { username: 'priority', displayName: '绿色通道 小陈', role: 'agent', password: 'priority123', group: 'priority' },
+  { username: 'supervisor', displayName: '主管 李姐', role: 'supervisor', password: 'super123', group: 'standard' },
+  { username: 'operator', displayName: '运营 张三', role: 'operator', password: 'ops123', group: 'standard' },
 ] as const;
 
 /** Seeds once: a store that already has plans is left alone. */
@@ -61,7 +63,7 @@ export async function seedDemo(store: Store, now: number, numbersPerCarrier = 20
     await r.orders.insertPlans(DEMO_PLANS, now);
     await r.orders.insertNumbers(demoNumbers(numbersPerCarrier, 7, now));
     for (const a of DEMO_AGENTS) {
-      await r.accounts.insertAgent({ id: `A-${a.username}`, username: a.username, display_name: a.displayName, role: a.role, password_hash: hashPassword(a.password), created_at: now });
+      await r.accounts.insertAgent({ id: `A-${a.username}`, username: a.username, display_name: a.displayName, role: a.role, agent_group: a.group, password_hash: hashPassword(a.password), created_at: now });
     }
   });
   return true;

@@ -82,3 +82,42 @@ describe('placing', () => {
     expect(effects.some((e) => e.type === 'notify' && e.template === 'order_placed')).toBe(true);
   });
 });
+
+describe('cancelling a paid order', () => {
+  const paid = anOrder({ state: 'paid', paymentChannel: 'alipay', paidAt: T0 });
+
+  it('cancels a paid order for its request: full refund to the channel and the number released at the carrier', () => {
+    const r = decide(paid, { type: 'cancel_paid', requestId: 'CR1', express: true }, ctx());
+    if (isError(r)) throw new Error(r.message);
+    expect(r.order).toMatchObject({ state: 'cancelled', closeReason: 'customer_cancelled', closedAt: T0 + 60_000 });
+    expect(r.event).toMatchObject({ action: 'order.cancelled', fromState: 'paid', automatic: true });
+    expect(r.effects).toEqual([
+      { type: 'start_refund', amountFen: 5800, reason: 'cancellation:CR1', express: true },
+      { type: 'release_number_at_carrier' },
+    ]);
+  });
+
+  it('refunds nothing for a free card but still releases its number', () => {
+    const r = decide({ ...paid, amountFen: 0 }, { type: 'cancel_paid', requestId: 'CR1', express: false }, ctx());
+    expect(!isError(r) && r.effects).toEqual([{ type: 'release_number_at_carrier' }]);
+  });
+
+  it('cancels a packing order only through an accepted interception', () => {
+    expect(isError(decide({ ...paid, state: 'packing' }, { type: 'cancel_paid', requestId: 'CR1', express: false }, ctx()))).toBe(true);
+    const r = decide({ ...paid, state: 'packing' }, { type: 'intercepted', requestId: 'CR1' }, ctx());
+    expect(!isError(r) && r.order).toMatchObject({ state: 'cancelled', closeReason: 'intercepted' });
+    expect(isError(decide({ ...paid, state: 'shipped' }, { type: 'intercepted', requestId: 'CR1' }, ctx()))).toBe(true);
+  });
+
+  it('holds packing back while a cancellation request is open', () => {
+    const r = decide(paid, { type: 'start_packing', openRequestId: 'CR1' }, ctx());
+    expect(isError(r) && r.code).toBe('ORDER.OPEN_CANCELLATION_REQUEST');
+    expect(!isError(decide(paid, { type: 'start_packing', openRequestId: null }, ctx()))).toBe(true);
+  });
+
+  it('ships only a packing order', () => {
+    expect(isError(decide(paid, { type: 'ship', trackingNo: 'SF1' }, ctx()))).toBe(true);
+    const r = decide({ ...paid, state: 'packing' }, { type: 'ship', trackingNo: 'SF1' }, ctx());
+    expect(!isError(r) && r.event).toMatchObject({ action: 'order.shipped', toState: 'shipped', reason: 'SF1' });
+  });
+});

@@ -110,10 +110,10 @@ describe(`the store on ${ENGINE}`, () => {
     expect(await store.payments.recordNotification('wechat', 'nonce-1', 'PAY1', 'paid', T0)).toBe(true);
     const order = await anInsertedOrder();
     const refund = { id: `RF-${order.id}`, order_id: order.id, payment_id: 'PAY1', channel: 'alipay', amount_fen: 100, state: 'pending', reason: 'x', created_at: T0, updated_at: T0, succeeded_at: null };
-    expect(await store.payments.insertRefund(refund)).toBe(true);
-    expect(await store.payments.insertRefund(refund)).toBe(false);
-    expect(await store.payments.setRefundState(refund.id, ['pending'], 'succeeded', T0)).toBe(true);
-    expect(await store.payments.setRefundState(refund.id, ['pending'], 'succeeded', T0)).toBe(false);
+    expect(await store.refunds.insertRefund(refund)).toBe(true);
+    expect(await store.refunds.insertRefund(refund)).toBe(false);
+    expect(await store.refunds.moveRefund(refund.id, ['pending'], 'succeeded', {}, T0)).toBe(true);
+    expect(await store.refunds.moveRefund(refund.id, ['pending'], 'succeeded', {}, T0)).toBe(false);
   });
 
   it('reserves an idempotency key for one request only', async () => {

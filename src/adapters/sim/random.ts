@@ -4,6 +4,10 @@ export class SeededRandom {
   constructor(seed: number) {
     this.s = seed >>> 0;
   }
+  /** The generator's position: `new SeededRandom(r.state)` continues the same sequence (a restarted simulator). */
+  get state(): number {
+    return this.s;
+  }
   next(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);

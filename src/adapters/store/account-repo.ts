@@ -31,6 +31,10 @@ export class AccountRepo {
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async listAgentsByRole(role: string): Promise<AgentRow[]> {
+    return this.db.selectFrom('agents').selectAll().where('role', '=', role).orderBy('id').execute();
+  }
+
   // ---- one-time sign-in codes
   async putOtp(phone: string, codeHash: string, expiresAt: number, now: number): Promise<void> {
     await this.db.insertInto('otp_codes').values({ phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })

@@ -1,9 +1,8 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { DB, PaymentsTable, RefundsTable } from './schema.ts';
+import type { DB, PaymentsTable } from './schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type PaymentRow = Selectable<PaymentsTable>;
-export type RefundRow = Selectable<RefundsTable>;
 
 export class PaymentRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
@@ -49,26 +48,5 @@ export class PaymentRepo {
 
   async listNotifications(paymentId: string) {
     return this.db.selectFrom('payment_notifications').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
-  }
-
-  // ---- refunds
-  /** Inserts a refund under its request number; false if that request number exists (idempotent). */
-  async insertRefund(row: Insertable<RefundsTable>): Promise<boolean> {
-    const r = await this.db.insertInto('refunds').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
-  }
-
-  async getRefund(id: string): Promise<RefundRow | undefined> {
-    return this.db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  async listRefunds(orderId: string): Promise<RefundRow[]> {
-    return this.db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').execute();
-  }
-
-  async setRefundState(id: string, from: string[], to: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('refunds').set({ state: to, updated_at: now, ...(to === 'succeeded' ? { succeeded_at: now } : {}) })
-      .where('id', '=', id).where('state', 'in', from).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
   }
 }

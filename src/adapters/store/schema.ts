@@ -1,5 +1,6 @@
 // Row types as the database holds them: snake_case, integers for money (fen), times (UTC ms) and flags.
 import type { Generated } from 'kysely';
+import type { AssistantTables } from './assistant-schema.ts';
 
 export interface SettingsTable { key: string; value: string; updated_at: number; updated_by: string }
 export interface PlansTable {
@@ -10,7 +11,11 @@ export interface NumbersTable {
   id: string; carrier: string; number: string; vanity_level: number; price_fen: number; state: string; order_id: string | null; updated_at: number;
 }
 export interface CustomersTable { id: string; phone: string; created_at: number }
-export interface AgentsTable { id: string; username: string; display_name: string; role: string; password_hash: string; created_at: number }
+export interface AgentsTable {
+  id: string; username: string; display_name: string; role: string; password_hash: string; created_at: number;
+  /** 002: the queue group an agent serves ('standard', or 'priority' for the 绿色通道). */
+  agent_group: Generated<string>;
+}
 export interface OrdersTable {
   id: string; customer_id: string; plan_id: string; number_id: string; number: string; carrier: string; state: string;
   amount_fen: number; contact_name: string; contact_phone: string; id_hash: string; id_masked: string; address: string;
@@ -34,16 +39,45 @@ export interface PaymentNotificationsTable {
 }
 export interface RefundsTable {
   id: string; order_id: string; payment_id: string; channel: string; amount_fen: number; state: string; reason: string; created_at: number; updated_at: number; succeeded_at: number | null;
+  // 003_refunds: attempts, money breakdown, expected arrival, channel answer and reconciliation.
+  attempt: Generated<number>; previous_refund_id: Generated<string | null>; fee_fen: Generated<number>; penalty_fen: Generated<number>;
+  express: Generated<number>; eta_earliest: Generated<string | null>; eta_latest: Generated<string | null>;
+  channel_refund_no: Generated<string | null>; last_error: Generated<string | null>; sent_at: Generated<number | null>;
+  finished_at: Generated<number | null>; next_check_at: Generated<number | null>; checks: Generated<number>;
+}
+export interface RefundEventsTable {
+  id: Generated<number>; refund_id: string; order_id: string; from_state: string | null; to_state: string; action: string;
+  actor_type: string; actor_id: string; note: string | null; at: number;
+}
+export interface RefundNotificationsTable {
+  id: Generated<number>; channel: string; notify_id: string; refund_id: string; outcome: string; received_at: number;
 }
 export interface NotificationsTable {
   id: Generated<number>; customer_id: string; order_id: string | null; channel: string; template: string; title: string; body: string; created_at: number; read_at: number | null; dedupe_key: string | null;
+}
+export interface CancellationReasonsTable {
+  code: string; label: string; alternative: string | null; active: number; sort_order: number; updated_at: number; updated_by: string;
+}
+export interface CancellationRequestsTable {
+  id: string; order_id: string; customer_id: string; state: string; order_state_at_request: string; queue: string; express: number;
+  reason_code: string; reason_text: string | null; urgent: number; due_at: number; escalation_level: number; escalated_at: number | null;
+  assignee_id: string | null; claimed_at: number | null; identity_verified_at: number | null; identity_method: string | null;
+  identity_failures: number; decided_by: string | null; decided_at: number | null; rejection_reason: string | null; decision_note: string | null;
+  interception: string | null; number_released_at: number | null; completed_at: number | null; created_at: number; updated_at: number; version: number;
+}
+export interface RequestAttachmentsTable {
+  id: Generated<number>; request_id: string; kind: string; content_type: string; size_bytes: number; sha256: string; data: Uint8Array;
+  uploaded_by: string; created_at: number;
+}
+export interface RiskFlagsTable {
+  id: Generated<number>; customer_id: string | null; order_id: string | null; reason: string; created_by: string; created_at: number; cleared_at: number | null;
 }
 export interface OtpCodesTable { phone: string; code_hash: string; expires_at: number; attempts: number; created_at: number }
 export interface IdempotencyKeysTable {
   scope: string; key: string; method: string; path: string; body_hash: string; status_code: number | null; response: string | null; created_at: number;
 }
 
-export interface DB {
+export interface DB extends AssistantTables {
   settings: SettingsTable;
   plans: PlansTable;
   numbers: NumbersTable;
@@ -56,7 +90,13 @@ export interface DB {
   payments: PaymentsTable;
   payment_notifications: PaymentNotificationsTable;
   refunds: RefundsTable;
+  refund_events: RefundEventsTable;
+  refund_notifications: RefundNotificationsTable;
   notifications: NotificationsTable;
+  cancellation_reasons: CancellationReasonsTable;
+  cancellation_requests: CancellationRequestsTable;
+  request_attachments: RequestAttachmentsTable;
+  risk_flags: RiskFlagsTable;
   otp_codes: OtpCodesTable;
   idempotency_keys: IdempotencyKeysTable;
 }

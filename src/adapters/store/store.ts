@@ -5,8 +5,11 @@ import type { DB } from './schema.ts';
 import { OrderRepo } from './order-repo.ts';
 import { QueueRepo } from './queue-repo.ts';
 import { PaymentRepo } from './payment-repo.ts';
+import { RefundRepo } from './refund-repo.ts';
 import { AccountRepo } from './account-repo.ts';
+import { AssistantRepo } from './assistant-repo.ts';
 import { PlatformRepo } from './platform-repo.ts';
+import { RequestRepo } from './request-repo.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -14,15 +17,21 @@ export class Repos {
   readonly orders: OrderRepo;
   readonly queue: QueueRepo;
   readonly payments: PaymentRepo;
+  readonly refunds: RefundRepo;
   readonly accounts: AccountRepo;
+  readonly assistant: AssistantRepo;
   readonly platform: PlatformRepo;
+  readonly requests: RequestRepo;
   constructor(readonly db: Executor, readonly engine: Engine) {
     const forUpdate = engine === 'postgres';
     this.orders = new OrderRepo(db, forUpdate);
     this.queue = new QueueRepo(db, forUpdate);
     this.payments = new PaymentRepo(db, forUpdate);
+    this.refunds = new RefundRepo(db, forUpdate);
     this.accounts = new AccountRepo(db);
+    this.assistant = new AssistantRepo(db);
     this.platform = new PlatformRepo(db);
+    this.requests = new RequestRepo(db, forUpdate);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

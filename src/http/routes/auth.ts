@@ -6,11 +6,13 @@ import { sendSignInCode, signInAgent, signInCustomer } from '../../app/sign-in.t
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
+import { LIMITS } from '../rate-limit.ts';
 
 const phone = z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number');
 
 export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/auth/code', {
+    preHandler: app.limiter.guard(LIMITS.codesPerAddress, LIMITS.codesPerPhone),
     schema: {
       tags: ['auth'], summary: 'Send a one-time sign-in code by SMS',
       body: z.object({ phone }),
@@ -22,6 +24,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.post('/api/v1/auth/customer', {
+    preHandler: app.limiter.guard(LIMITS.customerSignInsPerPhone),
     schema: {
       tags: ['auth'], summary: 'Sign in with phone and code; returns a bearer token',
       body: z.object({ phone, code: z.string().regex(/^\d{6}$/) }),
@@ -33,6 +36,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.post('/api/v1/auth/agent', {
+    preHandler: app.limiter.guard(LIMITS.staffSignInsPerUser),
     schema: {
       tags: ['auth'], summary: 'Staff sign-in (agent, supervisor, operator)',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),

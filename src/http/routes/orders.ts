@@ -4,10 +4,12 @@ import { isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/deps.ts';
 import { placeOrder } from '../../app/place-order.ts';
 import { cancelUnpaidOrder } from '../../app/cancel-order.ts';
-import { loadVisibleOrder, previewCancellation, toView } from '../../app/order-view.ts';
+import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView } from '../../app/order-view.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
-import { address, errors, label, orderIdParams, orderView } from '../schemas.ts';
+import { LIMITS } from '../rate-limit.ts';
+import { address, errors, expressCheck, label, orderIdParams, orderView } from '../schemas.ts';
+import { PAYMENT_CHANNELS } from '../../domain/order.ts';
 
 export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders', {
@@ -44,8 +46,9 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     const orders = await deps.store.orders.listCustomerOrders(p.sub, req.query.limit, req.query.before);
     const plans = new Map((await deps.store.orders.listPlans(false)).map((x) => [x.id, x]));
     const now = deps.clock.now();
+    const requests = await deps.store.requests.latestForOrders(orders.map((o) => o.id));
     return {
-      orders: orders.map((o) => toView(o, plans.get(o.planId)!, now, p)),
+      orders: orders.map((o) => toView(o, plans.get(o.planId)!, now, p, requests.get(o.id) ?? null)),
       nextBefore: orders.length === req.query.limit ? orders[orders.length - 1]!.createdAt : null,
     };
   });
@@ -56,7 +59,8 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   }, async (req, reply) => {
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
     if (isError(found)) return sendError(reply, found);
-    return toView(found.order, found.plan, deps.clock.now(), req.principal!);
+    const request = (await deps.store.requests.latestForOrders([found.order.id])).get(found.order.id) ?? null;
+    return toView(found.order, found.plan, deps.clock.now(), req.principal!, request);
   });
 
   app.get('/api/v1/orders/:id/cancellation', {
@@ -73,6 +77,13 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
           }).nullable(),
           confirmationText: z.string().nullable(),
           explanation: z.string(),
+          path: z.string().describe('one_step | express | review | interception | in_progress, or the label\'s action'),
+          checks: z.array(expressCheck).describe('the express-refund rules, each passed or not, in words'),
+          refund: z.object({
+            amountFen: z.number().int(), channel: z.enum(PAYMENT_CHANNELS), express: z.boolean(),
+            expected: z.object({ earliest: z.string(), latest: z.string(), workingDays: z.array(z.number()) }).describe('Asia/Shanghai dates'),
+          }).nullable(),
+          openRequestId: z.string().nullable(),
         }),
         ...errors,
       },
@@ -80,11 +91,12 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   }, async (req, reply) => {
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
     if (isError(found)) return sendError(reply, found);
-    return previewCancellation(found.order, found.plan, await deps.settings.get(), deps.clock.now());
+    return previewCancellation(found.order, found.plan, await deps.settings.get(), deps.clock.now(), await loadPreviewFacts(deps, found.order));
   });
 
   app.post('/api/v1/orders/:id/cancel', {
     onRequest: requireRole('customer', ...STAFF),
+    preHandler: app.limiter.guard(LIMITS.cancellationsPerCustomer),
     schema: {
       tags: ['cancellation'], summary: 'Cancel an unpaid order in one step (needs "confirm": true)',
       params: orderIdParams,

@@ -6,9 +6,10 @@ import type { Deps } from '../../app/deps.ts';
 import { startPayment } from '../../app/start-payment.ts';
 import { applyPaymentNotice } from '../../app/apply-payment-notice.ts';
 import { loadVisibleOrder } from '../../app/order-view.ts';
+import { listRefundViews } from '../../app/refund-view.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
-import { errors, orderIdParams } from '../schemas.ts';
+import { errors, orderIdParams, refundView } from '../schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +39,7 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       response: {
         200: z.object({
           payments: z.array(z.object({ paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), createdAt: z.number(), succeededAt: z.number().nullable() })),
-          refunds: z.array(z.object({ refundNo: z.string(), paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), reason: z.string(), createdAt: z.number(), succeededAt: z.number().nullable() })),
+          refunds: z.array(refundView),
         }),
         ...errors,
       },
@@ -46,10 +47,10 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
   }, async (req, reply) => {
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
     if (isError(found)) return sendError(reply, found);
-    const [payments, refunds] = await Promise.all([deps.store.payments.listPayments(found.order.id), deps.store.payments.listRefunds(found.order.id)]);
+    const [payments, refunds] = await Promise.all([deps.store.payments.listPayments(found.order.id), listRefundViews(deps.store, found.order.id)]);
     return {
       payments: payments.map((p) => ({ paymentNo: p.id, channel: p.channel, amountFen: p.amount_fen, state: p.state, createdAt: p.created_at, succeededAt: p.succeeded_at })),
-      refunds: refunds.map((r) => ({ refundNo: r.id, paymentNo: r.payment_id, channel: r.channel, amountFen: r.amount_fen, state: r.state, reason: r.reason, createdAt: r.created_at, succeededAt: r.succeeded_at })),
+      refunds,
     };
   });
 

@@ -12,6 +12,9 @@ const settingsBody = z.object({
   reminderBeforeMs: z.number(),
   realNameLimitPerCarrier: z.number(),
   reorderDiscount: z.object({ afterPaymentTimeout: z.boolean(), afterCustomerAbandoned: z.boolean() }),
+  reviewSlaMs: z.number().describe('cancellation review SLA, ms (1-24 h)'),
+  priorityThreshold: z.number().describe('own cancellations in 90 days that route a customer to the priority channel'),
+  expressRefundMaxFen: z.number().describe('express refund ceiling, fen (0 = off)'),
 });
 
 export const settingsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {

@@ -4,14 +4,18 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isError } from '../../domain/errors.ts';
 import { PAYMENT_CHANNELS } from '../../domain/order.ts';
-import type { PaymentChannelSimulator } from '../../adapters/payment/simulator.ts';
+import type { ChannelSimulators } from '../../adapters/payment/channels.ts';
 import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
+import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
+import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
 
 export interface Simulators {
-  payments: Record<(typeof PAYMENT_CHANNELS)[number], PaymentChannelSimulator>;
+  payments: ChannelSimulators;
   notifier: NotifierSimulator;
+  carrier: CarrierSimulator;
+  warehouse: WarehouseSimulator;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {
@@ -26,6 +30,26 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
     return isError(r) ? sendError(reply, r) : { paid: true };
   });
 
+  app.post('/sim/refunds/wechat/settle', {
+    schema: {
+      tags: ['simulators'], summary: 'Simulator: WeChat Pay settles the refunds that are due and notifies them',
+      response: { 200: z.object({ settled: z.array(z.string()), acknowledged: z.number() }), ...errors },
+    },
+  }, async () => {
+    const settled = sims.payments.wechat.settleRefunds();
+    return { settled, acknowledged: await sims.payments.wechat.notifyRefunds(settled) };
+  });
+
+  app.post('/sim/refunds/bank/batch', {
+    schema: {
+      tags: ['simulators'], summary: 'Simulator: the bank runs its settlement batch (the platform learns the results by query)',
+      response: { 200: z.object({ batchNo: z.string(), lines: z.array(z.object({ refundNo: z.string(), status: z.string(), error: z.string().nullable() })) }), ...errors },
+    },
+  }, async () => {
+    const batch = sims.payments.bank.settleBatch();
+    return { batchNo: batch.batchNo, lines: batch.lines.map((l) => ({ refundNo: l.refundNo, status: l.status, error: l.error })) };
+  });
+
   app.get('/sim/sms/:phone', {
     schema: {
       tags: ['simulators'], summary: 'Simulator: text messages a phone received (demo sign-in codes)',
@@ -33,4 +57,12 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
       response: { 200: z.object({ messages: z.array(z.object({ title: z.string(), body: z.string() })) }), ...errors },
     },
   }, async (req) => ({ messages: sims.notifier.smsTo(req.params.phone).slice(0, 10).map((m) => ({ title: m.title, body: m.body })) }));
+
+  app.post('/sim/warehouse/:orderId/ship', {
+    schema: {
+      tags: ['simulators'], summary: 'Simulator: the warehouse hands a parcel to the courier (refused while the parcel is held)',
+      params: z.object({ orderId: z.string().min(1).max(64) }),
+      response: { 200: z.object({ shipped: z.boolean(), trackingNo: z.string().nullable() }), ...errors },
+    },
+  }, async (req) => sims.warehouse.ship(req.params.orderId));
 };

@@ -1,11 +1,19 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, Engine } from '../db.ts';
 import { initial } from './001-initial.ts';
+import { cancellationRequests } from './002-cancellation-requests.ts';
+import { refunds } from './003-refunds.ts';
+import { assistant } from './004-assistant.ts';
+import { orderLookups } from './005-order-lookups.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '001_initial': initial(engine),
+    '002_cancellation_requests': cancellationRequests(engine),
+    '003_refunds': refunds(engine),
+    '004_assistant': assistant(engine),
+    '005_order_lookups': orderLookups(),
   };
 }
 

@@ -1,0 +1,71 @@
+// Each measured part runs in its own process: the server apart from its load generator, and every
+// phase with a fresh heap. Parent and child talk over the IPC channel: one request, one reply.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface Child {
+  /** The first message the child sends (it is ready, or its result when it only does one thing). */
+  first: Promise<any>;
+  call(msg: Record<string, unknown>): Promise<any>;
+  exited: Promise<number | null>;
+  proc: ChildProcess;
+}
+
+/** `--profile DIR` on the bench's command line: each child writes a V8 CPU profile there. */
+function profileFlags(): string[] {
+  const at = process.argv.indexOf('--profile');
+  return at >= 0 && process.argv[at + 1] ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[at + 1]}`] : [];
+}
+
+export function startChild(script: string, args: unknown): Child {
+  const proc = fork(fileURLToPath(new URL(script, import.meta.url)), [JSON.stringify(args)], {
+    execArgv: ['--import', 'tsx', ...profileFlags()],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting: ((m: any) => void)[] = [];
+  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+  proc.on('message', (m: any) => {
+    if (m?.error) {
+      process.stderr.write(`bench: ${script} failed: ${m.error}\n`);
+      process.exit(1);
+    }
+    waiting.shift()?.(m);
+  });
+  exited.then((code) => {
+    if (code !== 0 && waiting.length) {
+      process.stderr.write(`bench: ${script} exited with ${code}\n`);
+      process.exit(1);
+    }
+  });
+  const next = () => new Promise<any>((res) => waiting.push(res));
+  const first = next();
+  return {
+    first,
+    proc,
+    exited,
+    call(msg) {
+      const reply = next();
+      proc.send(msg);
+      return reply;
+    },
+  };
+}
+
+/** In a child: the arguments its parent passed. */
+export function childArgs<T>(): T {
+  return JSON.parse(process.argv[2] ?? '{}') as T;
+}
+
+/** In a child: answer the parent, or report the failure instead of dying silently. */
+export function reply(msg: object): void {
+  process.send!(msg);
+}
+
+/** In a one-shot child: hand back the result and end. */
+export function finish(msg: object): void {
+  process.send!(msg, () => process.exit(0));
+}
+
+export function replyError(e: unknown): void {
+  process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));
+}

@@ -1,0 +1,41 @@
+// Data the benchmark needs in bulk: valid resident IDs, customer phones, free numbers written straight into the file.
+import SqliteDatabase from 'better-sqlite3';
+import { withCheckDigit } from '../src/domain/resident-id.ts';
+
+const DAY = 86_400_000;
+const BIRTH_BASE = Date.UTC(1960, 0, 1);
+
+/** The k-th of many distinct valid resident IDs: a thousand per birth date, dates counted from 1960. */
+export function residentId(k: number): string {
+  const ymd = new Date(BIRTH_BASE + Math.floor(k / 1000) * DAY).toISOString().slice(0, 10).replaceAll('-', '');
+  return withCheckDigit(`110105${ymd}${String(k % 1000).padStart(3, '0')}`);
+}
+
+export const customerPhone = (i: number): string => `139${String(i).padStart(8, '0')}`;
+
+/** Bench numbers are China Mobile 198-numbers, apart from the demo catalog's prefixes. */
+export const benchNumberId = (i: number): string => `NB198${String(i).padStart(8, '0')}`;
+
+/** The plan every bench order buys (China Mobile, 50 yuan up front, so payments carry money). */
+export const BENCH_PLAN = 'cm-129';
+
+export const ADDRESS = { province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 1 栋 101' };
+
+export function openRaw(file: string): SqliteDatabase.Database {
+  const raw = new SqliteDatabase(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  return raw;
+}
+
+export function insertFreeNumbers(raw: SqliteDatabase.Database, from: number, count: number, now: number): void {
+  const ins = raw.prepare(`insert into numbers (id, carrier, number, vanity_level, price_fen, state, order_id, updated_at)
+    values (?, 'china_mobile', ?, 0, 0, 'free', null, ?)`);
+  raw.transaction(() => {
+    for (let i = from; i < from + count; i++) {
+      const id = benchNumberId(i);
+      ins.run(id, id.slice(2), now);
+    }
+  })();
+}

@@ -1,0 +1,148 @@
+// npm run bench [-- --quick] [-- --keep] [-- --profile DIR]: figures from one run on the embedded store
+// (SQLite file, WAL). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startChild } from './child.ts';
+import { runHttp, type HttpResult } from './http-load.ts';
+import type { LoopResult } from './stats.ts';
+import type { ServerArgs, ServerStats } from './server-process.ts';
+import type { TimerArgs } from './timer-lateness.ts';
+import type { OverdueArgs } from './overdue-close.ts';
+import { SCENARIOS, type Scenario, type Workload } from './workload.ts';
+
+const quick = process.argv.includes('--quick');
+const keep = process.argv.includes('--keep');
+const P = quick
+  ? { seconds: 3, warmup: 1, rounds: 1, connections: 16, ceilingConcurrency: 4, customers: 300, payers: 3_000, cancelPool: 20_000, paidCycles: 20_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000 }
+  : { seconds: 10, warmup: 2, rounds: 2, connections: 16, ceilingConcurrency: 4, customers: 1_000, payers: 10_000, cancelPool: 50_000, paidCycles: 60_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000 };
+
+const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-'));
+const MB = 1024 * 1024;
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const rate = (r: { cycles: number; ms: number }) => (r.cycles * 1000) / r.ms;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+type Ceiling = LoopResult & { cpuMs: number };
+type Http = HttpResult & { server: ServerStats };
+const cpuPerCycle = (r: Ceiling | Http) => ('server' in r ? r.server.cpuMs : r.cpuMs) / r.cycles;
+
+async function httpVsCeiling() {
+  const server = startChild('./server-process.ts', { dir, customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles } satisfies ServerArgs);
+  const { port, workload } = (await server.first) as { port: number; workload: Workload };
+  const url = `http://127.0.0.1:${port}`;
+  // Both paid scenarios draw numbers and resident IDs from one index space.
+  const cursor = { unpaid: 0, paid: 0 };
+  const space = (s: Scenario) => (s === 'place-cancel' ? 'unpaid' : 'paid');
+  let seed = 2000;
+  let failures = 0;
+
+  const ceiling = async (scenario: Scenario): Promise<Ceiling> => {
+    log(`  ceiling ${scenario} ...`);
+    const warm = await server.call({ cmd: 'ceiling', scenario, seconds: P.warmup, concurrency: P.ceilingConcurrency, from: cursor[space(scenario)] });
+    const r = await server.call({ cmd: 'ceiling', scenario, seconds: P.seconds, concurrency: P.ceilingConcurrency, from: warm.next });
+    cursor[space(scenario)] = r.next;
+    return r;
+  };
+  const http = async (scenario: Scenario, idempotencyKeys = true): Promise<Http> => {
+    log(`  HTTP ${scenario}${idempotencyKeys ? '' : ' without Idempotency-Key'} ...`);
+    const opts = { connections: P.connections, idempotencyKeys };
+    const warm = await runHttp(url, workload, scenario, { ...opts, seconds: P.warmup, from: cursor[space(scenario)], channelSeed: seed++ });
+    await server.call({ cmd: 'mark' });
+    // Cycles cut off at the end of a run leave their orders pending; the next run starts past them.
+    const r = await runHttp(url, workload, scenario, { ...opts, seconds: P.seconds, from: warm.next + P.connections, channelSeed: seed++ });
+    const stats = (await server.call({ cmd: 'stats' })) as ServerStats;
+    cursor[space(scenario)] = r.next + P.connections;
+    if (warm.failures || r.failures) log(`  ! ${scenario}: ${warm.failures + r.failures} failed requests, e.g. ${warm.failureSample ?? r.failureSample}`);
+    failures += warm.failures + r.failures;
+    return { ...r, server: stats };
+  };
+  const best = <T extends { cycles: number; ms: number }>(xs: T[]) => xs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+
+  const results = {} as Record<Scenario, { ceiling: Ceiling; http: Http }>;
+  for (const scenario of SCENARIOS) {
+    const cs: Ceiling[] = [];
+    const hs: Http[] = [];
+    // Alternating, so that a burst of load from elsewhere on the machine does not land on one side only.
+    for (let i = 0; i < (scenario === 'place-cancel' ? P.rounds : 1); i++) {
+      cs.push(await ceiling(scenario));
+      hs.push(await http(scenario));
+    }
+    results[scenario] = { ceiling: best(cs), http: best(hs) };
+  }
+  // What the idempotency records cost: the same place+cancel cycles from a client that sends no key.
+  const noKeys = await http('place-cancel', false);
+  log('  worker draining the outbox (notices and refunds) ...');
+  const drain = (await server.call({ cmd: 'drain' })) as { rows: number; ms: number; left: number };
+  await server.call({ cmd: 'worker', on: true });
+  const serve = await http('place-cancel');
+  await server.call({ cmd: 'worker', on: false });
+  await server.call({ cmd: 'mark' });
+  const memory = (await server.call({ cmd: 'stats' })) as ServerStats;
+  await server.call({ cmd: 'exit' });
+  return { results, noKeys, drain, serve, memory, failures };
+}
+
+async function main() {
+  const started = new Date();
+  const loadBefore = loadavg()[0]!;
+  log(`haoka bench${quick ? ' --quick' : ''}: store files in ${dir}`);
+  log('HTTP and ceiling (server in its own process) ...');
+  const h = await httpVsCeiling();
+  log(`timer lateness: ${P.due} due over ${P.windowMs / 1000} s among ${P.due + P.background} pending orders ...`);
+  const t = await startChild('./timer-lateness.ts', { dir, due: P.due, windowMs: P.windowMs, background: P.background } satisfies TimerArgs).first;
+  log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
+  const o = await startChild('./overdue-close.ts', { dir, orders: P.overdue } satisfies OverdueArgs).first;
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+
+  const pc = h.results['place-cancel'];
+  const pcRatio = rate(pc.http) / rate(pc.ceiling);
+  const pcCpuRatio = cpuPerCycle(pc.ceiling) / cpuPerCycle(pc.http);
+  const overdueRatio = o.workerMs / o.sqlMs;
+  const overdueCpuRatio = o.workerCpuMs / o.sqlCpuMs;
+  const peakMb = h.memory.maxRss / MB;
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const head = `${'cycles'.padEnd(26)}${'ceiling/s'.padStart(10)}${'HTTP/s'.padStart(9)}${'ratio'.padStart(7)}${'CPU ms/cycle'.padStart(15)}${'CPU ratio'.padStart(11)}${'HTTP req p50/p99'.padStart(18)}${'cycle p50/p99 ms'.padStart(18)}`;
+  const row = (name: string, c: Ceiling | null, x: Http) =>
+    `${name.padEnd(26)}${(c ? f(rate(c)) : '-').padStart(10)}${f(rate(x)).padStart(9)}${(c ? f(rate(x) / rate(c), 2) : '-').padStart(7)}` +
+    `${`${c ? f(cpuPerCycle(c), 2) : '-'} / ${f(cpuPerCycle(x), 2)}`.padStart(15)}${(c ? f(cpuPerCycle(c) / cpuPerCycle(x), 2) : '-').padStart(11)}` +
+    `${`${f(x.reqP50, 0)} / ${f(x.reqP99, 0)}`.padStart(18)}${`${f(x.cycleP50, 0)} / ${f(x.cycleP99, 0)}`.padStart(18)}`;
+  const out = [
+    '',
+    `Haoka benchmark${quick ? ' (--quick)' : ''}: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} x ${cpu}, load average ${f(loadBefore, 2)} before / ${f(loadavg()[0]!, 2)} after`,
+    `Embedded store: SQLite file, WAL, synchronous=NORMAL. HTTP: autocannon, ${P.connections} keep-alive connections, Idempotency-Key on customer POSTs; ceiling: use cases in the server process, ${P.ceilingConcurrency} cycles in flight. ${P.seconds} s per figure after ${P.warmup} s warm-up${P.rounds > 1 ? `; place+cancel best of ${P.rounds} alternating rounds` : ''}.`,
+    '',
+    head,
+    row('place+cancel', pc.ceiling, pc.http),
+    row('place+pay', h.results['place-pay'].ceiling, h.results['place-pay'].http),
+    row('place+pay+cancel (express)', h.results['place-pay-cancel'].ceiling, h.results['place-pay-cancel'].http),
+    row('place+cancel, no idem. key', pc.ceiling, h.noKeys),
+    row('place+cancel, worker on', null, h.serve) + `   outbox backlog after: ${h.serve.server.backlog}`,
+    `failed HTTP requests: ${h.failures}. Outbox drained by the worker: ${h.drain.rows} rows (notices, refunds) in ${f(h.drain.ms / 1000, 2)} s = ${f((h.drain.rows * 1000) / h.drain.ms, 0)} rows/s, ${h.drain.left} left.`,
+    '',
+    `timer lateness: ${t.due} deadlines over ${t.windowMs / 1000} s, ${t.pendingTimers} pending timers, real worker and system clock`,
+    `  closed_at - deadline          p50 ${f(t.decidedP50, 0)} ms   p99 ${f(t.decidedP99, 0)} ms   max ${f(t.decidedMax, 0)} ms`,
+    `  close committed - deadline    p50 ${f(t.visibleP50, 0)} ms   p99 ${f(t.visibleP99, 0)} ms   max ${f(t.visibleMax, 0)} ms`,
+    `  unclosed ${t.unclosed}, closed before their deadline ${t.closedEarly}, later orders closed ${t.backgroundClosed}`,
+    '',
+    `closing ${o.orders} overdue orders (seeded in ${f(o.seedMs / 1000, 1)} s), identical copies of the store`,
+    `  worker fire-timers   ${f(o.workerMs / 1000, 2)} s (CPU ${f(o.workerCpuMs / 1000, 2)} s) in ${o.batches} batches, ${f((o.orders * 1000) / o.workerMs, 0)} orders/s`,
+    `  set-based SQL        ${f(o.sqlMs / 1000, 2)} s (CPU ${f(o.sqlCpuMs / 1000, 2)} s)`,
+    `  worker / SQL         ${f(overdueRatio, 2)} (CPU ${f(overdueCpuRatio, 2)}); same end state: ${o.differences.length === 0 ? 'yes' : `NO: ${o.differences.join('; ')}`}`,
+    '',
+    `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB, peak ${f(peakMb, 0)} MB`,
+    '',
+    'targets (issue 7):',
+    `  place+cancel over HTTP >= 0.5 x ceiling   ${f(pcRatio, 2)} (CPU ${f(pcCpuRatio, 2)})  ${pcRatio >= 0.5 ? 'met' : 'MISSED'}`,
+    `  deadline closes p99 <= 1 s late          ${f(t.visibleP99 / 1000, 2)} s  ${t.visibleP99 <= 1000 && t.unclosed === 0 ? 'met' : 'MISSED'}`,
+    `  overdue backlog within 2 x set-based SQL ${f(overdueRatio, 2)} (CPU ${f(overdueCpuRatio, 2)})  ${overdueRatio <= 2 ? 'met' : 'MISSED'}`,
+    `  server RSS < 300 MB                      ${f(peakMb, 0)} MB peak  ${peakMb < 300 ? 'met' : 'MISSED'}`,
+    `  aim: 400 orders/s placed, paid and cancelled over HTTP  ${f(rate(h.results['place-pay-cancel'].http), 0)} /s`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

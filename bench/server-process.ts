@@ -1,0 +1,108 @@
+// The server under load, in its own process so that it does not share a core with the load generator.
+// It also runs the ceiling (the same cycles without HTTP) when the parent asks, while no request is in flight.
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../src/config.ts';
+import { compose } from '../src/main.ts';
+import { issueCustomerToken } from '../src/app/sign-in.ts';
+import { isError } from '../src/domain/errors.ts';
+import { childArgs, finish, reply, replyError } from './child.ts';
+import { customerPhone, insertFreeNumbers, openRaw, residentId } from './fixtures.ts';
+import { runCeiling } from './ceiling.ts';
+import type { Customer, Scenario, Workload } from './workload.ts';
+
+export interface ServerArgs {
+  dir: string;
+  customers: number;
+  payers: number;
+  cancelPool: number;
+  paidCycles: number;
+}
+
+export interface ServerStats {
+  /** Server CPU time since the last 'mark', and the wall time it was spent in. */
+  cpuMs: number;
+  /** The part of cpuMs spent in the kernel (socket writes, file I/O). */
+  sysMs: number;
+  wallMs: number;
+  rss: number;
+  heapUsed: number;
+  maxRss: number;
+  backlog: number;
+}
+
+const args = childArgs<ServerArgs>();
+const file = join(args.dir, 'haoka.db');
+
+async function main() {
+  const config = loadConfig({ HAOKA_DATABASE_URL: file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' });
+  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null });
+  const { deps } = haoka;
+  const raw = openRaw(file);
+  insertFreeNumbers(raw, 0, args.cancelPool + args.paidCycles, Date.now());
+  raw.close();
+  const customers = async (from: number, count: number) => {
+    const out: Customer[] = [];
+    for (let i = from; i < from + count; i++) {
+      const t = await issueCustomerToken(deps, customerPhone(i));
+      if (isError(t)) throw new Error(t.message);
+      out.push({ ...t, phone: customerPhone(i), residentId: residentId(i) });
+    }
+    return out;
+  };
+  const workload: Workload = {
+    customers: await customers(0, args.customers),
+    payers: await customers(args.customers, args.payers),
+    cancelPool: args.cancelPool,
+    paidCycles: args.paidCycles,
+  };
+  const app = await haoka.server();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  // The bench plays the channel's webhook itself (over the socket for HTTP, straight to the use case for
+  // the ceiling), so the simulator's own in-process delivery stays off.
+  const channel = haoka.sims.payments.alipay;
+  channel.deliver = null;
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
+
+  process.on('message', (m: any) => {
+    (async () => {
+      switch (m.cmd) {
+        case 'ceiling':
+          return reply(await runCeiling(deps, workload, m.scenario as Scenario, channel, { seconds: m.seconds, concurrency: m.concurrency, from: m.from }));
+        case 'mark':
+          cpu = process.cpuUsage();
+          wall = performance.now();
+          return reply({});
+        case 'stats': {
+          const used = process.cpuUsage(cpu);
+          return reply({
+            cpuMs: (used.user + used.system) / 1000,
+            sysMs: used.system / 1000,
+            wallMs: performance.now() - wall,
+            rss: process.memoryUsage().rss,
+            heapUsed: process.memoryUsage().heapUsed,
+            maxRss: process.resourceUsage().maxRSS * 1024,
+            backlog: await deps.store.queue.outboxBacklog(),
+          } satisfies ServerStats);
+        }
+        case 'drain': {
+          const before = await deps.store.queue.outboxBacklog();
+          const t0 = performance.now();
+          await haoka.worker.drain(100_000);
+          return reply({ rows: before, ms: performance.now() - t0, left: await deps.store.queue.outboxBacklog() });
+        }
+        case 'worker':
+          if (m.on) haoka.worker.start();
+          else await haoka.worker.stop();
+          return reply({});
+        case 'exit':
+          await haoka.close();
+          return finish({});
+      }
+    })().catch(replyError);
+  });
+  reply({ port: (app.server.address() as AddressInfo).port, workload });
+}
+
+main().catch(replyError);

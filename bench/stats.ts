@@ -1,0 +1,34 @@
+// Small figures helpers: percentiles over raw samples, and a loop that keeps N cycles in flight for a while.
+
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = Float64Array.from(samples).sort();
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface LoopResult {
+  cycles: number;
+  ms: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Runs `cycle(i)` with `concurrency` cycles in flight until `seconds` have passed, then lets the started
+ * ones finish. Indexes start at `from` so that successive runs never share inputs.
+ */
+export async function runFor(seconds: number, concurrency: number, from: number, cycle: (i: number) => Promise<void>): Promise<LoopResult & { next: number }> {
+  let next = from;
+  const lat: number[] = [];
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const s = performance.now();
+      await cycle(next++);
+      lat.push(performance.now() - s);
+    }
+  }));
+  const ms = performance.now() - t0;
+  return { cycles: lat.length, ms, p50: percentile(lat, 50), p99: percentile(lat, 99), next };
+}

@@ -1,0 +1,43 @@
+// What the i-th cycle of each scenario sends, the same whether it goes over HTTP or straight to the use cases.
+import type { PlaceOrderInput } from '../src/app/place-order.ts';
+import { ADDRESS, BENCH_PLAN, benchNumberId, residentId } from './fixtures.ts';
+
+export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel';
+export const SCENARIOS: Scenario[] = ['place-cancel', 'place-pay', 'place-pay-cancel'];
+
+export interface Customer {
+  token: string;
+  customerId: string;
+  phone: string;
+  residentId: string;
+}
+
+export interface Workload {
+  /** Place+cancel customers: each has one live order at a time, far under the real-name limit of 5. */
+  customers: Customer[];
+  /**
+   * Customers who pay. A paid cancellation is refunded at once only for a customer with fewer than 3 own
+   * cancellations in 90 days (the priority-channel rule), so paid cycles spread over many of them.
+   */
+  payers: Customer[];
+  /** Place+cancel cycles reuse these numbers (a cancel releases the number), well apart in time. */
+  cancelPool: number;
+  /** Paid cycles (of both paid scenarios, one index space) each take a fresh number after the cancel pool. */
+  paidCycles: number;
+}
+
+/** The reason every bench cancellation gives (不想要了). */
+export const CANCEL_REASON = 'changed_mind';
+
+export type PlaceBody = Omit<PlaceOrderInput, 'customerId'>;
+
+export function cycleInput(w: Workload, scenario: Scenario, i: number): { customer: Customer; body: PlaceBody } {
+  if (scenario === 'place-cancel') {
+    const customer = w.customers[i % w.customers.length]!;
+    return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(i % w.cancelPool), contactName: '张三', contactPhone: customer.phone, residentId: customer.residentId, address: ADDRESS } };
+  }
+  if (i >= w.paidCycles) throw new Error(`paid cycles ran out of numbers after ${w.paidCycles}; raise paidCycles`);
+  // Paid orders stay live, so each cycle names a new resident ID (the real-name limit counts per ID).
+  const customer = w.payers[i % w.payers.length]!;
+  return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(w.cancelPool + i), contactName: '李四', contactPhone: customer.phone, residentId: residentId(1_000_000 + i), address: ADDRESS } };
+}

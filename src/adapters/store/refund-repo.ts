@@ -1,0 +1,82 @@
+// Refund attempts, their history and the channel notifications already applied.
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import type { DB, RefundEventsTable, RefundsTable } from './schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+export type RefundRow = Selectable<RefundsTable>;
+export type RefundEventRow = Selectable<RefundEventsTable>;
+export type RefundPatch = Omit<Updateable<RefundsTable>, 'id' | 'state' | 'order_id' | 'payment_id' | 'channel' | 'amount_fen'>;
+
+export class RefundRepo {
+  constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
+
+  /** Inserts an attempt under its request number; false if that number (or a retry of the same attempt) exists. */
+  async insertRefund(row: Insertable<RefundsTable>): Promise<boolean> {
+    const r = await this.db.insertInto('refunds').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async getRefund(id: string, lock = false): Promise<RefundRow | undefined> {
+    let q = this.db.selectFrom('refunds').selectAll().where('id', '=', id);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async listRefunds(orderId: string): Promise<RefundRow[]> {
+    return this.db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('attempt').execute();
+  }
+
+  async listByPayment(paymentId: string): Promise<RefundRow[]> {
+    return this.db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
+  }
+
+  async successorOf(id: string): Promise<RefundRow | undefined> {
+    return this.db.selectFrom('refunds').selectAll().where('previous_refund_id', '=', id).executeTakeFirst();
+  }
+
+  /** Ended attempts that nobody has retried yet, oldest first: the agents' list of refunds to redo. */
+  async listAwaitingRetry(limit: number): Promise<RefundRow[]> {
+    return this.db.selectFrom('refunds as r').selectAll('r').where('r.state', 'in', ['failed', 'closed'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('refunds as n').select('n.id').whereRef('n.previous_refund_id', '=', 'r.id'))))
+      .orderBy('r.updated_at').limit(limit).execute();
+  }
+
+  /** Moves an attempt if it is still in one of `from`; false when it had already moved (a repeat or a race). */
+  async moveRefund(id: string, from: readonly string[], to: string, patch: RefundPatch, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('refunds').set({ ...patch, state: to, updated_at: now }).where('id', '=', id).where('state', 'in', [...from]).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async patchRefund(id: string, patch: RefundPatch): Promise<void> {
+    await this.db.updateTable('refunds').set(patch).where('id', '=', id).execute();
+  }
+
+  /**
+   * Claims refunds whose check is due, pushing their check `leaseMs` ahead: a worker that dies mid-check
+   * leaves the refund to be checked again later, and concurrent workers (SKIP LOCKED) take different ones.
+   */
+  async claimDueChecks(now: number, limit: number, leaseMs: number): Promise<RefundRow[]> {
+    let due = this.db.selectFrom('refunds').select('id').where('next_check_at', 'is not', null).where('next_check_at', '<=', now)
+      .orderBy('next_check_at').limit(limit);
+    if (this.forUpdate) due = due.forUpdate().skipLocked();
+    return this.db.updateTable('refunds').set({ next_check_at: now + leaseMs, checks: sql`checks + 1` })
+      .where('id', 'in', due).returningAll().execute();
+  }
+
+  // ---- history
+  async insertEvents(rows: Insertable<RefundEventsTable>[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('refund_events').values(rows).execute();
+  }
+
+  async listEventsOfOrder(orderId: string): Promise<RefundEventRow[]> {
+    return this.db.selectFrom('refund_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+  }
+
+  // ---- channel notifications
+  /** Records a notification by the channel's own id; false when it was applied before (channels resend). */
+  async recordNotification(channel: string, notifyId: string, refundId: string, outcome: string, now: number): Promise<boolean> {
+    const r = await this.db.insertInto('refund_notifications').values({ channel, notify_id: notifyId, refund_id: refundId, outcome, received_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'notify_id']).doNothing()).executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+}

@@ -1,0 +1,49 @@
+// The two fulfilment moves a cancellation can meet: an agent starts packing a paid order, and the
+// warehouse reports that a packing order's parcel left. Both are guarded updates of the order, so a
+// cancellation racing either of them ends with exactly one outcome.
+import { decideRequest } from '../domain/cancellation-request.ts';
+import { decide, SYSTEM, type Actor } from '../domain/decide.ts';
+import { fail, isError, type DomainError } from '../domain/errors.ts';
+import type { Order } from '../domain/order.ts';
+import { commitDecisions } from './commit.ts';
+import { inTx, type Deps } from './deps.ts';
+import { commitRequest } from './request-commit.ts';
+
+export async function startPacking(deps: Deps, orderId: string, actor: Actor): Promise<Order | DomainError> {
+  const settings = await deps.settings.get();
+  const now = deps.clock.now();
+  return inTx(deps.store, async (r) => {
+    const order = await r.orders.getOrder(orderId, true);
+    if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+    const open = await r.requests.getOpenForOrder(order.id, true);
+    const d = decide(order, { type: 'start_packing', openRequestId: open?.id ?? null }, { now, settings });
+    if (isError(d)) return d;
+    await commitDecisions(r, [{ before: order, decision: d, actor }], now);
+    return d.order;
+  });
+}
+
+/**
+ * The parcel left the warehouse. A request still waiting (or an interception not yet answered) can no longer
+ * hold it: the request is superseded and the customer told that a courier interception or a return follows.
+ * Reported twice, the second report changes nothing; reported for an order that was intercepted and
+ * cancelled first, it is refused and the order stays cancelled.
+ */
+export async function recordShipment(deps: Deps, orderId: string, trackingNo: string): Promise<Order | DomainError> {
+  const settings = await deps.settings.get();
+  const now = deps.clock.now();
+  return inTx(deps.store, async (r) => {
+    const order = await r.orders.getOrder(orderId, true);
+    if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+    if (order.state === 'shipped') return order;
+    const shipped = decide(order, { type: 'ship', trackingNo }, { now, settings });
+    if (isError(shipped)) return shipped;
+    const open = await r.requests.getOpenForOrder(order.id, true);
+    const superseded = open ? decideRequest(open, shipped.order, { type: 'supersede', reason: `parcel shipped ${trackingNo}` }, { now }) : null;
+    if (superseded && isError(superseded)) return superseded;
+    const warehouse: Actor = { type: 'system', id: 'warehouse' };
+    await commitDecisions(r, [{ before: order, decision: shipped, actor: warehouse }], now);
+    if (open && superseded) await commitRequest(r, open, superseded, shipped.order, SYSTEM, now);
+    return shipped.order;
+  });
+}

@@ -1,0 +1,68 @@
+// Fixed-window rate limits per key (a phone, a username, a customer, an address), kept in process memory:
+// they slow down guessing and flooding; the hard rules (one code a minute, five tries a code) live in the store.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fail } from '../domain/errors.ts';
+import type { Clock } from '../app/ports.ts';
+import { sendError } from './errors.ts';
+
+export interface Limit {
+  name: string;
+  max: number;
+  windowMs: number;
+  key: (req: FastifyRequest) => string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    limiter: RateLimiter;
+  }
+}
+
+const MAX_KEYS = 100_000;
+
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  constructor(private readonly clock: Clock) {}
+
+  /** Counts one hit; returns how long to wait when the limit is reached, else 0. */
+  hit(key: string, max: number, windowMs: number): number {
+    const now = this.clock.now();
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= windowMs) {
+      if (this.windows.size >= MAX_KEYS) this.windows.clear();
+      this.windows.set(key, { start: now, count: 1 });
+      return 0;
+    }
+    w.count++;
+    return w.count > max ? w.start + windowMs - now : 0;
+  }
+
+  guard(...limits: Limit[]) {
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      for (const l of limits) {
+        const k = l.key(req);
+        if (k === null) continue;
+        const wait = this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+        if (wait > 0) {
+          reply.header('retry-after', String(Math.ceil(wait / 1000)));
+          return sendError(reply, fail('REQUEST.RATE_LIMITED', 'Too many requests; please wait a moment and try again.', { limit: l.name, retryAfterMs: wait }));
+        }
+      }
+    };
+  }
+}
+
+const MIN = 60_000;
+const field = (name: string) => (req: FastifyRequest) => {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : null;
+};
+
+/** The limits the routes use; sized for people, well above what a person does. */
+export const LIMITS = {
+  codesPerPhone: { name: 'codes-per-phone', max: 5, windowMs: 60 * MIN, key: field('phone') },
+  codesPerAddress: { name: 'codes-per-address', max: 60, windowMs: MIN, key: (req) => req.ip },
+  customerSignInsPerPhone: { name: 'sign-ins-per-phone', max: 10, windowMs: 15 * MIN, key: field('phone') },
+  staffSignInsPerUser: { name: 'staff-sign-ins', max: 10, windowMs: 15 * MIN, key: field('username') },
+  cancellationsPerCustomer: { name: 'cancellations', max: 60, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
+} satisfies Record<string, Limit>;

@@ -1,0 +1,108 @@
+// One order: where it stands, what cancelling it would mean, what happened to it, and what we told the customer.
+import { useEffect, useRef, useState } from 'react';
+import { api, type Order } from '../../../api.ts';
+import { useLoad, useNow } from '../../../hooks.ts';
+import { errorText, useI18n } from '../../../i18n/index.ts';
+import { dateTime, spacedNumber, yuan } from '../../../format.ts';
+import { Link, useLocation } from '../../../router.tsx';
+import { Empty, Loading, Notice } from '../../../ui/notice.tsx';
+import { PlanFacts } from '../plan-facts.tsx';
+import { CancelSection } from './cancel-section.tsx';
+import { PaymentCountdown } from './countdown.tsx';
+import { MoneyTrail } from './money.tsx';
+import { NoticeList } from './notices.tsx';
+import { Timeline } from './timeline.tsx';
+import { CancelBadge, deadlinePassed, stateText } from './words.tsx';
+
+/** How often to look for a change the server makes on its own (payment confirmed, deadline closed). */
+function pollMs(o: Order | undefined, paying: boolean): number | null {
+  if (!o || o.state !== 'pending_payment') return null;
+  return paying || Date.now() >= o.paymentDeadline - 2000 ? 1000 : 5000;
+}
+
+export function OrderPage({ params }: { params: Record<string, string> }) {
+  const { t } = useI18n();
+  const id = params.id!;
+  const paying = useLocation().query.get('paying') === '1';
+  const now = useNow();
+  const { data: order, error, setData } = useLoad(() => api.order(id), [id], (o) => pollMs(o, paying));
+  const [justCancelled, setJustCancelled] = useState(false);
+  const done = useRef<HTMLDivElement>(null);
+
+  // What hangs off the order is read again whenever the order moves.
+  const version = order ? `${order.state}:${order.updatedAt}` : '';
+  const events = useLoad(() => (order ? api.events(id) : Promise.resolve({ events: [] })), [id, version]);
+  const money = useLoad(() => (order ? api.payments(id) : Promise.resolve({ payments: [], refunds: [] })), [id, version]);
+  // Messages go out just after the change that causes them, so they are looked for a little longer.
+  const notices = useLoad(() => (order ? api.notifications(id) : Promise.resolve({ notifications: [] })), [id, version],
+    () => (order && (order.state === 'pending_payment' || Date.now() - order.updatedAt < 15_000) ? 3000 : null));
+
+  useEffect(() => {
+    if (justCancelled) done.current?.focus();
+  }, [justCancelled]);
+
+  if (!order) return error ? <Notice tone="error">{errorText(t, error)}</Notice> : <Loading label={t('common.loading')} />;
+
+  const pending = order.state === 'pending_payment';
+  const expired = deadlinePassed(order, now);
+  return (
+    <article className="order-page">
+      <Link to="/orders" className="back-link">← {t('order.backToList')}</Link>
+      {error ? <Notice tone="error">{errorText(t, error)}</Notice> : null}
+      <header className="card order-status">
+        <div className="card-head">
+          <h1 data-testid="order-state">{expired ? t('order.closingTitle') : stateText(t, order)}</h1>
+          <CancelBadge label={expired ? { ...order.cancellation, label: 'not_cancellable', colour: 'grey' } : order.cancellation} />
+        </div>
+        <p className="order-number">{spacedNumber(order.number)}</p>
+        <p className="muted">{order.plan.name} · {t(`carrier.${order.carrier}`)} · {t('order.no', { id: order.id })}</p>
+        {pending && paying && !expired && <Notice tone="info">{t('order.confirmingPayment')}</Notice>}
+        {order.state === 'paid' && paying && <Notice tone="success">{t('order.paidNotice')}</Notice>}
+        {pending && <PaymentCountdown order={order} now={now} />}
+        {order.state === 'cancelled' && (
+          <div tabIndex={-1} ref={done}>
+            <Notice tone={justCancelled ? 'success' : 'info'} title={justCancelled ? t('order.cancelledNow') : undefined}>
+              {order.closedAt && t('order.closedAt', { time: dateTime(order.closedAt) })}
+              {order.keepsReorderDiscount !== null && ` ${t(order.keepsReorderDiscount ? 'preview.reorder.keeps' : 'preview.reorder.loses')}`}
+            </Notice>
+          </div>
+        )}
+      </header>
+
+      <CancelSection order={order} now={now} onChange={(o) => { setData(o); setJustCancelled(true); }} />
+
+      <section className="card">
+        <h2>{t('order.details')}</h2>
+        <PlanFacts plan={order.plan} />
+        <dl className="facts">
+          <div><dt>{t('order.monthly')}</dt><dd>{yuan(order.plan.monthlyFeeFen)}</dd></div>
+          <div><dt>{t('order.amount')}</dt><dd>{yuan(order.amountFen)}</dd></div>
+          <div><dt>{t('form.contactName')}</dt><dd>{order.contactName}</dd></div>
+          <div><dt>{t('form.contactPhone')}</dt><dd>{order.contactPhone}</dd></div>
+          <div><dt>{t('form.residentId')}</dt><dd>{order.residentId}</dd></div>
+          <div><dt>{t('checkout.address')}</dt><dd>{`${order.address.province} ${order.address.city} ${order.address.district} ${order.address.detail}`}</dd></div>
+          <div><dt>{t('order.createdAt')}</dt><dd>{dateTime(order.createdAt)}</dd></div>
+          {order.paidAt && <div><dt>{t('order.paidAt')}</dt><dd>{dateTime(order.paidAt)}</dd></div>}
+        </dl>
+      </section>
+
+      {money.data && (money.data.payments.length > 0 || money.data.refunds.length > 0) && (
+        <section className="card">
+          <h2>{t('order.money')}</h2>
+          <MoneyTrail payments={money.data.payments} refunds={money.data.refunds} />
+        </section>
+      )}
+
+      <section className="card">
+        <h2>{t('order.events')}</h2>
+        {events.data ? <Timeline events={events.data.events} /> : <Loading label={t('common.loading')} />}
+      </section>
+
+      <section className="card">
+        <h2>{t('order.notices')}</h2>
+        {notices.data && notices.data.notifications.length === 0 && <Empty title={t('inbox.empty')} />}
+        {notices.data && <NoticeList notices={notices.data.notifications} />}
+      </section>
+    </article>
+  );
+}
