@@ -8,7 +8,7 @@ import type { Deps } from '../src/app/deps.ts';
 import { isError, type DomainError } from '../src/domain/errors.ts';
 import type { PaymentChannelSimulator } from '../src/adapters/payment/simulator.ts';
 import { CANCEL_REASON, cycleInput, type Scenario, type Workload } from './workload.ts';
-import { runFor } from './stats.ts';
+import { runFor, schedstat } from './stats.ts';
 
 function must<T>(what: string, r: T | DomainError): T {
   if (isError(r)) throw new Error(`${what} failed: ${r.code} ${r.message}`);
@@ -36,7 +36,9 @@ export function ceilingCycle(deps: Deps, w: Workload, scenario: Scenario, channe
 
 export async function runCeiling(deps: Deps, w: Workload, scenario: Scenario, channel: PaymentChannelSimulator, o: { seconds: number; concurrency: number; from: number }) {
   const cpu = process.cpuUsage();
+  const s0 = schedstat();
   const r = await runFor(o.seconds, o.concurrency, o.from, ceilingCycle(deps, w, scenario, channel));
   const used = process.cpuUsage(cpu);
-  return { ...r, cpuMs: (used.user + used.system) / 1000 };
+  const s1 = schedstat();
+  return { ...r, cpuMs: (used.user + used.system) / 1000, runMs: s1.runMs - s0.runMs, waitMs: s1.waitMs - s0.waitMs };
 }

@@ -9,6 +9,7 @@ import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { customerPhone, insertFreeNumbers, openRaw, residentId } from './fixtures.ts';
 import { runCeiling } from './ceiling.ts';
+import { schedstat } from './stats.ts';
 import type { Customer, Scenario, Workload } from './workload.ts';
 
 export interface ServerArgs {
@@ -25,8 +26,13 @@ export interface ServerStats {
   /** The part of cpuMs spent in the kernel (socket writes, file I/O). */
   sysMs: number;
   wallMs: number;
+  /** Main thread: running, and ready but waiting for a core (see schedstat). */
+  runMs: number;
+  waitMs: number;
   rss: number;
   heapUsed: number;
+  /** Highest RSS sampled since the last 'mark' (every 100 ms), and over the whole process. */
+  peakRss: number;
   maxRss: number;
   backlog: number;
 }
@@ -64,6 +70,9 @@ async function main() {
   channel.deliver = null;
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  let sched = schedstat();
+  let peak = 0;
+  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100).unref();
 
   process.on('message', (m: any) => {
     (async () => {
@@ -73,14 +82,20 @@ async function main() {
         case 'mark':
           cpu = process.cpuUsage();
           wall = performance.now();
+          sched = schedstat();
+          peak = process.memoryUsage().rss;
           return reply({});
         case 'stats': {
           const used = process.cpuUsage(cpu);
+          const now = schedstat();
           return reply({
+            runMs: now.runMs - sched.runMs,
+            waitMs: now.waitMs - sched.waitMs,
             cpuMs: (used.user + used.system) / 1000,
             sysMs: used.system / 1000,
             wallMs: performance.now() - wall,
             rss: process.memoryUsage().rss,
+            peakRss: Math.max(peak, process.memoryUsage().rss),
             heapUsed: process.memoryUsage().heapUsed,
             maxRss: process.resourceUsage().maxRSS * 1024,
             backlog: await deps.store.queue.outboxBacklog(),
@@ -89,8 +104,9 @@ async function main() {
         case 'drain': {
           const before = await deps.store.queue.outboxBacklog();
           const t0 = performance.now();
+          peak = process.memoryUsage().rss;
           await haoka.worker.drain(100_000);
-          return reply({ rows: before, ms: performance.now() - t0, left: await deps.store.queue.outboxBacklog() });
+          return reply({ rows: before, ms: performance.now() - t0, left: await deps.store.queue.outboxBacklog(), peakRss: peak });
         }
         case 'worker':
           if (m.on) haoka.worker.start();

@@ -1,9 +1,23 @@
 // Small figures helpers: percentiles over raw samples, and a loop that keeps N cycles in flight for a while.
+import { readFileSync } from 'node:fs';
 
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
   const sorted = Float64Array.from(samples).sort();
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * How long this process's main thread ran and how long it sat ready but waiting for a core (Linux).
+ * On a shared machine the second is where throughput goes; CPU time per cycle depends on it far less.
+ */
+export function schedstat(): { runMs: number; waitMs: number } {
+  try {
+    const [run, wait] = readFileSync('/proc/self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return { runMs: NaN, waitMs: NaN };
+  }
 }
 
 export interface LoopResult {

@@ -5,12 +5,14 @@ import type { Config } from './config.ts';
 import { openDatabase } from './adapters/store/db.ts';
 import { migrate } from './adapters/store/migrations/index.ts';
 import { Store } from './adapters/store/store.ts';
+import { logOptions } from './adapters/log.ts';
 import { systemClock } from './adapters/clock.ts';
 import { createChannelSimulators } from './adapters/payment/channels.ts';
 import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { CarrierSimulator } from './adapters/carrier/simulator.ts';
 import { WarehouseSimulator } from './adapters/warehouse/simulator.ts';
+import { CourierSimulator } from './adapters/courier/simulator.ts';
 import { recordShipment } from './app/fulfilment.ts';
 import { validateRequestTransitions } from './domain/cancellation-request.ts';
 import { SettingsService } from './app/settings.ts';
@@ -47,25 +49,28 @@ export interface ComposeOptions {
 
 /** The secret the simulated channels sign with; a real channel's key would come from its own configuration. */
 export const SIM_CHANNEL_SECRET = 'haoka-simulated-channel-key';
+export const SIM_COURIER_SECRET = 'haoka-simulated-courier-key';
 
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
   const problems = [...validateTransitions(), ...validateRequestTransitions().map((p) => `cancellation request: ${p}`)];
   if (problems.length) throw new Error(`transition table is inconsistent: ${problems.join('; ')}`);
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.residentId', '*.contactPhone'] });
+  const log = opts.log ?? pino(logOptions(config.logLevel));
   const database = openDatabase(config.databaseUrl, opts.poolSize ? { poolSize: opts.poolSize } : {});
   await migrate(database);
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
   const secrets = await Secrets.load(store, config.secret, clock.now());
+  store.protectWith(secrets.phoneVault());
   const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
   const seed = opts.simSeed ?? 1;
   const payments = createChannelSimulators(SIM_CHANNEL_SECRET, clock, seed, config.simStateDir);
   const notifier = new NotifierSimulator(store, clock);
   const carrier = new CarrierSimulator(clock);
   const warehouse = new WarehouseSimulator();
-  const deps: Deps = { store, clock, settings, secrets, payments, notifier, carrier, warehouse, log };
-  const sims: Simulators = { payments, notifier, carrier, warehouse };
+  const courier = new CourierSimulator(SIM_COURIER_SECRET, clock, seed);
+  const deps: Deps = { store, clock, settings, secrets, payments, notifier, carrier, warehouse, courier, log };
+  const sims: Simulators = { payments, notifier, carrier, warehouse, courier };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
     const r = await recordShipment(deps, orderId, trackingNo);
@@ -89,12 +94,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
           return res.statusCode === 200;
         };
       }
+      // The simulated courier and carrier push through the real signed callback routes as well.
+      const inject = (url: string) => async (d: { headers: Record<string, string>; body: string }) =>
+        (await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body })).statusCode === 200;
+      courier.deliver = inject('/api/v1/courier/callback');
+      carrier.deliver = inject('/api/v1/carrier/callback');
       app = built;
       return built;
     },
     async close() {
-      await worker.stop();
-      if (app) await app.close();
+      // New connections are refused at once; requests already in flight finish, and so does the worker's
+      // pass (its claimed timers and outbox rows are completed or given back, never left to their lease).
+      await Promise.all([worker.stop(), app?.close()]);
       await store.close();
     },
   };

@@ -32,8 +32,8 @@ export async function applyForCancellation(deps: Deps, orderId: string, customer
     if (order.state === 'pending_payment') {
       return fail('ORDER.NOT_CANCELLABLE', 'An unpaid order needs no request: cancel it in one step.', { state: order.state, action: 'cancel' });
     }
-    if (order.state !== 'paid' && order.state !== 'packing') {
-      return fail('ORDER.NOT_CANCELLABLE', 'A cancellation request applies to paid and packing orders only.', { state: order.state });
+    if (order.state !== 'paid' && order.state !== 'packing' && order.state !== 'shipped') {
+      return fail('ORDER.NOT_CANCELLABLE', 'A cancellation request applies to paid, packing and shipped orders only.', { state: order.state });
     }
     const reason = await r.requests.getReason(input.reasonCode);
     if (!reason || !reason.active) return fail('CANCEL_REQUEST.UNKNOWN_REASON', 'Pick one of the listed reasons.', { reasonCode: input.reasonCode });

@@ -5,6 +5,8 @@ import type { Deps } from './deps.ts';
 import { sendInterception } from './intercept-packing.ts';
 import { renderNotification } from './notification-text.ts';
 import { releaseNumberAtCarrier } from './release-number.ts';
+import { sendCourierInterception } from './fulfilment.ts';
+import { syncLine } from './carrier-callback.ts';
 
 type Handler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -21,4 +23,6 @@ export const CANCELLATION_HANDLERS: Record<string, Handler> = {
   carrier_release: (deps, _row, p) => releaseNumberAtCarrier(deps, p.orderId as string),
   warehouse_intercept: (deps, _row, p) => sendInterception(deps, p.requestId as string),
   staff_alert: staffAlert,
+  courier_intercept: (deps, _row, p) => sendCourierInterception(deps, p.requestId as string, p.trackingNo as string),
+  carrier_sync: (deps, _row, p) => syncLine(deps, p.orderId as string),
 };

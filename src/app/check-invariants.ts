@@ -15,8 +15,9 @@ const LIVE = sql`('pending_payment','paid','packing','shipped','delivered','acti
  * A cancelled paid order keeps its number sold until the carrier confirms the release (its approved
  * cancellation request has no release time yet): the order shows "cancelling" meanwhile.
  */
-const RELEASING = sql`(o.state = 'cancelled' and n.state = 'sold' and exists (select 1 from cancellation_requests c
-  where c.order_id = o.id and c.state = 'approved' and c.number_released_at is null))`;
+const RELEASING = sql`(o.state in ('cancelled','account_closed') and n.state = 'sold' and (exists (select 1 from cancellation_requests c
+  where c.order_id = o.id and c.state = 'approved' and c.number_released_at is null)
+  or exists (select 1 from outbox x where x.order_id = o.id and x.topic = 'carrier_release' and x.delivered_at is null)))`;
 
 interface Check {
   name: string;
@@ -76,6 +77,19 @@ const CHECKS: Check[] = [
       from cancellation_requests c join orders o on o.id = c.order_id
       where c.state = 'approved' and o.state = 'cancelled' and c.number_released_at is null
       and not exists (select 1 from outbox x where x.order_id = c.order_id and x.topic = 'carrier_release' and x.delivered_at is null)`,
+  },
+  {
+    // A card that passed inspection closed its order: its money is on its way back (or was nothing).
+    name: 'an accepted return has its refund',
+    query: sql`select t.id as subject, 'return passed for order ' || t.order_id || ' but nothing is refunded' as detail
+      from returns t join orders o on o.id = t.order_id
+      where t.state = 'passed' and o.amount_fen > 0
+      and not exists (select 1 from refunds r where r.order_id = t.order_id and r.state in ('pending','processing','succeeded'))`,
+  },
+  {
+    name: 'a delivered or activated order knows when',
+    query: sql`select o.id as subject, 'order is ' || o.state || ' with no ' || case when o.delivered_at is null then 'delivery' else 'activation' end || ' time' as detail
+      from orders o where (o.state in ('delivered','activated') and o.delivered_at is null) or (o.state = 'activated' and o.activated_at is null)`,
   },
   {
     name: 'the audit trail explains every state',

@@ -36,7 +36,8 @@ export function notifyRow(order: Order, template: string, data: Record<string, u
   return {
     order_id: order.id,
     topic: 'notify',
-    payload: JSON.stringify({ template, customerId: order.customerId, phone: order.contactPhone, orderId: order.id, data }),
+    // No phone in the payload: the outbox would keep it in the clear; the handler reads it from the order.
+    payload: JSON.stringify({ template, customerId: order.customerId, orderId: order.id, data }),
     attempts: 0,
     next_attempt_at: now,
     created_at: now,
@@ -64,7 +65,11 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
         }
         case 'notify': outbox.push(notifyRow(order, e.template, e.data, now)); break;
         case 'release_number_at_carrier': outbox.push(outboxRow(order, 'carrier_release', { orderId: order.id }, now)); break;
-        case 'intercept_parcel': outbox.push(outboxRow(order, 'warehouse_intercept', { orderId: order.id, requestId: e.requestId }, now)); break;
+        // A parcel that already left is intercepted at the courier (快递拦截), a packing one at the warehouse.
+        case 'intercept_parcel': outbox.push(order.state === 'shipped'
+          ? outboxRow(order, 'courier_intercept', { orderId: order.id, requestId: e.requestId, trackingNo: order.trackingNo }, now)
+          : outboxRow(order, 'warehouse_intercept', { orderId: order.id, requestId: e.requestId }, now)); break;
+        case 'intercept_courier': outbox.push(outboxRow(order, 'courier_intercept', { orderId: order.id, requestId: e.requestId, trackingNo: e.trackingNo }, now)); break;
         case 'alert_staff': outbox.push(outboxRow(order, 'staff_alert', { template: e.template, data: e.data }, now)); break;
         case 'start_refund': refunds.push({ order, amountFen: e.amountFen, reason: e.reason, express: e.express }); break;
       }

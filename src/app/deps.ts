@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { PaymentChannel } from '../domain/order.ts';
 import { isError, Rejection, type DomainError } from '../domain/errors.ts';
 import type { Repos, Store } from '../adapters/store/store.ts';
-import type { CarrierPort, Clock, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
+import type { CarrierPort, Clock, CourierPort, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
 import type { Secrets } from './secrets.ts';
 
@@ -16,6 +16,7 @@ export interface Deps {
   notifier: NotifierPort;
   carrier: CarrierPort;
   warehouse: WarehousePort;
+  courier: CourierPort;
   log: Logger;
 }
 

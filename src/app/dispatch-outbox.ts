@@ -1,6 +1,7 @@
 import type { OutboxRow } from '../adapters/store/queue-repo.ts';
 import type { Deps } from './deps.ts';
 import { OUTBOX_HANDLERS } from './outbox-handlers.ts';
+import { withRequestId } from '../adapters/request-context.ts';
 
 export const OUTBOX_LEASE_MS = 60_000;
 /** After this many failed attempts a row stops being retried and waits for a person (it stays visible). */
@@ -18,7 +19,12 @@ export async function dispatchOutbox(deps: Deps, limit = 100): Promise<number> {
     try {
       const handler = OUTBOX_HANDLERS[row.topic];
       if (!handler) throw new Error(`unknown outbox topic ${row.topic}`);
-      await handler(deps, row, JSON.parse(row.payload) as Record<string, unknown>);
+      // The delivery runs under the id of the request that wrote the row: its log lines and any rows it
+      // writes (a refund's notice) carry that id on.
+      await withRequestId(row.request_id ?? null, async () => {
+        await handler(deps, row, JSON.parse(row.payload) as Record<string, unknown>);
+        deps.log.info({ outboxId: row.id, orderId: row.order_id, topic: row.topic, requestId: row.request_id ?? null }, 'outbox row delivered');
+      });
       delivered.push(row.id);
     } catch (e) {
       const next = row.attempts >= MAX_ATTEMPTS ? Number.MAX_SAFE_INTEGER : deps.clock.now() + backoffMs(row.attempts);

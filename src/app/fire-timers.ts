@@ -4,6 +4,7 @@ import type { TimerRow } from '../adapters/store/queue-repo.ts';
 import { commitDecisions, notifyRow, type Decided } from './commit.ts';
 import type { Deps } from './deps.ts';
 import { escalateRequests } from './escalate-requests.ts';
+import { returnTimers } from './returns.ts';
 
 /** How long a claimed timer stays with its worker before another may take it (the worker died). */
 export const TIMER_LEASE_MS = 30_000;
@@ -29,6 +30,9 @@ export async function fireDueTimers(deps: Deps, limit = 500): Promise<number> {
       if (t.kind === 'payment_deadline') {
         const decision = decide(order, { type: 'close_unpaid' }, { now, settings });
         if (!isError(decision)) decided.push({ before: order, decision, actor: SYSTEM });
+      } else if (t.kind === 'carrier_sync' && order.state === 'delivered') {
+        // The carrier is asked from the outbox, outside this transaction.
+        reminders.push({ order_id: order.id, topic: 'carrier_sync', payload: JSON.stringify({ orderId: order.id }), attempts: 0, next_attempt_at: now, created_at: now });
       } else if (t.kind === 'payment_reminder' && order.state === 'pending_payment' && now < order.paymentDeadline) {
         reminders.push(notifyRow(order, 'payment_reminder', { orderId: order.id, paymentDeadline: order.paymentDeadline, amountFen: order.amountFen }, now));
       }
@@ -39,6 +43,7 @@ export async function fireDueTimers(deps: Deps, limit = 500): Promise<number> {
     await r.payments.closeOpenPayments(decided.map((d) => d.before.id));
     if (reminders.length) await r.queue.insertOutbox(reminders);
     await escalateRequests(r, claimed, orders, now);
+    await returnTimers(r, claimed, orders, now);
   });
   return claimed.length;
 }

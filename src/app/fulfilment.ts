@@ -47,3 +47,23 @@ export async function recordShipment(deps: Deps, orderId: string, trackingNo: st
     return shipped.order;
   });
 }
+
+/**
+ * An agent hands a packed parcel to the courier: the courier issues the waybill (tracking number) and the
+ * order becomes `shipped` as if the warehouse had reported it, open requests included.
+ */
+export async function handToCourier(deps: Deps, orderId: string): Promise<Order | DomainError> {
+  const order = await deps.store.orders.getOrder(orderId);
+  if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+  if (order.state !== 'packing') return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be handed to the courier.', { state: order.state });
+  const { trackingNo } = await deps.courier.createWaybill({ orderId });
+  return recordShipment(deps, orderId, trackingNo);
+}
+
+/** The outbox's courier interception (快递拦截): sent once per parcel; the answer comes back by callback. */
+export async function sendCourierInterception(deps: Deps, requestId: string, trackingNo: string): Promise<void> {
+  const req = await deps.store.requests.get(requestId);
+  if (!req || req.state !== 'approved' || req.interception !== 'pending') return;
+  const answer = await deps.courier.intercept({ interceptNo: `CI${requestId.slice(2)}`, trackingNo });
+  if (answer.status === 'failed') throw new Error(`courier interception of ${trackingNo} failed: ${answer.error}`);
+}

@@ -69,6 +69,32 @@ export function renderNotification(template: string, d: Record<string, unknown>)
       return { title: '取消申请即将超时', body: `订单 ${d.orderId} 的取消申请 ${d.requestId}（${d.queue === 'priority' ? '绿色通道' : '普通队列'}）已用去 80% 审核时限，将于 ${shanghaiTime(d.dueAt)} 超时，请尽快处理。` };
     case 'review_sla_breach':
       return { title: '取消申请已超时', body: `订单 ${d.orderId} 的取消申请 ${d.requestId}（${d.queue === 'priority' ? '绿色通道' : '普通队列'}）已超过审核时限（${shanghaiTime(d.dueAt)}），请立即处理或改派。` };
+    case 'order_shipped':
+      return { title: '订单已发货', body: `订单 ${d.orderId} 已交给快递，运单号 ${d.trackingNo}，可在订单页查看物流。如需取消，可在订单页申请快递拦截。` };
+    case 'order_delivered':
+      return { title: '包裹已签收', body: `订单 ${d.orderId} 已签收。插卡后按提示完成实名激活；如不需要，可在激活有效期内申请未激活退货。` };
+    case 'line_activated':
+      return { title: '号卡已激活', body: `号码 ${d.number} 已激活，欢迎使用。激活后订单不可取消，如需停用可申请销户。` };
+    case 'real_name_failed':
+      return { title: '实名认证未通过', body: `号码 ${d.number} 的实名认证未通过（${d.detail ?? '资料不符'}），请按提示重新认证；号卡尚未激活。` };
+    case 'trial_unsubscribed':
+      return { title: '已退订', body: `订单 ${d.orderId} 已在试用期内免费退订，号码 ${d.number} 将由运营商回收${typeof d.amountFen === 'number' && d.amountFen > 0 ? `，¥${yuan(d.amountFen)} 原路退回` : ''}。` };
+    case 'closure_requested':
+      return { title: '销户申请已提交', body: `订单 ${d.orderId} 的销户申请已提交（${d.closureId}），违约金 ¥${yuan(d.penaltyFen)}。客服将与运营商办理，完成后通知您。` };
+    case 'account_closed':
+      return { title: '销户完成', body: `号码 ${d.number} 已销户，号码将由运营商回收。${typeof d.penaltyFen === 'number' && d.penaltyFen > 0 ? `违约金 ¥${yuan(d.penaltyFen)}。` : ''}` };
+    case 'return_instructions':
+      return { title: '退货申请已受理', body: `订单 ${d.orderId} 的未激活退货（${d.returnId}）已受理。请将号卡、写有订单号的纸条和身份证复印件寄至：${d.address}，并在订单页填写退货运单号；${shanghaiTime(d.closesAt)} 前未收到将关闭退货。` };
+    case 'return_follow_up':
+      return { title: '还没有收到您的退货', body: `订单 ${d.orderId} 的退货 ${d.returnId} 尚未到仓${d.trackingNo ? `（运单号 ${d.trackingNo}）` : '，请尽快寄出并填写运单号'}。` };
+    case 'return_closed':
+      return { title: '退货已关闭', body: `订单 ${d.orderId} 的退货 ${d.returnId} 超时未收到，已关闭。如已寄出，请联系客服。` };
+    case 'return_refund_due':
+      return { title: '验卡通过，退款已发起', body: `订单 ${d.orderId} 的退货验卡通过，¥${yuan(d.amountFen)} 将原路退回，预计 ${monthDay(d.refundEarliest)} 至 ${monthDay(d.refundLatest)} 到账。` };
+    case 'return_passed':
+      return { title: '退回的号卡已入库', body: `订单 ${d.orderId} 退回的号卡已验收入库，号码将在运营商处释放。` };
+    case 'return_refused':
+      return { title: '验卡未通过', body: `订单 ${d.orderId} 的退货验卡未通过，原因：${d.reason}。号卡将寄回给您。` };
     case 'sign_in_code':
       return { title: '登录验证码', body: `您的验证码是 ${d.code}，5 分钟内有效。请勿告诉他人。` };
     default:

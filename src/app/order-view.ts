@@ -11,6 +11,7 @@ import { cancelRoute, type ExpressCheck, type RiskFacts } from '../domain/polici
 import { effectiveSlaMs } from '../domain/policies/review-sla.ts';
 import { refundEta, type RefundEta } from '../domain/policies/refund-eta.ts';
 import { loadRiskFacts } from './risk-facts.ts';
+import { earlyTerminationPenalty } from '../domain/policies/penalty.ts';
 
 export interface OrderView {
   id: string;
@@ -31,6 +32,9 @@ export interface OrderView {
   updatedAt: number;
   paidAt: number | null;
   closedAt: number | null;
+  trackingNo: string | null;
+  deliveredAt: number | null;
+  activatedAt: number | null;
   /** The label, plus where a cancellation request stands: "cancelling" until the number is released and the refund arrived. */
   cancellation: CancellationLabel & { progress: { stage: RequestProgressStage; text: string } | null; requestId: string | null };
 }
@@ -110,12 +114,19 @@ export function toView(order: Order, plan: Plan, now: number, who: Principal, re
     updatedAt: order.updatedAt,
     paidAt: order.paidAt,
     closedAt: order.closedAt,
-    cancellation: { ...cancellationLabel(order, plan, now), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
+    trackingNo: order.trackingNo,
+    deliveredAt: order.deliveredAt,
+    activatedAt: order.activatedAt,
+    cancellation: { ...cancellationLabel(order, plan, now, labelFacts(order)), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
   };
 }
 
+/** The facts that make the activation window and the trial exact. */
+export const labelFacts = (order: Order) => ({ deliveredAt: order.deliveredAt, activatedAt: order.activatedAt });
+
 export function previewCancellation(order: Order, plan: Plan, settings: Settings, now: number, facts?: PreviewFacts): CancellationPreview {
-  const label = cancellationLabel(order, plan, now);
+  const label = cancellationLabel(order, plan, now, labelFacts(order));
+  if (order.state === 'activated') return previewLine(order, plan, label, settings, now);
   if ((order.state === 'paid' || order.state === 'packing') && facts && order.paymentChannel) return previewPaid(order, label, settings, now, facts, order.paymentChannel);
   if (label.action === 'cancel') {
     const keeps = settings.reorderDiscount.afterCustomerAbandoned;
@@ -143,6 +154,43 @@ export function previewCancellation(order: Order, plan: Plan, settings: Settings
   return {
     orderId: order.id, state: order.state, cancellation: label, oneStep: false, consequences: null, confirmationText: null, explanation: label.reason,
     path: label.action, checks: [], refund: null, openRequestId: null,
+  };
+}
+
+/**
+ * Activated lines: inside the trial, free unsubscription with the whole amount back; after it, account closure
+ * with the early-termination penalty the plan's rule gives for the contract months left.
+ */
+function previewLine(order: Order, plan: Plan, label: CancellationLabel, settings: Settings, now: number): CancellationPreview {
+  const keeps = settings.reorderDiscount.afterCustomerAbandoned;
+  const base = { orderId: order.id, state: order.state, cancellation: label, oneStep: false, checks: [], openRequestId: null };
+  if (label.action === 'unsubscribe_trial') {
+    const channel = order.paymentChannel;
+    return {
+      ...base,
+      consequences: {
+        chargedFen: order.amountFen, refundFen: order.amountFen, penaltyFen: 0, number: 'released',
+        numberText: `退订后运营商关闭号码 ${order.number} 并回收号码。`,
+        reorderDiscount: { keeps, text: keeps ? '退订后再次下单仍可享受首单优惠。' : '退订后再次下单将不再享受首单优惠。' },
+      },
+      confirmationText: '试用期内免费退订，号码将被回收',
+      explanation: label.reason,
+      path: 'unsubscribe_trial',
+      refund: channel && order.amountFen > 0 ? { amountFen: order.amountFen, channel, express: false, expected: refundEta(channel, now) } : null,
+    };
+  }
+  const penalty = order.activatedAt !== null ? earlyTerminationPenalty(plan, order.activatedAt, now) : null;
+  return {
+    ...base,
+    consequences: {
+      chargedFen: order.amountFen, refundFen: 0, penaltyFen: penalty?.penaltyFen ?? 0, number: 'released',
+      numberText: `销户后号码 ${order.number} 停止使用，由运营商回收，一段时间后可能重新放号。`,
+      reorderDiscount: { keeps, text: '销户不影响再次下单。' },
+    },
+    confirmationText: penalty ? `确认销户并支付违约金 ${(penalty.penaltyFen / 100).toFixed(2)} 元` : null,
+    explanation: penalty ? `${label.reason}${penalty.text}` : label.reason,
+    path: 'close_account',
+    refund: null,
   };
 }
 

@@ -28,8 +28,12 @@ const CHANNELS: Record<string, NotificationChannel[]> = {
 const notify: OutboxHandler = async (deps, row, p) => {
   const template = p.template as string;
   const { title, body } = renderNotification(template, p.data as Record<string, unknown>);
-  for (const channel of CHANNELS[template] ?? ['push', 'inapp']) {
-    await deps.notifier.send({ key: `outbox:${row.id}:${channel}`, channel, customerId: p.customerId as string, phone: p.phone as string, orderId: row.order_id, template, title, body });
+  const channels = CHANNELS[template] ?? ['push', 'inapp'];
+  // Rows written before phones were sealed carry the number; newer ones leave it in the order, sealed.
+  let phone = typeof p.phone === 'string' ? p.phone : '';
+  if (!phone && channels.includes('sms') && row.order_id) phone = (await deps.store.orders.getOrder(row.order_id))?.contactPhone ?? '';
+  for (const channel of channels) {
+    await deps.notifier.send({ key: `outbox:${row.id}:${channel}`, channel, customerId: p.customerId as string, phone, orderId: row.order_id, template, title, body });
   }
 };
 

@@ -64,6 +64,9 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
       updatedAt: now,
       paidAt: null,
       closedAt: null,
+      trackingNo: null,
+      deliveredAt: null,
+      activatedAt: null,
       version: 1,
     };
     await r.orders.insertOrder(order);

@@ -105,6 +105,48 @@ export type NumberReleaseAnswer = { status: 'released' } | { status: 'pending' }
 
 export interface CarrierPort {
   releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer>;
+  /** Checks a carrier status push (activation, real-name failure, suspension, closure, recycling). */
+  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CarrierNotice | DomainError;
+  /** What the carrier's own system says of a line now (the poll behind status synchronisation). */
+  queryLine(number: string): Promise<LineStatus>;
+  /** Closes a line (销户); `closeNo` is the idempotency key. */
+  closeLine(req: { closeNo: string; number: string }): Promise<{ status: 'closed' } | { status: 'failed'; error: string }>;
+}
+
+export type LineStatus = 'inactive' | 'activated' | 'suspended' | 'closed' | 'recycled';
+
+/** A carrier push after its signature has been checked. */
+export interface CarrierNotice {
+  nonce: string;
+  eventId: string;
+  number: string;
+  status: Exclude<LineStatus, 'inactive'> | 'real_name_failed';
+  occurredAt: number;
+  detail: string | null;
+}
+
+/** The courier's tracking scans, in the order a parcel normally meets them. */
+export const TRACKING_KINDS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivered', 'returned_to_sender'] as const;
+export type TrackingKind = (typeof TRACKING_KINDS)[number];
+
+/** A courier push after its signature has been checked: a tracking scan or the answer to an interception. */
+export interface CourierNotice {
+  nonce: string;
+  eventId: string;
+  trackingNo: string;
+  kind: TrackingKind | 'interception_accepted' | 'interception_refused';
+  occurredAt: number;
+  detail: string | null;
+}
+
+/** An interception is only received at once; the courier answers it later by callback. */
+export type CourierInterceptAnswer = { status: 'received' } | { status: 'failed'; error: string };
+
+export interface CourierPort {
+  createWaybill(req: { orderId: string }): Promise<{ trackingNo: string }>;
+  /** 快递拦截, idempotent per parcel: one interception per parcel whatever the number of calls. */
+  intercept(req: { interceptNo: string; trackingNo: string }): Promise<CourierInterceptAnswer>;
+  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | DomainError;
 }
 
 /** Asking the warehouse to hold a packed parcel (拦截发货). `interceptNo` is its idempotency key. */

@@ -13,7 +13,8 @@ export const releaseNo = (orderId: string) => `NR${orderId.slice(2)}`;
 
 export async function releaseNumberAtCarrier(deps: Deps, orderId: string): Promise<void> {
   const order = await deps.store.orders.getOrder(orderId);
-  if (!order || order.state !== 'cancelled') return;
+  // Cancelled orders and closed accounts both give their number back to the carrier's pool.
+  if (!order || (order.state !== 'cancelled' && order.state !== 'account_closed')) return;
   const number = await deps.store.orders.getNumber(order.numberId);
   if (!number || number.orderId !== order.id) return; // already released (a repeat of a delivered row)
   const answer = await deps.carrier.releaseNumber({ releaseNo: releaseNo(order.id), carrier: order.carrier, number: order.number });

@@ -37,7 +37,8 @@ export async function approveRequest(deps: Deps, requestId: string, who: Princip
     if (isError(loaded)) return loaded;
     const { req, order, actor } = loaded;
     const n = note?.trim() || undefined;
-    if (order.state === 'packing') {
+    // A parcel in the warehouse or with the courier is held first; the refund follows once it is back.
+    if (order.state === 'packing' || order.state === 'shipped') {
       const d = decideRequest(req, order, { type: 'approve', by: actor, path: 'interception', ...(n ? { note: n } : {}) }, { now });
       if (isError(d)) return d;
       await commitRequest(r, req, d, order, actor, now);

@@ -1,6 +1,8 @@
 // Keyed hashes and signed tokens. The key comes from HAOKA_SECRET, or is made once and kept in the store
 // so that every process on the same database agrees on it.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PhoneVault } from '../adapters/store/personal-data.ts';
+import { maskPhone } from '../domain/resident-id.ts';
 import type { Store } from '../adapters/store/store.ts';
 
 export type Role = 'customer' | 'agent' | 'supervisor' | 'operator';
@@ -13,6 +15,7 @@ export interface Principal {
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export class Secrets {
+  private readonly sealKeys = new Map<string, Buffer>();
   constructor(private readonly key: string) {}
 
   static async load(store: Store, configured: string | null, now: number): Promise<Secrets> {
@@ -29,6 +32,45 @@ export class Secrets {
   /** Matching without keeping the value: resident IDs, one-time codes. */
   hash(purpose: string, value: string): string {
     return createHmac('sha256', this.key).update(purpose).update('\0').update(value).digest('base64url');
+  }
+
+  /**
+   * Encryption for what must be read back (a phone number to text, shown to its owner): AES-256-GCM with a
+   * key per purpose derived from the secret by HKDF, so a key for phones never decrypts anything else.
+   */
+  seal(purpose: string, value: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.sealKey(purpose), iv);
+    const body = Buffer.concat([c.update(value, 'utf8'), c.final()]);
+    return `g1.${b64url(iv)}.${b64url(body)}.${b64url(c.getAuthTag())}`;
+  }
+
+  /** The value sealed for this purpose; throws on a wrong key, purpose or a tampered value. */
+  open(purpose: string, sealed: string): string {
+    const [v, iv, body, tag] = sealed.split('.');
+    if (v !== 'g1' || !iv || body === undefined || !tag) throw new Error('not a sealed value');
+    const d = createDecipheriv('aes-256-gcm', this.sealKey(purpose), Buffer.from(iv, 'base64url'));
+    d.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  }
+
+  private sealKey(purpose: string): Buffer {
+    let k = this.sealKeys.get(purpose);
+    if (!k) {
+      k = Buffer.from(hkdfSync('sha256', this.key, 'haoka-seal-v1', purpose, 32));
+      this.sealKeys.set(purpose, k);
+    }
+    return k;
+  }
+
+  /** How the store keeps phone numbers: a keyed hash to match, sealed to send and show, masked for the rest. */
+  phoneVault(): PhoneVault {
+    return {
+      hash: (phone) => this.hash('phone', phone),
+      seal: (phone) => this.seal('phone', phone),
+      open: (sealed) => this.open('phone', sealed),
+      mask: maskPhone,
+    };
   }
 
   sign(p: Principal): string {

@@ -16,6 +16,8 @@ export const settingsPatchSchema = z.strictObject({
   reviewSlaMs: z.number().int().min(REVIEW_SLA_MIN_MS).max(REVIEW_SLA_MAX_MS).optional(),
   priorityThreshold: z.number().int().min(1).max(100).optional(),
   expressRefundMaxFen: z.number().int().min(0).max(1_000_000).optional(),
+  returnFollowUpMs: z.number().int().min(HOUR).max(60 * 24 * HOUR).optional(),
+  returnCloseMs: z.number().int().min(24 * HOUR).max(90 * 24 * HOUR).optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

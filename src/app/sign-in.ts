@@ -13,12 +13,14 @@ export const TOKEN_TTL_MS = 7 * 86_400_000;
 export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentTo: string; expiresAt: number } | DomainError> {
   if (!isMainlandMobile(phone)) return fail('REQUEST.INVALID', 'Enter an 11-digit mainland mobile number.', { field: 'phone' });
   const now = deps.clock.now();
-  const existing = await deps.store.accounts.getOtp(phone);
+  // Codes are filed under the phone's keyed hash: the table never holds the number.
+  const key = deps.secrets.hash('phone', phone);
+  const existing = await deps.store.accounts.getOtp(key);
   if (existing && now - existing.created_at < CODE_RESEND_MS) {
     return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: CODE_RESEND_MS - (now - existing.created_at) });
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await deps.store.accounts.putOtp(phone, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now);
+  await deps.store.accounts.putOtp(key, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now);
   const { title, body } = renderNotification('sign_in_code', { code });
   await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body });
   return { sentTo: `${phone.slice(0, 3)}****${phone.slice(-4)}`, expiresAt: now + CODE_TTL_MS };
@@ -26,14 +28,15 @@ export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentT
 
 export async function signInCustomer(deps: Deps, phone: string, code: string): Promise<{ token: string; customerId: string } | DomainError> {
   const now = deps.clock.now();
-  const otp = await deps.store.accounts.getOtp(phone);
+  const key = deps.secrets.hash('phone', phone);
+  const otp = await deps.store.accounts.getOtp(key);
   if (!otp || otp.expires_at <= now) return fail('AUTH.INVALID_CODE', 'The code has expired; ask for a new one.');
   if (otp.attempts >= CODE_MAX_ATTEMPTS) return fail('AUTH.TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one.');
   if (otp.code_hash !== deps.secrets.hash('otp', `${phone}:${code}`)) {
-    await deps.store.accounts.bumpOtpAttempts(phone);
+    await deps.store.accounts.bumpOtpAttempts(key);
     return fail('AUTH.INVALID_CODE', 'The code is not right.', { attemptsLeft: CODE_MAX_ATTEMPTS - otp.attempts - 1 });
   }
-  await deps.store.accounts.deleteOtp(phone);
+  await deps.store.accounts.deleteOtp(key);
   return issueCustomerToken(deps, phone);
 }
 

@@ -22,13 +22,14 @@ function config(): Config {
   }
 }
 
-function onSignals(stop: () => Promise<void>) {
+function onSignals(log: { info(o: object, msg: string): void }, stop: () => Promise<void>) {
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (stopping) return;
       stopping = true;
-      stop().then(() => process.exit(0), () => process.exit(1));
+      log.info({ signal: sig }, 'haoka is stopping');
+      stop().then(() => { log.info({}, 'haoka stopped'); process.exit(0); }, () => process.exit(1));
     });
   }
 }
@@ -45,7 +46,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker }, 'haoka is serving');
   // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
-  onSignals(() => haoka.close());
+  onSignals(haoka.deps.log, () => haoka.close());
 });
 
 program.command('worker').description('run timers and the outbox only, beside API processes').action(async () => {
@@ -53,7 +54,7 @@ program.command('worker').description('run timers and the outbox only, beside AP
   const haoka = await compose(cfg);
   haoka.worker.start();
   haoka.deps.log.info({ database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
-  onSignals(() => haoka.close());
+  onSignals(haoka.deps.log, () => haoka.close());
 });
 
 program.command('migrate').description('bring the database schema up to date').action(async () => {

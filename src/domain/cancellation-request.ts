@@ -53,8 +53,8 @@ export interface CancellationRequest {
   orderId: string;
   customerId: string;
   state: RequestState;
-  /** The order's state when the customer applied: paid (direct cancel) or packing (warehouse interception). */
-  orderStateAtRequest: 'paid' | 'packing';
+  /** The order's state when the customer applied: paid (direct cancel), packing (warehouse interception) or shipped (courier interception). */
+  orderStateAtRequest: 'paid' | 'packing' | 'shipped';
   queue: RequestQueue;
   /** Decided without review by the express-refund policy. */
   express: boolean;
@@ -148,8 +148,8 @@ export interface NewRequestInput {
 
 /** A new request: due by the review SLA, with durable escalation timers, and the customer told when to expect an answer. */
 export function openRequest(order: Order, input: NewRequestInput, ctx: RequestContext): RequestDecision | DomainError {
-  if (order.state !== 'paid' && order.state !== 'packing') {
-    return fail('ORDER.NOT_CANCELLABLE', 'Only a paid or packing order takes a cancellation request.', { state: order.state });
+  if (order.state !== 'paid' && order.state !== 'packing' && order.state !== 'shipped') {
+    return fail('ORDER.NOT_CANCELLABLE', 'Only a paid, packing or shipped order takes a cancellation request.', { state: order.state });
   }
   const { dueAt, warnAt } = reviewSchedule(ctx.now, ctx.settings);
   const request: CancellationRequest = {
@@ -164,7 +164,7 @@ export function openRequest(order: Order, input: NewRequestInput, ctx: RequestCo
   const effects: Effect[] = input.express ? [] : [
     { type: 'schedule', kind: 'review_sla_warning', dueAt: warnAt },
     { type: 'schedule', kind: 'review_sla_breach', dueAt },
-    { type: 'notify', template: 'cancellation_requested', data: { orderId: order.id, requestId: input.id, dueAt, packing: order.state === 'packing', urgent: input.urgent } },
+    { type: 'notify', template: 'cancellation_requested', data: { orderId: order.id, requestId: input.id, dueAt, packing: order.state === 'packing', shipped: order.state === 'shipped', urgent: input.urgent } },
   ];
   return {
     request,
@@ -336,11 +336,19 @@ export type RequestProgressStage = 'under_review' | 'intercepting' | 'cancelling
 export function requestProgress(req: CancellationRequest): { stage: RequestProgressStage; text: string } {
   switch (req.state) {
     case 'requested':
-      return { stage: 'under_review', text: req.orderStateAtRequest === 'packing' ? '取消申请审核中，通过后将通知仓库拦截发货。' : '取消申请审核中，客服会在承诺时间内处理。' };
+      return {
+        stage: 'under_review',
+        text: req.orderStateAtRequest === 'packing' ? '取消申请审核中，通过后将通知仓库拦截发货。'
+          : req.orderStateAtRequest === 'shipped' ? '取消申请审核中，通过后将通知快递拦截包裹。' : '取消申请审核中，客服会在承诺时间内处理。',
+      };
     case 'approved':
-      return req.interception === 'pending'
-        ? { stage: 'intercepting', text: '已通知仓库拦截发货，等待仓库确认。' }
-        : { stage: 'cancelling', text: '取消中：等待运营商释放号码、退款到账。' };
+      if (req.interception === 'pending') {
+        return { stage: 'intercepting', text: req.orderStateAtRequest === 'shipped' ? '已通知快递拦截包裹，等待快递公司确认。' : '已通知仓库拦截发货，等待仓库确认。' };
+      }
+      if (req.interception === 'accepted' && req.orderStateAtRequest === 'shipped') {
+        return { stage: 'intercepting', text: '快递已拦截，包裹正在退回仓库；仓库验卡后立即退款。' };
+      }
+      return { stage: 'cancelling', text: '取消中：等待运营商释放号码、退款到账。' };
     case 'completed':
       return { stage: 'cancelled', text: '取消完成：号码已释放，退款已原路退回。' };
     case 'rejected':

@@ -20,9 +20,19 @@ export type Command =
   | { type: 'intercepted'; requestId: string }
   // Fulfilment holds back while a cancellation request is open: the guard needs to know of it.
   | { type: 'start_packing'; openRequestId: string | null }
-  | { type: 'ship'; trackingNo: string };
+  | { type: 'ship'; trackingNo: string }
+  // The courier's "delivered" (签收), at the time it happened: the activation window counts from there.
+  | { type: 'deliver'; at: number }
+  // The carrier activated the line (after a successful real-name check).
+  | { type: 'activate'; at: number }
+  // A returned card passed inspection: an unactivated return, or an intercepted parcel back at the warehouse.
+  | { type: 'return_passed'; returnId: string; requestId: string | null }
+  // Inside the plan's trial the customer unsubscribes in one step; `trialDays` comes from the plan.
+  | { type: 'unsubscribe_trial'; trialDays: number }
+  // An agent completed an account closure (销户) with the carrier.
+  | { type: 'close_account'; closureId: string; penaltyFen: number };
 
-export type TimerKind = 'payment_reminder' | 'payment_deadline' | 'review_sla_warning' | 'review_sla_breach';
+export type TimerKind = 'payment_reminder' | 'payment_deadline' | 'review_sla_warning' | 'review_sla_breach' | 'return_follow_up' | 'return_close' | 'carrier_sync';
 
 export type Effect =
   | { type: 'release_number'; numberId: string }
@@ -34,6 +44,8 @@ export type Effect =
   | { type: 'release_number_at_carrier' }
   | { type: 'start_refund'; amountFen: number; reason: string; express: boolean }
   | { type: 'intercept_parcel'; requestId: string }
+  // A shipped parcel: the courier is asked to send it back (快递拦截).
+  | { type: 'intercept_courier'; requestId: string; trackingNo: string }
   | { type: 'alert_staff'; template: StaffAlertTemplate; data: Record<string, unknown> };
 
 export type StaffAlertTemplate = 'review_sla_warning' | 'review_sla_breach';
@@ -52,7 +64,14 @@ export type NotificationTemplate =
   | 'cancellation_rejected'
   | 'cancellation_withdrawn'
   | 'cancellation_completed'
-  | 'interception_refused';
+  | 'interception_refused'
+  | 'order_shipped'
+  | 'order_delivered'
+  | 'line_activated'
+  | 'trial_unsubscribed'
+  | 'account_closed'
+  | 'return_passed'
+  | 'return_instructions';
 
 export interface AuditEvent {
   action: string;
@@ -122,6 +141,32 @@ function closePaid(order: Order, reason: 'customer_cancelled' | 'intercepted', r
   };
 }
 
+const DAY = 86_400_000;
+/** How long a delivered card may wait for the carrier's activation push before the platform polls the carrier. */
+export const CARRIER_SYNC_AFTER_MS = DAY;
+
+/** A card came back and passed inspection: the number goes back at the carrier and the money to its channel. */
+function closeReturned(order: Order, command: { returnId: string; requestId: string | null }, ctx: DecideContext): Decision | DomainError {
+  if (order.state !== 'delivered' && order.state !== 'shipped') {
+    return fail('ORDER.INVALID_TRANSITION', 'Only a shipped or delivered order is closed by a returned card.', { state: order.state });
+  }
+  const reason: CloseReason = order.state === 'shipped' ? 'intercepted' : 'returned';
+  const next = move(order, 'cancelled', ctx.now, { closeReason: reason, closedAt: ctx.now, keepsReorderDiscount: ctx.settings.reorderDiscount.afterCustomerAbandoned });
+  if ('kind' in next) return next;
+  // An intercepted parcel settles its cancellation request; an unactivated return has its own refund reason.
+  const refundReason = command.requestId ? `cancellation:${command.requestId}` : `return:${command.returnId}`;
+  return {
+    order: next,
+    event: { action: reason === 'intercepted' ? 'order.intercepted' : 'order.returned', fromState: order.state, toState: 'cancelled', reason: command.returnId, automatic: false },
+    effects: [
+      ...(order.amountFen > 0 ? [{ type: 'start_refund', amountFen: order.amountFen, reason: refundReason, express: false } as const] : []),
+      { type: 'release_number_at_carrier' },
+      { type: 'cancel_timers', kinds: ['return_follow_up', 'return_close', 'carrier_sync'] },
+      { type: 'notify', template: 'return_passed', data: { orderId: order.id, returnId: command.returnId, amountFen: order.amountFen, channel: order.paymentChannel } },
+    ],
+  };
+}
+
 /** Pure: what a command does to an order, or why it cannot. */
 export function decide(order: Order, command: Command, ctx: DecideContext): Decision | DomainError {
   switch (command.type) {
@@ -184,9 +229,74 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
     }
     case 'ship': {
       if (order.state !== 'packing') return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be handed to the courier.', { state: order.state });
-      const next = move(order, 'shipped', ctx.now, {});
+      const next = move(order, 'shipped', ctx.now, { trackingNo: command.trackingNo });
       if ('kind' in next) return next;
-      return { order: next, event: { action: 'order.shipped', fromState: order.state, toState: 'shipped', reason: command.trackingNo, automatic: true }, effects: [] };
+      return {
+        order: next,
+        event: { action: 'order.shipped', fromState: order.state, toState: 'shipped', reason: command.trackingNo, automatic: true },
+        effects: [{ type: 'notify', template: 'order_shipped', data: { orderId: order.id, trackingNo: command.trackingNo } }],
+      };
+    }
+    case 'deliver': {
+      // A late "delivered" never moves an order back, and one that was already applied is not applied twice.
+      if (order.state !== 'shipped') return fail('ORDER.INVALID_TRANSITION', 'Only a shipped order can be delivered.', { state: order.state });
+      const next = move(order, 'delivered', ctx.now, { deliveredAt: command.at });
+      if ('kind' in next) return next;
+      return {
+        order: next,
+        event: { action: 'order.delivered', fromState: order.state, toState: 'delivered', reason: order.trackingNo, automatic: true },
+        effects: [
+          // If the carrier's activation push never comes, the platform asks (status synchronisation).
+          { type: 'schedule', kind: 'carrier_sync', dueAt: ctx.now + CARRIER_SYNC_AFTER_MS },
+          { type: 'notify', template: 'order_delivered', data: { orderId: order.id, trackingNo: order.trackingNo } },
+        ],
+      };
+    }
+    case 'activate': {
+      if (order.state !== 'delivered') return fail('ORDER.INVALID_TRANSITION', 'Only a delivered card can be activated.', { state: order.state });
+      const next = move(order, 'activated', ctx.now, { activatedAt: command.at });
+      if ('kind' in next) return next;
+      return {
+        order: next,
+        event: { action: 'order.activated', fromState: order.state, toState: 'activated', reason: order.number, automatic: true },
+        effects: [
+          { type: 'cancel_timers', kinds: ['carrier_sync'] },
+          { type: 'notify', template: 'line_activated', data: { orderId: order.id, number: order.number } },
+        ],
+      };
+    }
+    case 'return_passed':
+      return closeReturned(order, command, ctx);
+    case 'unsubscribe_trial': {
+      const trialEnd = order.activatedAt !== null && command.trialDays > 0 ? order.activatedAt + command.trialDays * DAY : null;
+      if (order.state !== 'activated' || trialEnd === null || ctx.now >= trialEnd) {
+        return fail('ORDER.NOT_CANCELLABLE', 'Free unsubscription is only possible inside the plan\u2019s trial.', { state: order.state, reason: 'TRIAL_OVER', trialEnd });
+      }
+      const next = move(order, 'cancelled', ctx.now, { closeReason: 'trial_unsubscribed', closedAt: ctx.now, keepsReorderDiscount: ctx.settings.reorderDiscount.afterCustomerAbandoned });
+      if ('kind' in next) return next;
+      // Inside the trial nothing is kept: the whole amount goes back, no penalty (the brief: free unsubscription).
+      return {
+        order: next,
+        event: { action: 'order.trial_unsubscribed', fromState: order.state, toState: 'cancelled', reason: null, automatic: false },
+        effects: [
+          ...(order.amountFen > 0 ? [{ type: 'start_refund', amountFen: order.amountFen, reason: `trial:${order.id}`, express: false } as const] : []),
+          { type: 'release_number_at_carrier' },
+          { type: 'notify', template: 'trial_unsubscribed', data: { orderId: order.id, number: order.number, amountFen: order.amountFen } },
+        ],
+      };
+    }
+    case 'close_account': {
+      if (order.state !== 'activated') return fail('ORDER.INVALID_TRANSITION', 'Only an activated line can be closed.', { state: order.state });
+      const next = move(order, 'account_closed', ctx.now, { closedAt: ctx.now });
+      if ('kind' in next) return next;
+      return {
+        order: next,
+        event: { action: 'order.account_closed', fromState: order.state, toState: 'account_closed', reason: `${command.closureId} penalty ${command.penaltyFen} fen`, automatic: false },
+        effects: [
+          { type: 'release_number_at_carrier' },
+          { type: 'notify', template: 'account_closed', data: { orderId: order.id, number: order.number, penaltyFen: command.penaltyFen } },
+        ],
+      };
     }
   }
 }

@@ -36,7 +36,12 @@ export interface Plan {
   trialDays: number;
   priceFen: Fen;
   active: boolean;
+  /** Early-termination penalty (违约金) when the line closes inside the contract period. */
+  penaltyRule: PenaltyRule;
 }
+
+/** Per plan: a fixed sum, or a share (percent) of the monthly fees still due for the rest of the contract. */
+export type PenaltyRule = { kind: 'fixed'; fen: Fen } | { kind: 'remaining_share'; percent: number };
 
 export type NumberState = 'free' | 'locked' | 'sold';
 
@@ -82,6 +87,12 @@ export interface Order {
   updatedAt: number;
   paidAt: number | null;
   closedAt: number | null;
+  /** Courier tracking number of the outgoing parcel, set when it leaves. */
+  trackingNo: string | null;
+  /** When the courier delivered the card: the activation window counts from here. */
+  deliveredAt: number | null;
+  /** When the carrier activated the line: the trial counts from here. */
+  activatedAt: number | null;
   version: number;
 }
 

@@ -15,6 +15,9 @@ export interface Settings {
   priorityThreshold: number;
   /** Express refund (极速退款): paid orders at or under this amount (fen) may cancel without review; 0 turns it off. */
   expressRefundMaxFen: number;
+  /** Unactivated returns: when a card not yet received is followed up, and when the return is closed, from the application. */
+  returnFollowUpMs: number;
+  returnCloseMs: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -36,4 +39,6 @@ export const DEFAULT_SETTINGS: Settings = {
   reviewSlaMs: 24 * 3_600_000,
   priorityThreshold: 3,
   expressRefundMaxFen: 10_000,
+  returnFollowUpMs: 7 * 24 * 3_600_000,
+  returnCloseMs: 15 * 24 * 3_600_000,
 };

@@ -65,4 +65,9 @@ export const LIMITS = {
   customerSignInsPerPhone: { name: 'sign-ins-per-phone', max: 10, windowMs: 15 * MIN, key: field('phone') },
   staffSignInsPerUser: { name: 'staff-sign-ins', max: 10, windowMs: 15 * MIN, key: field('username') },
   cancellationsPerCustomer: { name: 'cancellations', max: 60, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
+  // The per-order lock (five wrong IDs) stops guessing on one order; this stops one account spreading its
+  // guesses over many orders, and an agent reading out IDs in a loop.
+  identityChecksPerCaller: { name: 'identity-checks', max: 10, windowMs: 15 * MIN, key: (req) => req.principal?.sub ?? req.ip },
+  // The assistant classifies every message and may open a ticket: a person types far fewer than this.
+  assistantMessagesPerCustomer: { name: 'assistant-messages', max: 30, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
 } satisfies Record<string, Limit>;

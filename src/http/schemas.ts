@@ -48,6 +48,9 @@ export const orderView = z.object({
   updatedAt: z.number(),
   paidAt: z.number().nullable(),
   closedAt: z.number().nullable(),
+  trackingNo: z.string().nullable().describe('courier tracking number of the outgoing parcel'),
+  deliveredAt: z.number().nullable().describe('when the courier delivered the card; the activation window counts from here'),
+  activatedAt: z.number().nullable().describe('when the carrier activated the line; the trial counts from here'),
   cancellation: label.extend({
     progress: z.object({ stage: z.string(), text: z.string() }).nullable().describe('where a cancellation request stands; "cancelling" until the number is released and the refund arrived'),
     requestId: z.string().nullable(),
@@ -96,7 +99,7 @@ export const requestView = z.object({
   state: z.enum(['requested', 'approved', 'rejected', 'withdrawn', 'completed', 'superseded']),
   progress: z.object({ stage: z.enum(['under_review', 'intercepting', 'cancelling', 'cancelled', 'rejected', 'withdrawn', 'superseded']), text: z.string() }),
   express: z.boolean().describe('cancelled at once by the express-refund policy, without review'),
-  orderStateAtRequest: z.enum(['paid', 'packing']),
+  orderStateAtRequest: z.enum(['paid', 'packing', 'shipped']),
   reasonCode: z.string(),
   reasonText: z.string().nullable(),
   urgent: z.boolean(),

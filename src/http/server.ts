@@ -3,6 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
+import { AsyncResource } from 'node:async_hooks';
+import { withRequestId } from '../adapters/request-context.ts';
 import type { Deps } from '../app/deps.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler, sendError } from './errors.ts';
@@ -20,14 +22,19 @@ import { settingsRoutes } from './routes/settings.ts';
 import { assistantRoutes } from './routes/assistant.ts';
 import { faqRoutes } from './routes/faq.ts';
 import { alternativeRoutes } from './routes/alternatives.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
+import { fulfilmentRoutes } from './routes/fulfilment.ts';
+import { returnRoutes } from './routes/returns.ts';
 
 export interface ServerOptions {
   simulators?: Simulators;
   /** Extra routes (the web pages) registered after the API. */
   extra?: (app: FastifyInstance) => Promise<void>;
 }
+
+const requestScopes = new WeakMap<object, AsyncResource>();
 
 export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -80,6 +87,23 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // The request id is kept in async context for the use cases (outbox rows, log lines). The body arrives
+  // on the socket's own context, so the scope is entered again before validation (as @fastify/request-context does).
+  app.addHook('onRequest', (req, _reply, done) => {
+    withRequestId(req.id, () => {
+      const scope = new AsyncResource('haoka-request');
+      requestScopes.set(req, scope);
+      scope.runInAsyncScope(done, req.raw);
+    });
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    const scope = requestScopes.get(req);
+    if (scope) scope.runInAsyncScope(done, req.raw);
+    else done();
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request done');
+  });
   app.decorateRequest('principal', null);
   app.decorate('limiter', new RateLimiter(deps.clock));
   app.addHook('onRequest', authenticate(deps));
@@ -97,6 +121,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(assistantRoutes(deps));
   await app.register(faqRoutes(deps));
   await app.register(alternativeRoutes(deps));
+  await app.register(fulfilmentRoutes(deps));
+  await app.register(returnRoutes(deps));
+  await app.register(reportRoutes(deps));
   if (opts.simulators) await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);
   return app;

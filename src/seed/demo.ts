@@ -6,13 +6,13 @@ import { hashPassword } from '../app/sign-in.ts';
 import { SeededRandom } from '../adapters/sim/random.ts';
 
 export const DEMO_PLANS: Plan[] = [
-  { id: 'cm-58', carrier: 'china_mobile', name: '移动花卡 58元套餐', monthlyFeeFen: 5800, dataMb: 30 * 1024, voiceMinutes: 200, contractMonths: 12, activationWindowDays: 15, trialDays: 0, priceFen: 0, active: true },
-  { id: 'cm-129', carrier: 'china_mobile', name: '移动全球通 129元', monthlyFeeFen: 12900, dataMb: 80 * 1024, voiceMinutes: 800, contractMonths: 24, activationWindowDays: 30, trialDays: 0, priceFen: 5000, active: true },
-  { id: 'cu-39', carrier: 'china_unicom', name: '联通大王卡 39元', monthlyFeeFen: 3900, dataMb: 40 * 1024, voiceMinutes: 100, contractMonths: 0, activationWindowDays: 15, trialDays: 7, priceFen: 0, active: true },
-  { id: 'cu-99', carrier: 'china_unicom', name: '联通冰激凌 99元', monthlyFeeFen: 9900, dataMb: 60 * 1024, voiceMinutes: 500, contractMonths: 12, activationWindowDays: 20, trialDays: 15, priceFen: 1000, active: true },
-  { id: 'ct-29', carrier: 'china_telecom', name: '电信星卡 29元', monthlyFeeFen: 2900, dataMb: 30 * 1024, voiceMinutes: 0, contractMonths: 0, activationWindowDays: 7, trialDays: 0, priceFen: 0, active: true },
-  { id: 'ct-169', carrier: 'china_telecom', name: '电信5G畅享 169元', monthlyFeeFen: 16900, dataMb: 100 * 1024, voiceMinutes: 1000, contractMonths: 24, activationWindowDays: 15, trialDays: 10, priceFen: 10000, active: true },
-  { id: 'cb-19', carrier: 'china_broadnet', name: '广电 19元 5G 卡', monthlyFeeFen: 1900, dataMb: 20 * 1024, voiceMinutes: 100, contractMonths: 6, activationWindowDays: 15, trialDays: 0, priceFen: 0, active: true },
+  { id: 'cm-58', carrier: 'china_mobile', name: '移动花卡 58元套餐', monthlyFeeFen: 5800, dataMb: 30 * 1024, voiceMinutes: 200, contractMonths: 12, activationWindowDays: 15, trialDays: 0, priceFen: 0, active: true, penaltyRule: { kind: 'remaining_share', percent: 30 } },
+  { id: 'cm-129', carrier: 'china_mobile', name: '移动全球通 129元', monthlyFeeFen: 12900, dataMb: 80 * 1024, voiceMinutes: 800, contractMonths: 24, activationWindowDays: 30, trialDays: 0, priceFen: 5000, active: true, penaltyRule: { kind: 'remaining_share', percent: 50 } },
+  { id: 'cu-39', carrier: 'china_unicom', name: '联通大王卡 39元', monthlyFeeFen: 3900, dataMb: 40 * 1024, voiceMinutes: 100, contractMonths: 0, activationWindowDays: 15, trialDays: 7, priceFen: 0, active: true, penaltyRule: { kind: 'fixed', fen: 0 } },
+  { id: 'cu-99', carrier: 'china_unicom', name: '联通冰激凌 99元', monthlyFeeFen: 9900, dataMb: 60 * 1024, voiceMinutes: 500, contractMonths: 12, activationWindowDays: 20, trialDays: 15, priceFen: 1000, active: true, penaltyRule: { kind: 'fixed', fen: 10_000 } },
+  { id: 'ct-29', carrier: 'china_telecom', name: '电信星卡 29元', monthlyFeeFen: 2900, dataMb: 30 * 1024, voiceMinutes: 0, contractMonths: 0, activationWindowDays: 7, trialDays: 0, priceFen: 0, active: true, penaltyRule: { kind: 'fixed', fen: 0 } },
+  { id: 'ct-169', carrier: 'china_telecom', name: '电信5G畅享 169元', monthlyFeeFen: 16900, dataMb: 100 * 1024, voiceMinutes: 1000, contractMonths: 24, activationWindowDays: 15, trialDays: 10, priceFen: 10000, active: true, penaltyRule: { kind: 'remaining_share', percent: 30 } },
+  { id: 'cb-19', carrier: 'china_broadnet', name: '广电 19元 5G 卡', monthlyFeeFen: 1900, dataMb: 20 * 1024, voiceMinutes: 100, contractMonths: 6, activationWindowDays: 15, trialDays: 0, priceFen: 0, active: true, penaltyRule: { kind: 'fixed', fen: 5_000 } },
 ];
 
 const PREFIXES: Record<Carrier, string[]> = {

@@ -78,8 +78,9 @@ describe('opening a request', () => {
     expect(!isError(d) && d.effects).toEqual([]);
   });
 
-  it('refuses orders that are not paid or packing', () => {
-    for (const state of ['pending_payment', 'shipped', 'cancelled'] as const) {
+  it('refuses orders that are not paid, packing or shipped (a shipped one is intercepted at the courier)', () => {
+    expect(isError(openRequest(anOrder({ state: 'shipped' }), { id: 'CR1', reasonCode: 'price', reasonText: null, urgent: false, queue: 'standard', express: false }, { now: T0, settings: DEFAULT_SETTINGS }))).toBe(false);
+    for (const state of ['pending_payment', 'delivered', 'activated', 'cancelled'] as const) {
       const d = openRequest(anOrder({ state }), { id: 'CR1', reasonCode: 'price', reasonText: null, urgent: false, queue: 'standard', express: false }, { now: T0, settings: DEFAULT_SETTINGS });
       expect(isError(d) && d.code).toBe('ORDER.NOT_CANCELLABLE');
     }

@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/adapters/store/db.ts';
 import { migrate } from '../../src/adapters/store/migrations/index.ts';
 import { Store } from '../../src/adapters/store/store.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
+import { Secrets } from '../../src/app/secrets.ts';
 import { anOrder, T0 } from '../fixtures/builders.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 
@@ -11,6 +12,7 @@ let tdb: TestDatabase;
 let store: Store;
 let other: Store;
 let seq = 0;
+const vault = new Secrets('contract-secret').phoneVault();
 
 beforeAll(async () => {
   tdb = await freshDatabase();
@@ -20,6 +22,8 @@ beforeAll(async () => {
   // A second connection, as a second process would have. SQLite's writers are serialised by its file lock,
   // which blocks a whole thread: within one process the contract is checked through the one connection.
   other = ENGINE === 'postgres' ? new Store(openDatabase(tdb.url)) : store;
+  store.protectWith(vault);
+  other.protectWith(vault);
   await seedDemo(store, T0, 20);
   await store.accounts.ensureCustomer('C1', '13800000000', T0);
 });
@@ -131,5 +135,42 @@ describe(`the store on ${ENGINE}`, () => {
       throw new Error('boom');
     })).rejects.toThrow();
     expect(await store.orders.countLiveOrders('ID-R', 'china_mobile')).toBe(before);
+  });
+
+  it('keeps an order\'s contact phone as a keyed hash, a sealed copy and a masked form, and reads it back whole', async () => {
+    const o = await anInsertedOrder({ contactPhone: '13912345678' });
+    const raw = await store.database.db.selectFrom('orders').selectAll().where('id', '=', o.id).executeTakeFirstOrThrow();
+    expect(raw.contact_phone).toBe('139****5678');
+    expect(raw.contact_phone_hash).toBe(vault.hash('13912345678'));
+    expect(JSON.stringify(raw)).not.toContain('13912345678');
+    expect((await store.orders.getOrder(o.id))!.contactPhone).toBe('13912345678');
+    // A changed phone is sealed again; an unchanged one is left as it was written.
+    const moved = { ...o, contactPhone: '13700001111', version: o.version + 1 };
+    expect(await store.tx((r) => r.orders.updateOrders([{ before: o, after: moved }]))).toBe(true);
+    const again = await store.database.db.selectFrom('orders').selectAll().where('id', '=', o.id).executeTakeFirstOrThrow();
+    expect([again.contact_phone, again.contact_phone_hash]).toEqual(['137****1111', vault.hash('13700001111')]);
+    expect((await store.orders.getOrder(o.id))!.contactPhone).toBe('13700001111');
+  });
+
+  it('shows only the masked phone to a store without the key, and refuses to write a phone without it', async () => {
+    const o = await anInsertedOrder({ contactPhone: '13912345678' });
+    const keyless = new Store(store.database);
+    expect((await keyless.orders.getOrder(o.id))!.contactPhone).toBe('139****5678');
+    await expect(keyless.orders.insertOrder({ ...o, id: `HK-PH-${seq++}` })).rejects.toThrow(/phone vault/);
+  });
+
+  it('finds a customer by the hash of their phone, and seals a customer written before phones were protected', async () => {
+    const id = await store.accounts.ensureCustomer(`C-PH-${seq++}`, '13611112222', T0);
+    expect(await store.accounts.ensureCustomer(`C-PH-${seq++}`, '13611112222', T0)).toBe(id);
+    const raw = await store.database.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(raw)).not.toContain('13611112222');
+    expect((await store.accounts.getCustomer(id))!.phone).toBe('13611112222');
+
+    await store.database.db.insertInto('customers').values({ id: 'C-LEGACY', phone: '13633334444', created_at: T0, phone_enc: null, phone_masked: null }).execute();
+    expect(await store.accounts.ensureCustomer('C-NEW', '13633334444', T0)).toBe('C-LEGACY');
+    const sealed = await store.database.db.selectFrom('customers').selectAll().where('id', '=', 'C-LEGACY').executeTakeFirstOrThrow();
+    expect(sealed.phone).toBe(vault.hash('13633334444'));
+    expect(sealed.phone_masked).toBe('136****4444');
+    expect((await store.accounts.getCustomer('C-LEGACY'))!.phone).toBe('13633334444');
   });
 });

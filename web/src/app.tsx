@@ -14,6 +14,7 @@ import { StaffSignIn } from './pages/staff/sign-in.tsx';
 import { StaffHome } from './pages/staff/home.tsx';
 import { SettingsPage } from './pages/staff/settings.tsx';
 import { QueuePage } from './pages/staff/queue.tsx';
+import { RequestPage } from './pages/staff/request.tsx';
 import { DashboardPage } from './pages/staff/dashboard.tsx';
 import { NotFound } from './pages/not-found.tsx';
 
@@ -32,6 +33,7 @@ const routes: Route[] = [
   { path: '/staff', page: StaffHome, area: 'staff', signedIn: true },
   // The agent console (cancellation requests by SLA) and the operator dashboard grow here with their flows.
   { path: '/staff/queue', page: QueuePage, area: 'staff', signedIn: true },
+  { path: '/staff/requests/:id', page: RequestPage, area: 'staff', signedIn: true },
   { path: '/staff/dashboard', page: DashboardPage, area: 'staff', signedIn: true },
   { path: '/staff/settings', page: SettingsPage, area: 'staff', signedIn: true },
 ];

@@ -11,13 +11,18 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: (dat
   const loadRef = useRef(load);
   const everyRef = useRef(every);
   const latest = useRef<T | undefined>(undefined);
+  /** Starts polling again when data set from outside (an action's answer) calls for it and no poll is pending. */
+  const resume = useRef<() => void>(() => undefined);
   loadRef.current = load;
   everyRef.current = every;
 
   useEffect(() => {
     let stopped = false;
     let timer: number | undefined;
+    let inFlight = false;
     const tick = async () => {
+      timer = undefined;
+      inFlight = true;
       try {
         const d = await loadRef.current();
         if (stopped) return;
@@ -28,7 +33,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: (dat
         if (stopped) return;
         setError(e);
       }
+      inFlight = false;
       // A failed poll is tried again on the same schedule: a dropped connection should not freeze the page.
+      const ms = everyRef.current?.(latest.current);
+      if (ms != null) timer = window.setTimeout(tick, ms);
+    };
+    resume.current = () => {
+      if (stopped || inFlight || timer !== undefined) return;
       const ms = everyRef.current?.(latest.current);
       if (ms != null) timer = window.setTimeout(tick, ms);
     };
@@ -42,6 +53,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: (dat
   const replace = useCallback((d: T) => {
     latest.current = d;
     setData(d);
+    resume.current();
   }, []);
   return { data, error, setData: replace };
 }

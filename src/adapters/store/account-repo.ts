@@ -1,22 +1,37 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { AgentsTable, DB } from './schema.ts';
+import { isPlainPhone, VaultHolder } from './personal-data.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type AgentRow = Selectable<AgentsTable>;
 
 export class AccountRepo {
-  constructor(private readonly db: Executor) {}
+  constructor(private readonly db: Executor, private readonly vaults: VaultHolder = new VaultHolder()) {}
 
   /** The customer behind a phone number, created on first sign-in or order. */
   async ensureCustomer(id: string, phone: string, now: number): Promise<string> {
-    await this.db.insertInto('customers').values({ id, phone, created_at: now }).onConflict((oc) => oc.column('phone').doNothing()).execute();
-    const r = await this.db.selectFrom('customers').select('id').where('phone', '=', phone).executeTakeFirstOrThrow();
+    const v = this.vaults.need();
+    const hash = v.hash(phone);
+    const sealed = { phone: hash, phone_enc: v.seal(phone), phone_masked: v.mask(phone) };
+    // A customer from before migration 007 is found by the number itself and sealed on the way.
+    const legacy = await this.db.selectFrom('customers').select('id').where('phone', '=', phone).executeTakeFirst();
+    if (legacy) {
+      await this.db.updateTable('customers').set(sealed).where('id', '=', legacy.id).execute();
+      return legacy.id;
+    }
+    await this.db.insertInto('customers').values({ id, ...sealed, created_at: now }).onConflict((oc) => oc.column('phone').doNothing()).execute();
+    const r = await this.db.selectFrom('customers').select('id').where('phone', '=', hash).executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async getCustomer(id: string) {
-    return this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The customer with their phone opened (the owner's own), or masked when the store holds no key. */
+  async getCustomer(id: string): Promise<{ id: string; phone: string; created_at: number } | undefined> {
+    const r = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) return undefined;
+    const v = this.vaults.current;
+    const phone = r.phone_enc ? (v ? v.open(r.phone_enc) : (r.phone_masked ?? '')) : isPlainPhone(r.phone) ? r.phone : (r.phone_masked ?? '');
+    return { id: r.id, phone, created_at: r.created_at };
   }
 
   async insertAgent(row: Insertable<AgentsTable>): Promise<void> {

@@ -46,13 +46,16 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
 /**
  * Kysely prepares every query afresh, and compiling a statement costs SQLite about as much as running a
  * short one: an order cycle's queries are a few dozen distinct texts, so they are kept, least recently
- * used first out. A statement still being iterated (a streamed select) is busy and not handed out twice.
+ * used first out. Batch statements (long IN lists, multi-row inserts) are compiled each time: their texts
+ * vary with the batch size, each would hold tens of kilobytes, and the rows they carry dwarf the compile.
+ * A statement still being iterated (a streamed select) is busy and not handed out twice.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): SqliteDialectConfig['database'] & object {
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest = 1024): SqliteDialectConfig['database'] & object {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
+      if (text.length > longest) return sqlite.prepare(text);
       const hit = cache.get(text);
       if (hit && !hit.busy) {
         cache.delete(text);

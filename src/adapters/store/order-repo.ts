@@ -3,6 +3,7 @@ import type { AuditEvent, Actor } from '../../domain/decide.ts';
 import type { Carrier, NumberResource, Order, Plan } from '../../domain/order.ts';
 import type { DB, NumbersTable, OrderEventsTable } from './schema.ts';
 import { fromOrder, fromPlan, toNumber, toOrder, toPlan } from './rows.ts';
+import { orderPhoneColumns, VaultHolder } from './personal-data.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -30,7 +31,7 @@ export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
 }
 
 export class OrderRepo {
-  constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
+  constructor(private readonly db: Executor, private readonly forUpdate: boolean, private readonly vaults: VaultHolder = new VaultHolder()) {}
 
   // ---- plans and numbers
   async listPlans(activeOnly = true): Promise<Plan[]> {
@@ -96,7 +97,7 @@ export class OrderRepo {
     let q = this.db.selectFrom('orders').selectAll().where('id', '=', id);
     if (lock && this.forUpdate) q = q.forUpdate();
     const r = await q.executeTakeFirst();
-    return r && toOrder(r);
+    return r && toOrder(r, this.vaults.current);
   }
 
   async getOrders(ids: string[], lock = false): Promise<Order[]> {
@@ -104,7 +105,7 @@ export class OrderRepo {
     for (const c of chunks(ids)) {
       let q = this.db.selectFrom('orders').selectAll().where('id', 'in', c);
       if (lock && this.forUpdate) q = q.forUpdate();
-      for (const r of await q.execute()) out.push(toOrder(r));
+      for (const r of await q.execute()) out.push(toOrder(r, this.vaults.current));
     }
     return out;
   }
@@ -112,7 +113,7 @@ export class OrderRepo {
   async listCustomerOrders(customerId: string, limit: number, beforeCreatedAt?: number): Promise<Order[]> {
     let q = this.db.selectFrom('orders').selectAll().where('customer_id', '=', customerId);
     if (beforeCreatedAt !== undefined) q = q.where('created_at', '<', beforeCreatedAt);
-    return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toOrder);
+    return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map((r) => toOrder(r, this.vaults.current));
   }
 
   /** Real-name rule: cards per resident ID per carrier, over orders that are not closed. */
@@ -123,7 +124,7 @@ export class OrderRepo {
   }
 
   async insertOrder(order: Order): Promise<void> {
-    await this.db.insertInto('orders').values(fromOrder(order)).execute();
+    await this.db.insertInto('orders').values({ ...fromOrder(order), ...orderPhoneColumns(order.contactPhone, this.vaults.need()) }).execute();
   }
 
   /**
@@ -138,6 +139,8 @@ export class OrderRepo {
       const a = fromOrder(after) as unknown as Record<string, unknown>;
       const set: Record<string, unknown> = {};
       for (const k of Object.keys(a)) if (k !== 'version' && a[k] !== b[k]) set[k] = a[k];
+      // Compared in the clear, written sealed (a fresh seal differs every time, so it cannot be compared).
+      if (typeof set.contact_phone === 'string') Object.assign(set, orderPhoneColumns(set.contact_phone, this.vaults.need()));
       const key = JSON.stringify([set, before.state, before.version]);
       const g = groups.get(key);
       if (g) g.ids.push(before.id);

@@ -1,6 +1,7 @@
 // Durable timers and the outbox: rows written with the state that needs them, claimed with a lease.
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, OutboxTable, TimersTable } from './schema.ts';
+import { currentRequestId } from '../request-context.ts';
 import { chunks } from './order-repo.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -57,7 +58,9 @@ export class QueueRepo {
 
   // ---- outbox
   async insertOutbox(rows: Insertable<OutboxTable>[]): Promise<void> {
-    for (const c of chunks(rows)) await this.db.insertInto('outbox').values(c).execute();
+    const requestId = currentRequestId();
+    const stamped = requestId ? rows.map((r) => ({ request_id: requestId, ...r })) : rows;
+    for (const c of chunks(stamped)) await this.db.insertInto('outbox').values(c).execute();
   }
 
   async claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {

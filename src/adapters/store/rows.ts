@@ -1,7 +1,8 @@
 // Row <-> domain mapping, kept apart so that the store's queries read cleanly.
 import type { Selectable } from 'kysely';
-import type { Address, Carrier, CloseReason, NumberResource, NumberState, Order, OrderState, PaymentChannel, Plan } from '../../domain/order.ts';
+import type { Address, Carrier, CloseReason, NumberResource, NumberState, Order, OrderState, PaymentChannel, PenaltyRule, Plan } from '../../domain/order.ts';
 import type { NumbersTable, OrdersTable, PlansTable } from './schema.ts';
+import { readOrderPhone, type PhoneVault } from './personal-data.ts';
 
 export const toPlan = (r: Selectable<PlansTable>): Plan => ({
   id: r.id,
@@ -15,7 +16,11 @@ export const toPlan = (r: Selectable<PlansTable>): Plan => ({
   trialDays: r.trial_days,
   priceFen: r.price_fen,
   active: r.active === 1,
+  penaltyRule: toPenaltyRule(r.penalty_kind, r.penalty_value),
 });
+
+const toPenaltyRule = (kind: string, value: number): PenaltyRule =>
+  kind === 'fixed' ? { kind: 'fixed', fen: value } : { kind: 'remaining_share', percent: value };
 
 export const fromPlan = (p: Plan, now: number): PlansTable => ({
   id: p.id,
@@ -30,6 +35,8 @@ export const fromPlan = (p: Plan, now: number): PlansTable => ({
   price_fen: p.priceFen,
   active: p.active ? 1 : 0,
   created_at: now,
+  penalty_kind: p.penaltyRule.kind,
+  penalty_value: p.penaltyRule.kind === 'fixed' ? p.penaltyRule.fen : p.penaltyRule.percent,
 });
 
 export const toNumber = (r: Selectable<NumbersTable>): NumberResource => ({
@@ -42,7 +49,8 @@ export const toNumber = (r: Selectable<NumbersTable>): NumberResource => ({
   orderId: r.order_id,
 });
 
-export const toOrder = (r: Selectable<OrdersTable>): Order => ({
+/** Without a vault (tools that hold no key) the contact phone reads as its masked form. */
+export const toOrder = (r: Selectable<OrdersTable>, vault: PhoneVault | null = null): Order => ({
   id: r.id,
   customerId: r.customer_id,
   planId: r.plan_id,
@@ -52,7 +60,7 @@ export const toOrder = (r: Selectable<OrdersTable>): Order => ({
   state: r.state as OrderState,
   amountFen: r.amount_fen,
   contactName: r.contact_name,
-  contactPhone: r.contact_phone,
+  contactPhone: readOrderPhone(r, vault),
   idHash: r.id_hash,
   idMasked: r.id_masked,
   address: JSON.parse(r.address) as Address,
@@ -64,10 +72,14 @@ export const toOrder = (r: Selectable<OrdersTable>): Order => ({
   updatedAt: r.updated_at,
   paidAt: r.paid_at,
   closedAt: r.closed_at,
+  trackingNo: r.tracking_no ?? null,
+  deliveredAt: r.delivered_at ?? null,
+  activatedAt: r.activated_at ?? null,
   version: r.version,
 });
 
-export const fromOrder = (o: Order): OrdersTable => ({
+/** contact_phone comes out as given: the repository seals it (orderPhoneColumns) before writing. */
+export const fromOrder = (o: Order): Omit<OrdersTable, 'contact_phone_hash' | 'contact_phone_enc'> => ({
   id: o.id,
   customer_id: o.customerId,
   plan_id: o.planId,
@@ -89,5 +101,8 @@ export const fromOrder = (o: Order): OrdersTable => ({
   updated_at: o.updatedAt,
   paid_at: o.paidAt,
   closed_at: o.closedAt,
+  tracking_no: o.trackingNo,
+  delivered_at: o.deliveredAt,
+  activated_at: o.activatedAt,
   version: o.version,
 });

@@ -6,11 +6,14 @@ export interface SettingsTable { key: string; value: string; updated_at: number;
 export interface PlansTable {
   id: string; carrier: string; name: string; monthly_fee_fen: number; data_mb: number; voice_minutes: number;
   contract_months: number; activation_window_days: number; trial_days: number; price_fen: number; active: number; created_at: number;
+  /** 006: early-termination penalty rule ('fixed' fen, or 'remaining_share' percent of the remaining monthly fees). */
+  penalty_kind: string; penalty_value: number;
 }
 export interface NumbersTable {
   id: string; carrier: string; number: string; vanity_level: number; price_fen: number; state: string; order_id: string | null; updated_at: number;
 }
-export interface CustomersTable { id: string; phone: string; created_at: number }
+/** phone: the keyed hash of the number (a plain number in rows from before migration 007). */
+export interface CustomersTable { id: string; phone: string; created_at: number; phone_enc: string | null; phone_masked: string | null }
 export interface AgentsTable {
   id: string; username: string; display_name: string; role: string; password_hash: string; created_at: number;
   /** 002: the queue group an agent serves ('standard', or 'priority' for the 绿色通道). */
@@ -18,9 +21,11 @@ export interface AgentsTable {
 }
 export interface OrdersTable {
   id: string; customer_id: string; plan_id: string; number_id: string; number: string; carrier: string; state: string;
-  amount_fen: number; contact_name: string; contact_phone: string; id_hash: string; id_masked: string; address: string;
+  amount_fen: number; contact_name: string; contact_phone: string; contact_phone_hash: string | null; contact_phone_enc: string | null; id_hash: string; id_masked: string; address: string;
   payment_deadline: number; payment_channel: string | null; close_reason: string | null; keeps_reorder_discount: number | null;
   created_at: number; updated_at: number; paid_at: number | null; closed_at: number | null; version: number;
+  /** 006: fulfilment facts. */
+  tracking_no: string | null; delivered_at: number | null; activated_at: number | null;
 }
 export interface OrderEventsTable {
   id: Generated<number>; order_id: string; actor_type: string; actor_id: string; action: string; from_state: string | null;
@@ -30,6 +35,7 @@ export interface TimersTable { id: Generated<number>; order_id: string; kind: st
 export interface OutboxTable {
   id: Generated<number>; order_id: string | null; topic: string; payload: string; attempts: number; next_attempt_at: number;
   claimed_until: number | null; created_at: number; delivered_at: number | null; last_error: string | null;
+  request_id: string | null;
 }
 export interface PaymentsTable {
   id: string; order_id: string; channel: string; amount_fen: number; state: string; channel_trade_no: string | null; created_at: number; succeeded_at: number | null;
@@ -77,7 +83,37 @@ export interface IdempotencyKeysTable {
   scope: string; key: string; method: string; path: string; body_hash: string; status_code: number | null; response: string | null; created_at: number;
 }
 
+/** 006: signed callbacks from the courier and the carrier: nonces seen (replay) and events applied (once each). */
+export interface CallbackNoncesTable { id: Generated<number>; source: string; nonce: string; received_at: number }
+export interface CallbackEventsTable {
+  id: Generated<number>; source: string; event_id: string; order_id: string | null; ref: string; kind: string; detail: string | null;
+  occurred_at: number; received_at: number; outcome: string;
+}
+/** 006: a card coming back (unactivated return, or an intercepted parcel) and its inspection. */
+export interface ReturnsTable {
+  id: string; order_id: string; customer_id: string; kind: string; state: string; request_id: string | null; return_tracking_no: string | null;
+  checklist: string | null; notes: string | null; rejection_reason: string | null; inspected_by: string | null; inspected_at: number | null;
+  refund_earliest: string | null; refund_latest: string | null; created_at: number; updated_at: number; version: number;
+}
+export interface ReturnPhotosTable {
+  id: Generated<number>; return_id: string; content_type: string; size_bytes: number; sha256: string; data: Uint8Array; uploaded_by: string; created_at: number;
+}
+export interface AccountClosuresTable {
+  id: string; order_id: string; customer_id: string; state: string; penalty_fen: number; months_left: number; requested_at: number;
+  completed_at: number | null; completed_by: string | null;
+}
+/** 006: disagreements with the carrier that an agent must resolve. */
+export interface CarrierTasksTable {
+  id: Generated<number>; order_id: string; kind: string; detail: string; state: string; created_at: number; closed_at: number | null;
+}
+
 export interface DB extends AssistantTables {
+  callback_nonces: CallbackNoncesTable;
+  callback_events: CallbackEventsTable;
+  returns: ReturnsTable;
+  return_photos: ReturnPhotosTable;
+  account_closures: AccountClosuresTable;
+  carrier_tasks: CarrierTasksTable;
   settings: SettingsTable;
   plans: PlansTable;
   numbers: NumbersTable;

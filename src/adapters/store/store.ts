@@ -10,6 +10,8 @@ import { AccountRepo } from './account-repo.ts';
 import { AssistantRepo } from './assistant-repo.ts';
 import { PlatformRepo } from './platform-repo.ts';
 import { RequestRepo } from './request-repo.ts';
+import { AfterSalesRepo } from './after-sales-repo.ts';
+import { VaultHolder, type PhoneVault } from './personal-data.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -22,16 +24,20 @@ export class Repos {
   readonly assistant: AssistantRepo;
   readonly platform: PlatformRepo;
   readonly requests: RequestRepo;
-  constructor(readonly db: Executor, readonly engine: Engine) {
+  readonly afterSales: AfterSalesRepo;
+  readonly vaults: VaultHolder;
+  constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder) {
+    this.vaults = vaults ?? new VaultHolder();
     const forUpdate = engine === 'postgres';
-    this.orders = new OrderRepo(db, forUpdate);
+    this.orders = new OrderRepo(db, forUpdate, this.vaults);
     this.queue = new QueueRepo(db, forUpdate);
     this.payments = new PaymentRepo(db, forUpdate);
     this.refunds = new RefundRepo(db, forUpdate);
-    this.accounts = new AccountRepo(db);
+    this.accounts = new AccountRepo(db, this.vaults);
     this.assistant = new AssistantRepo(db);
     this.platform = new PlatformRepo(db);
     this.requests = new RequestRepo(db, forUpdate);
+    this.afterSales = new AfterSalesRepo(db, forUpdate);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */
@@ -47,11 +53,11 @@ export class Store extends Repos {
 
   /** One transaction. On SQLite it starts IMMEDIATE so that a second process waits instead of failing mid-way. */
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres')));
+    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres', this.vaults)));
     return this.database.db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);
       try {
-        const out = await fn(new Repos(conn, 'sqlite'));
+        const out = await fn(new Repos(conn, 'sqlite', this.vaults));
         await sql`commit`.execute(conn);
         return out;
       } catch (e) {
@@ -59,6 +65,11 @@ export class Store extends Repos {
         throw e;
       }
     });
+  }
+
+  /** Phone numbers are written sealed with this vault from now on (see personal-data.ts). */
+  protectWith(vault: PhoneVault): void {
+    this.vaults.current = vault;
   }
 
   close(): Promise<void> {

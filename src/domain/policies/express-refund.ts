@@ -71,6 +71,6 @@ export interface CancelRoute {
 export function cancelRoute(order: Pick<Order, 'state' | 'amountFen' | 'paymentChannel'>, settings: Pick<Settings, 'expressRefundMaxFen' | 'priorityThreshold'>, facts: RiskFacts): CancelRoute {
   const verdict = expressRefundVerdict(order, settings, facts);
   const queue: RequestQueue = isPriorityCustomer(facts, settings) ? 'priority' : 'standard';
-  const path: CancelPath = verdict.eligible ? 'express' : order.state === 'packing' ? 'interception' : 'review';
+  const path: CancelPath = verdict.eligible ? 'express' : order.state === 'packing' || order.state === 'shipped' ? 'interception' : 'review';
   return { path, queue, verdict };
 }

@@ -9,6 +9,7 @@ import { ACTION_TYPES } from '../../assistant/answers.ts';
 import { INTENTS } from '../../assistant/model.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { LIMITS } from '../rate-limit.ts';
 import { errorBody, errors, orderIdParams } from '../schemas.ts';
 import { langParam } from './lang.ts';
 
@@ -37,6 +38,7 @@ export const assistantRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
 
   app.post('/api/v1/orders/:id/assistant', {
     onRequest: requireRole('customer'),
+    preHandler: app.limiter.guard(LIMITS.assistantMessagesPerCustomer),
     schema: {
       tags: ['assistant'], summary: 'Ask the cancellation assistant about this order (zh-CN or en); low confidence or an ask hands over to an agent',
       params: orderIdParams,

@@ -14,7 +14,7 @@ const refundNoParams = z.object({ refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,6
 
 export const refundRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/api/v1/orders/:id/refunds', {
-    preHandler: requireRole('customer', ...STAFF),
+    onRequest: requireRole('customer', ...STAFF),
     schema: {
       tags: ['refunds'], summary: 'The refunds of an order: state, amounts, request number, expected arrival and history',
       params: orderIdParams,
@@ -27,7 +27,7 @@ export const refundRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   });
 
   app.get('/api/v1/refunds/awaiting-retry', {
-    preHandler: requireRole(...STAFF),
+    onRequest: requireRole(...STAFF),
     schema: {
       tags: ['refunds'], summary: 'Refunds that failed or were closed and that nobody has redone yet, oldest first',
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
@@ -43,7 +43,7 @@ export const refundRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   });
 
   app.post('/api/v1/refunds/:refundNo/retry', {
-    preHandler: requireRole('agent', 'supervisor'),
+    onRequest: requireRole('agent', 'supervisor'),
     schema: {
       tags: ['refunds'], summary: 'Redo a failed or closed refund under a new request number (agents)',
       params: refundNoParams,

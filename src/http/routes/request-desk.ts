@@ -17,6 +17,7 @@ import type { CancellationRequest } from '../../domain/cancellation-request.ts';
 import type { Order } from '../../domain/order.ts';
 import { actorOf, requireRole } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { LIMITS } from '../rate-limit.ts';
 import { errors, orderIdParams, orderView, requestIdParams, requestView } from '../schemas.ts';
 
 const DESK = requireRole('agent', 'supervisor');
@@ -63,6 +64,7 @@ export const requestDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
 
   app.post('/api/v1/agent/requests/:id/verify', {
     onRequest: DESK,
+    preHandler: app.limiter.guard(LIMITS.identityChecksPerCaller),
     schema: {
       tags: ['agent'], summary: 'Confirm the customer\u2019s identity: the resident ID read out on a call, or the attached screenshot checked',
       params: requestIdParams,

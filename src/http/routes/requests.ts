@@ -13,6 +13,7 @@ import { markUrgent, withdrawRequest } from '../../app/withdraw-request.ts';
 import type { Principal } from '../../app/secrets.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { LIMITS } from '../rate-limit.ts';
 import { errorBody, errors, expressCheck, orderIdParams, orderView, requestIdParams, requestView } from '../schemas.ts';
 import { requestDeskRoutes } from './request-desk.ts';
 
@@ -91,6 +92,7 @@ export const requestRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
 
   app.post('/api/v1/cancellation-requests/:id/identity', {
     onRequest: requireRole('customer'),
+    preHandler: app.limiter.guard(LIMITS.identityChecksPerCaller),
     bodyLimit: IDENTITY_BODY_LIMIT,
     schema: {
       tags: ['cancellation'],

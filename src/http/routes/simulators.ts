@@ -8,14 +8,17 @@ import type { ChannelSimulators } from '../../adapters/payment/channels.ts';
 import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
 import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
+import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
+import { TRACKING_KINDS } from '../../app/ports.ts';
 
 export interface Simulators {
   payments: ChannelSimulators;
   notifier: NotifierSimulator;
   carrier: CarrierSimulator;
   warehouse: WarehouseSimulator;
+  courier: CourierSimulator;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {
@@ -65,4 +68,32 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
       response: { 200: z.object({ shipped: z.boolean(), trackingNo: z.string().nullable() }), ...errors },
     },
   }, async (req) => sims.warehouse.ship(req.params.orderId));
+
+  app.post('/sim/courier/:trackingNo/:kind', {
+    schema: {
+      tags: ['simulators'], summary: 'Simulator: the courier scans a parcel (picked up, in transit, out for delivery, delivered, returned to sender) and pushes it',
+      params: z.object({ trackingNo: z.string().min(6).max(40), kind: z.enum(TRACKING_KINDS) }),
+      response: { 200: z.object({ pushed: z.boolean() }), ...errors },
+    },
+  }, async (req) => {
+    await sims.courier.event(req.params.trackingNo, req.params.kind);
+    return { pushed: true };
+  });
+
+  app.post('/sim/courier/interceptions/answer', {
+    schema: { tags: ['simulators'], summary: 'Simulator: the courier answers the interceptions it holds (accepted unless delivered)', response: { 200: z.object({ answered: z.number() }), ...errors } },
+  }, async () => ({ answered: (await sims.courier.answerInterceptions()).length }));
+
+  app.post('/sim/carrier/:number/:status', {
+    schema: {
+      tags: ['simulators'], summary: 'Simulator: the carrier activates a line (or fails its real-name check), suspends, closes or recycles it, and pushes it',
+      params: z.object({ number: z.string().regex(/^1\d{10}$/), status: z.enum(['activated', 'real_name_failed', 'suspended', 'closed', 'recycled']) }),
+      response: { 200: z.object({ pushed: z.boolean() }), ...errors },
+    },
+  }, async (req) => {
+    const { number, status } = req.params;
+    if (status === 'activated' || status === 'real_name_failed') await sims.carrier.activate(number, { realNameFails: status === 'real_name_failed' });
+    else await sims.carrier.setLine(number, status);
+    return { pushed: true };
+  });
 };

@@ -1,4 +1,5 @@
 import type { zh } from './zh.ts';
+import { enDesk } from './en-desk.ts';
 
 export const en: Record<keyof typeof zh, string> = {
   'app.name': 'Haoka',
@@ -253,7 +254,7 @@ export const en: Record<keyof typeof zh, string> = {
   'staff.queue.empty': 'No cancellation requests to review',
   'staff.queue.lead': 'Requests to cancel paid orders line up here by time left to review; those near the deadline are flagged.',
   'staff.dashboard.empty': 'No data yet',
-  'staff.dashboard.lead': 'Cancellations by state and reason, review times and refund arrival times will show here.',
+  'staff.dashboard.lead': 'Cancellations by the state the order was in and by reason, review times and refund arrival times; days in Beijing time.',
   'role.agent': 'Agent',
   'role.supervisor': 'Supervisor',
   'role.operator': 'Operator',
@@ -318,4 +319,5 @@ export const en: Record<keyof typeof zh, string> = {
   'error.IDEMPOTENCY.KEY_REUSED': 'This request was sent twice; refresh the page and try again.',
   'error.IDEMPOTENCY.IN_PROGRESS': 'The last action is still being handled; one moment.',
   'error.SETTINGS.INVALID': 'The reminder must come before the deadline: make it shorter than the time to pay',
+  ...enDesk,
 };

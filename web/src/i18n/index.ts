@@ -61,6 +61,9 @@ export function errorText(t: T, e: unknown): string {
   if (e.code === 'AUTH.TOO_MANY_ATTEMPTS' && typeof d.retryAfterMs === 'number') {
     return t('error.AUTH.TOO_MANY_ATTEMPTS.resend', { s: Math.ceil(d.retryAfterMs / 1000) });
   }
+  if (e.code === 'IDENTITY.MISMATCH' && typeof d.attemptsLeft === 'number') {
+    return t('error.IDENTITY.MISMATCH.left', { n: d.attemptsLeft });
+  }
   if (e.code === 'AUTH.INVALID_CODE' && typeof d.attemptsLeft === 'number') {
     return t('error.AUTH.INVALID_CODE.left', { n: d.attemptsLeft });
   }

@@ -1,4 +1,6 @@
 // 简体中文: the product's first language. Every other dictionary has exactly these keys.
+import { zhDesk } from './zh-desk.ts';
+
 export const zh = {
   'app.name': '号卡',
   'lang.switch': 'Switch to English',
@@ -252,7 +254,7 @@ export const zh = {
   'staff.queue.empty': '暂无待审核的取消申请',
   'staff.queue.lead': '已支付订单的取消申请会按审核时限排在这里，临近超时的会被标出。',
   'staff.dashboard.empty': '暂无数据',
-  'staff.dashboard.lead': '这里将按状态和原因展示取消情况、审核时效和退款到账时间。',
+  'staff.dashboard.lead': '按取消时的订单状态和原因统计取消情况，以及审核时效和退款到账时间；日期按北京时间。',
   'role.agent': '客服',
   'role.supervisor': '客服主管',
   'role.operator': '平台运营',
@@ -317,4 +319,5 @@ export const zh = {
   'error.IDEMPOTENCY.KEY_REUSED': '请求重复了，请刷新页面后再试。',
   'error.IDEMPOTENCY.IN_PROGRESS': '上一次操作还在处理中，请稍候。',
   'error.SETTINGS.INVALID': '提醒必须早于支付截止：请让提醒时间短于支付时限',
+  ...zhDesk,
 } as const;

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
 
 interface FieldProps {
   label: ReactNode;
@@ -14,6 +14,20 @@ export function TextField({ label, error, hint, className = '', ...input }: Fiel
     <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
       <label htmlFor={id}>{label}</label>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      {hint && <p className="field-hint" id={`${id}-hint`}>{hint}</p>}
+      {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
+/** The same, for text that runs to several lines (a reason, a note). */
+export function TextArea({ label, error, hint, className = '', ...input }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={3} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
       {hint && <p className="field-hint" id={`${id}-hint`}>{hint}</p>}
       {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
     </div>

@@ -5,6 +5,8 @@ import { cancellationRequests } from './002-cancellation-requests.ts';
 import { refunds } from './003-refunds.ts';
 import { assistant } from './004-assistant.ts';
 import { orderLookups } from './005-order-lookups.ts';
+import { fulfilmentReturns } from './006-fulfilment-returns.ts';
+import { protectedPhones } from './007-protected-phones.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -14,6 +16,8 @@ function migrations(engine: Engine): Record<string, Migration> {
     '003_refunds': refunds(engine),
     '004_assistant': assistant(engine),
     '005_order_lookups': orderLookups(),
+    '006_fulfilment_returns': fulfilmentReturns(engine),
+    '007_protected_phones': protectedPhones(),
   };
 }
 

@@ -8,14 +8,18 @@ import { useSession } from '../../session.ts';
 import { Button } from '../../ui/button.tsx';
 import { SwitchField, TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
+import { FaqEditor } from './faq-editor.tsx';
+import { ReasonsEditor } from './reasons-editor.tsx';
 
-interface Form { timeout: string; reminder: string; limit: string; afterTimeout: boolean; afterAbandoned: boolean }
-type Errors = Partial<Record<'timeout' | 'reminder' | 'limit', string>>;
+interface Form { timeout: string; reminder: string; limit: string; afterTimeout: boolean; afterAbandoned: boolean; sla: string; express: string; priority: string }
+type Errors = Partial<Record<'timeout' | 'reminder' | 'limit' | 'sla' | 'express' | 'priority', string>>;
+const HOUR = 3_600_000;
 
 const MIN = 60_000;
 const toForm = (s: Settings): Form => ({
   timeout: minutes(s.paymentTimeoutMs), reminder: minutes(s.reminderBeforeMs), limit: String(s.realNameLimitPerCarrier),
   afterTimeout: s.reorderDiscount.afterPaymentTimeout, afterAbandoned: s.reorderDiscount.afterCustomerAbandoned,
+  sla: String(Number((s.reviewSlaMs / HOUR).toFixed(2))), express: String(s.expressRefundMaxFen / 100), priority: String(s.priorityThreshold),
 });
 
 export function SettingsPage() {
@@ -45,6 +49,9 @@ export function SettingsPage() {
     if (changed('timeout') && !whole(form.timeout, 1, 1440)) e.timeout = t('settings.timeout.invalid');
     if (changed('reminder') && !whole(form.reminder, 0, 1440)) e.reminder = t('settings.reminder.invalid');
     if (changed('limit') && !whole(form.limit, 1, 5)) e.limit = t('settings.limit.invalid');
+    if (changed('sla') && !whole(form.sla, 1, 24)) e.sla = t('settings.sla.invalid');
+    if (changed('express') && !(/^\d+(\.\d{1,2})?$/.test(form.express) && Number(form.express) <= 10_000)) e.express = t('settings.express.invalid');
+    if (changed('priority') && !whole(form.priority, 1, 100)) e.priority = t('settings.priority.invalid');
     const timeoutMs = changed('timeout') ? Number(form.timeout) * MIN : data.paymentTimeoutMs;
     const reminderMs = changed('reminder') ? Number(form.reminder) * MIN : data.reminderBeforeMs;
     if (!e.timeout && !e.reminder && reminderMs >= timeoutMs) e.reminder = t('settings.reminder.beforeDeadline');
@@ -61,6 +68,9 @@ export function SettingsPage() {
     if (changed('timeout')) patch.paymentTimeoutMs = Number(form.timeout) * MIN;
     if (changed('reminder')) patch.reminderBeforeMs = Number(form.reminder) * MIN;
     if (changed('limit')) patch.realNameLimitPerCarrier = Number(form.limit);
+    if (changed('sla')) patch.reviewSlaMs = Number(form.sla) * HOUR;
+    if (changed('express')) patch.expressRefundMaxFen = Math.round(Number(form.express) * 100);
+    if (changed('priority')) patch.priorityThreshold = Number(form.priority);
     if (changed('afterTimeout') || changed('afterAbandoned')) {
       patch.reorderDiscount = { afterPaymentTimeout: form.afterTimeout, afterCustomerAbandoned: form.afterAbandoned };
     }
@@ -103,6 +113,14 @@ export function SettingsPage() {
           </div>
         </fieldset>
         <fieldset disabled={!canEdit}>
+          <legend className="form-section">{t('settings.review')}</legend>
+          <div className="grid-3">
+            <TextField label={t('settings.sla')} value={form.sla} inputMode="numeric" error={errors.sla} hint={t('settings.sla.hint')} onChange={(e) => set('sla', e.target.value.trim())} />
+            <TextField label={t('settings.express')} value={form.express} inputMode="decimal" error={errors.express} hint={t('settings.express.hint')} onChange={(e) => set('express', e.target.value.trim())} />
+            <TextField label={t('settings.priority')} value={form.priority} inputMode="numeric" error={errors.priority} hint={t('settings.priority.hint')} onChange={(e) => set('priority', e.target.value.trim())} />
+          </div>
+        </fieldset>
+        <fieldset disabled={!canEdit}>
           <legend className="form-section">{t('settings.discount')}</legend>
           <SwitchField label={t('settings.afterTimeout')} hint={t('settings.afterTimeout.hint')} checked={form.afterTimeout} onChange={(v) => set('afterTimeout', v)} />
           <SwitchField label={t('settings.afterAbandoned')} hint={t('settings.afterAbandoned.hint')} checked={form.afterAbandoned} onChange={(v) => set('afterAbandoned', v)} />
@@ -116,6 +134,8 @@ export function SettingsPage() {
           </div>
         )}
       </form>
+      {canEdit && <ReasonsEditor />}
+      <FaqEditor canEdit={canEdit} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { Dialog } from '../../../ui/dialog.tsx';
 import { ChoiceGroup } from '../../../ui/field.tsx';
 import { Notice } from '../../../ui/notice.tsx';
 import { CancelBadge, deadlinePassed, reasonKey } from './words.tsx';
+import { ApplyCancel, RequestStatus } from './apply-cancel.tsx';
 
 /** Reasons are sent as the platform's reason codes, so that operators can count them (wrong plan vs wrong address ...). */
 export const CANCEL_REASONS = ['changed_mind', 'wrong_plan', 'number_not_liked', 'wrong_address', 'price', 'duplicate_order', 'other'] as const;
@@ -22,13 +23,19 @@ type Reason = (typeof CANCEL_REASONS)[number];
  */
 const ACTIONS: Partial<Record<CancelAction, ComponentType<{ order: Order; onDone: (o: Order) => void }>>> = {
   cancel: OneStepCancel,
+  apply_cancel: ApplyCancel,
 };
 
-export function CancelSection({ order, now, onChange }: { order: Order; now: number; onChange: (o: Order) => void }) {
+/** A request still being worked on: no second one is offered until it is decided. */
+const BUSY_STAGES = new Set(['under_review', 'intercepting', 'cancelling']);
+
+export function CancelSection({ order, now, onChange, onRefresh }: { order: Order; now: number; onChange: (o: Order) => void; onRefresh?: () => void }) {
   const { t, fromServer } = useI18n();
   const expired = deadlinePassed(order, now);
   const label = expired ? { ...order.cancellation, label: 'not_cancellable' as const, colour: 'grey' as const, action: 'none' as const } : order.cancellation;
-  const Action = ACTIONS[label.action];
+  const requestId = order.cancellation.requestId ?? null;
+  const busy = BUSY_STAGES.has(order.cancellation.progress?.stage ?? '');
+  const Action = busy ? undefined : ACTIONS[label.action];
   const vars = { days: order.plan.activationWindowDays, trial: order.plan.trialDays };
   return (
     <section className="card cancel-section" aria-labelledby="cancel-title">
@@ -38,6 +45,7 @@ export function CancelSection({ order, now, onChange }: { order: Order; now: num
       </div>
       <p className="cancel-reason">{expired ? t('reason.pending_payment.expired') : fromServer(label.reason, reasonKey(order), vars)}</p>
       {Action && <Action order={order} onDone={onChange} />}
+      {requestId && <RequestStatus requestId={requestId} version={`${order.state}:${order.updatedAt}:${order.cancellation.progress?.stage ?? ''}`} onChange={() => onRefresh?.()} />}
     </section>
   );
 }

@@ -12,10 +12,16 @@ import { PaymentCountdown } from './countdown.tsx';
 import { MoneyTrail } from './money.tsx';
 import { NoticeList } from './notices.tsx';
 import { Timeline } from './timeline.tsx';
+import { AssistantChat, OrderFaq } from './help.tsx';
 import { CancelBadge, deadlinePassed, stateText } from './words.tsx';
 
 /** How often to look for a change the server makes on its own (payment confirmed, deadline closed). */
 function pollMs(o: Order | undefined, paying: boolean): number | null {
+  // A cancellation request being reviewed or carried out moves without the customer: follow it.
+  // A decision may take hours; once made, the cancellation itself settles in seconds.
+  const stage = o?.cancellation.progress?.stage ?? '';
+  if (stage === 'under_review') return 10_000;
+  if (stage === 'intercepting' || stage === 'cancelling') return 4000;
   if (!o || o.state !== 'pending_payment') return null;
   return paying || Date.now() >= o.paymentDeadline - 2000 ? 1000 : 5000;
 }
@@ -30,9 +36,12 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
   const done = useRef<HTMLDivElement>(null);
 
   // What hangs off the order is read again whenever the order moves.
-  const version = order ? `${order.state}:${order.updatedAt}` : '';
+  const [bump, setBump] = useState(0);
+  const version = order ? `${order.state}:${order.updatedAt}:${order.cancellation.progress?.stage ?? ''}:${bump}` : '';
   const events = useLoad(() => (order ? api.events(id) : Promise.resolve({ events: [] })), [id, version]);
-  const money = useLoad(() => (order ? api.payments(id) : Promise.resolve({ payments: [], refunds: [] })), [id, version]);
+  // Refunds are started and settled by the server after the decision: followed until the money has arrived.
+  const money = useLoad(() => (order ? api.payments(id) : Promise.resolve({ payments: [], refunds: [] })), [id, version],
+    (m) => (order?.cancellation.progress?.stage === 'cancelling' || m?.refunds.some((r) => r.state === 'pending' || r.state === 'processing') ? 4000 : null));
   // Messages go out just after the change that causes them, so they are looked for a little longer.
   const notices = useLoad(() => (order ? api.notifications(id) : Promise.resolve({ notifications: [] })), [id, version],
     () => (order && (order.state === 'pending_payment' || Date.now() - order.updatedAt < 15_000) ? 3000 : null));
@@ -61,7 +70,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
         {pending && <PaymentCountdown order={order} now={now} />}
         {order.state === 'cancelled' && (
           <div tabIndex={-1} ref={done}>
-            <Notice tone={justCancelled ? 'success' : 'info'} title={justCancelled ? t('order.cancelledNow') : undefined}>
+            <Notice tone={justCancelled ? 'success' : 'info'} title={justCancelled ? t(order.paidAt ? 'order.cancelledRefund' : 'order.cancelledNow') : undefined}>
               {order.closedAt && t('order.closedAt', { time: dateTime(order.closedAt) })}
               {order.keepsReorderDiscount !== null && ` ${t(order.keepsReorderDiscount ? 'preview.reorder.keeps' : 'preview.reorder.loses')}`}
             </Notice>
@@ -69,7 +78,8 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
         )}
       </header>
 
-      <CancelSection order={order} now={now} onChange={(o) => { setData(o); setJustCancelled(true); }} />
+      <CancelSection order={order} now={now} onChange={(o) => { setData(o); setJustCancelled(o.state === 'cancelled'); }}
+        onRefresh={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
 
       <section className="card">
         <h2>{t('order.details')}</h2>
@@ -92,6 +102,9 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
           <MoneyTrail payments={money.data.payments} refunds={money.data.refunds} />
         </section>
       )}
+
+      <OrderFaq order={order} />
+      <AssistantChat order={order} />
 
       <section className="card">
         <h2>{t('order.events')}</h2>

@@ -5,13 +5,13 @@ import { Badge } from '../../../ui/badge.tsx';
 import { auditReason } from './words.tsx';
 
 /** Every action on the order, oldest first: who (you, an agent, the system), when, why, manual or automatic. */
-export function Timeline({ events }: { events: OrderEvent[] }) {
+export function Timeline({ events, staff = false }: { events: OrderEvent[]; staff?: boolean }) {
   const { t } = useI18n();
   return (
     <ol className="timeline">
       {events.map((e) => {
         const action = `event.${e.action}`;
-        const actor = `actor.${e.actorType}`;
+        const actor = staff ? `actorStaff.${e.actorType}` : `actor.${e.actorType}`;
         return (
           <li key={e.id}>
             <p className="timeline-head">
@@ -19,7 +19,7 @@ export function Timeline({ events }: { events: OrderEvent[] }) {
               {e.automatic && <Badge tone="grey">{t('event.automatic')}</Badge>}
             </p>
             <p className="muted">
-              <time dateTime={new Date(e.at).toISOString()}>{dateTime(e.at)}</time> · {isKey(actor) ? t(actor) : e.actorType}
+              <time dateTime={new Date(e.at).toISOString()}>{dateTime(e.at)}</time> · {isKey(actor) ? t(actor) : e.actorType}{staff ? ` ${e.actorId}` : ''}
               {e.reason ? ` · ${auditReason(t, e.reason)}` : ''}
             </p>
           </li>

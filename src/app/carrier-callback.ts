@@ -1,0 +1,98 @@
+// The carrier's signed status pushes (activation, real-name failure, suspension, closure, recycling) and the
+// poll that catches what a push missed. Applied once each, like the courier's. A status that contradicts the
+// order and cannot be explained (a live line closed at a shop, a cancelled order's line activated) opens an
+// agent task instead of guessing.
+import { decide, type Actor, type Decision } from '../domain/decide.ts';
+import { fail, isError, type DomainError } from '../domain/errors.ts';
+import type { Order } from '../domain/order.ts';
+import type { Repos } from '../adapters/store/store.ts';
+import type { CarrierNotice, LineStatus } from './ports.ts';
+import { commitDecisions, notifyRow } from './commit.ts';
+import { inTx, type Deps } from './deps.ts';
+import { requestEventRow } from './request-commit.ts';
+import type { CallbackOutcome } from './courier-callback.ts';
+
+const CARRIER: Actor = { type: 'system', id: 'carrier' };
+
+export async function applyCarrierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
+  const now = deps.clock.now();
+  const notice = deps.carrier.verifyCallback(headers, rawBody, now);
+  if (isError(notice)) return notice;
+  const settings = await deps.settings.get();
+  return inTx(deps.store, async (r) => {
+    const orderId = await r.afterSales.orderIdByNumber(notice.number);
+    if (!orderId) return fail('ORDER.NOT_FOUND', 'No order holds this number.', { number: notice.number });
+    if (!(await r.afterSales.recordNonce('carrier', notice.nonce, now))) return fail('CALLBACK.REPLAYED', 'This callback was already received.', { nonce: notice.nonce });
+    const order = (await r.orders.getOrder(orderId, true))!;
+    const fresh = await r.afterSales.recordEvent({
+      source: 'carrier', event_id: notice.eventId, order_id: order.id, ref: notice.number, kind: notice.status, detail: notice.detail,
+      occurred_at: notice.occurredAt, received_at: now, outcome: 'received',
+    });
+    if (!fresh) return { outcome: 'duplicate' as const, orderId: order.id };
+    const applied = await applyLineStatus(r, order, notice.status, notice.occurredAt, notice.detail, { now, settings });
+    return { outcome: applied ? 'applied' as const : 'recorded' as const, orderId: order.id };
+  });
+}
+
+/** Brings the order in line with what the carrier says; true when something changed. */
+export async function applyLineStatus(r: Repos, order: Order, status: CarrierNotice['status'] | LineStatus, at: number, detail: string | null, ctx: { now: number; settings: Awaited<ReturnType<Deps['settings']['get']>> }): Promise<boolean> {
+  const { now } = ctx;
+  switch (status) {
+    case 'activated': {
+      if (order.state === 'activated') return false;
+      // Activation proves delivery: a "delivered" scan still on its way is not waited for.
+      let current = order;
+      const steps: Decision[] = [];
+      if (current.state === 'shipped') {
+        const d = decide(current, { type: 'deliver', at }, ctx);
+        if (!isError(d)) { steps.push(d); current = d.order; }
+      }
+      const a = decide(current, { type: 'activate', at }, ctx);
+      if (isError(a)) {
+        await r.afterSales.openTask(order.id, 'activated_but_' + order.state, `carrier reports ${order.number} activated while the order is ${order.state}`, now);
+        return true;
+      }
+      steps.push(a);
+      let before = order;
+      for (const d of steps) {
+        await commitDecisions(r, [{ before, decision: d, actor: CARRIER }], now);
+        before = d.order;
+      }
+      return true;
+    }
+    case 'real_name_failed':
+      if (order.state !== 'delivered' && order.state !== 'shipped') return false;
+      await r.orders.insertEvents([requestEventRow(order, { action: 'carrier.real_name_failed', reason: detail, automatic: true }, CARRIER, now)]);
+      await r.queue.insertOutbox([notifyRow(order, 'real_name_failed', { orderId: order.id, number: order.number, detail }, now)]);
+      return true;
+    case 'suspended':
+      await r.orders.insertEvents([requestEventRow(order, { action: 'carrier.suspended', reason: detail, automatic: true }, CARRIER, now)]);
+      if (order.state !== 'activated') await r.afterSales.openTask(order.id, 'suspended_while_' + order.state, `carrier suspended ${order.number} while the order is ${order.state}`, now);
+      return true;
+    case 'closed':
+    case 'recycled':
+      // Expected after an account closure or a cancellation; on a live line it is a disagreement for an agent.
+      if (order.state === 'account_closed' || order.state === 'cancelled') return false;
+      await r.afterSales.openTask(order.id, `${status}_while_live`, `carrier reports ${order.number} ${status} while the order is ${order.state}`, now);
+      return true;
+    case 'inactive':
+      return false;
+  }
+}
+
+/**
+ * The poll: delivered orders still waiting for activation after the sync interval are asked about, so
+ * that a push the carrier never sent does not leave the label wrong.
+ */
+export async function syncLine(deps: Deps, orderId: string): Promise<void> {
+  const order = await deps.store.orders.getOrder(orderId);
+  if (!order || (order.state !== 'delivered' && order.state !== 'activated')) return;
+  const status = await deps.carrier.queryLine(order.number);
+  const settings = await deps.settings.get();
+  const now = deps.clock.now();
+  await deps.store.tx(async (r) => {
+    const current = await r.orders.getOrder(orderId, true);
+    if (!current || current.state !== order.state) return;
+    await applyLineStatus(r, current, status, now, 'poll', { now, settings });
+  });
+}
