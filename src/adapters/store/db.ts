@@ -1,6 +1,6 @@
 // The one place that knows which engine is underneath: connection set-up and the few dialect differences.
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqliteDialectConfig } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -19,7 +19,7 @@ export interface Database {
 // bigint columns hold UTC milliseconds and counts: read them as numbers, not strings.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function isPostgresUrl(url: string): boolean {
+function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
@@ -74,9 +74,4 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest 
 /** An auto-incrementing integer key in either engine. */
 export function serialKeyType(engine: Engine): 'integer' | 'bigserial' {
   return engine === 'sqlite' ? 'integer' : 'bigserial';
-}
-
-/** Transaction-scoped lock on an arbitrary key (PostgreSQL advisory lock); SQLite already runs one writer at a time. */
-export function lockKeySql(engine: Engine, key: string): RawBuilder<unknown> | null {
-  return engine === 'postgres' ? sql`select pg_advisory_xact_lock(hashtext(${key}))` : null;
 }
