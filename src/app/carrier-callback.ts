@@ -8,29 +8,20 @@ import type { Order } from '../domain/order.ts';
 import type { Repos } from '../adapters/store/store.ts';
 import type { CarrierNotice, LineStatus } from './ports.ts';
 import { commitDecisions, notifyRow } from './commit.ts';
-import { inTx, type Deps } from './deps.ts';
+import type { Deps } from './deps.ts';
 import { requestEventRow } from './request-commit.ts';
-import type { CallbackOutcome } from './courier-callback.ts';
+import { applyCallbackOnce, type CallbackOutcome } from './signed-callback.ts';
 
 const CARRIER: Actor = { type: 'system', id: 'carrier' };
 
 export async function applyCarrierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
-  const now = deps.clock.now();
-  const notice = deps.carrier.verifyCallback(headers, rawBody, now);
+  const notice = deps.carrier.verifyCallback(headers, rawBody, deps.clock.now());
   if (isError(notice)) return notice;
-  const settings = await deps.settings.get();
-  return inTx(deps.store, async (r) => {
-    const orderId = await r.afterSales.orderIdByNumber(notice.number);
-    if (!orderId) return fail('ORDER.NOT_FOUND', 'No order holds this number.', { number: notice.number });
-    if (!(await r.afterSales.recordNonce('carrier', notice.nonce, now))) return fail('CALLBACK.REPLAYED', 'This callback was already received.', { nonce: notice.nonce });
-    const order = (await r.orders.getOrder(orderId, true))!;
-    const fresh = await r.afterSales.recordEvent({
-      source: 'carrier', event_id: notice.eventId, order_id: order.id, ref: notice.number, kind: notice.status, detail: notice.detail,
-      occurred_at: notice.occurredAt, received_at: now, outcome: 'received',
-    });
-    if (!fresh) return { outcome: 'duplicate' as const, orderId: order.id };
-    const applied = await applyLineStatus(r, order, notice.status, notice.occurredAt, notice.detail, { now, settings });
-    return { outcome: applied ? 'applied' as const : 'recorded' as const, orderId: order.id };
+  return applyCallbackOnce(deps, notice, {
+    source: 'carrier', ref: notice.number, kind: notice.status,
+    findOrderId: (r) => r.afterSales.orderIdByNumber(notice.number),
+    notFound: () => fail('ORDER.NOT_FOUND', 'No order holds this number.', { number: notice.number }),
+    apply: (r, order, ctx) => applyLineStatus(r, order, notice.status, notice.occurredAt, notice.detail, ctx),
   });
 }
 

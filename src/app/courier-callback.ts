@@ -11,30 +11,20 @@ import type { Order } from '../domain/order.ts';
 import type { Repos } from '../adapters/store/store.ts';
 import type { CourierNotice } from './ports.ts';
 import { commitDecisions } from './commit.ts';
-import { inTx, newId, type Deps } from './deps.ts';
+import { newId, type Deps } from './deps.ts';
+import { applyCallbackOnce, type CallbackOutcome } from './signed-callback.ts';
 import { commitRequest, requestEventRow } from './request-commit.ts';
-
-export type CallbackOutcome = 'applied' | 'recorded' | 'duplicate';
 
 const COURIER: Actor = { type: 'system', id: 'courier' };
 
 export async function applyCourierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
-  const now = deps.clock.now();
-  const notice = deps.courier.verifyCallback(headers, rawBody, now);
+  const notice = deps.courier.verifyCallback(headers, rawBody, deps.clock.now());
   if (isError(notice)) return notice;
-  const settings = await deps.settings.get();
-  return inTx(deps.store, async (r) => {
-    const orderId = await r.afterSales.orderIdByTracking(notice.trackingNo);
-    if (!orderId) return fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo });
-    if (!(await r.afterSales.recordNonce('courier', notice.nonce, now))) return fail('CALLBACK.REPLAYED', 'This callback was already received.', { nonce: notice.nonce });
-    const order = (await r.orders.getOrder(orderId, true))!;
-    const fresh = await r.afterSales.recordEvent({
-      source: 'courier', event_id: notice.eventId, order_id: order.id, ref: notice.trackingNo, kind: notice.kind, detail: notice.detail,
-      occurred_at: notice.occurredAt, received_at: now, outcome: 'received',
-    });
-    if (!fresh) return { outcome: 'duplicate' as const, orderId: order.id };
-    const applied = await applyScan(r, order, notice, { now, settings });
-    return { outcome: applied ? 'applied' as const : 'recorded' as const, orderId: order.id };
+  return applyCallbackOnce(deps, notice, {
+    source: 'courier', ref: notice.trackingNo, kind: notice.kind,
+    findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),
+    notFound: () => fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo }),
+    apply: (r, order, ctx) => applyScan(r, order, notice, ctx),
   });
 }
 
