@@ -226,3 +226,14 @@ function previewPaid(order: Order, label: CancellationLabel, settings: Settings,
     openRequestId: null,
   };
 }
+
+/**
+ * The view of an order a use case has just returned: its plan and its latest cancellation request read
+ * here, the label computed now. Every route answers with this, so a view never lacks its request.
+ */
+export async function viewOrder(deps: Deps, order: Order, who: Principal): Promise<OrderView> {
+  const plan = await deps.store.orders.getPlan(order.planId);
+  if (!plan) throw new Error(`order ${order.id} refers to missing plan ${order.planId}`);
+  const latest = (await deps.store.requests.latestForOrders([order.id])).get(order.id) ?? null;
+  return toView(order, plan, deps.clock.now(), who, latest);
+}

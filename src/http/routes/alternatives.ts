@@ -5,7 +5,7 @@ import { ALTERNATIVE_KINDS, REASON_CODES } from '../../domain/alternatives.ts';
 import type { Deps } from '../../app/deps.ts';
 import { answerOffer, declineAll, offerAlternatives } from '../../app/alternatives.ts';
 import { changeOrderAddress, switchOrderPlan } from '../../app/change-order.ts';
-import { toView } from '../../app/order-view.ts';
+import { viewOrder } from '../../app/order-view.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { address, errors, orderIdParams, orderView } from '../schemas.ts';
@@ -77,7 +77,7 @@ export const alternativeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
     const p = req.principal!;
     const order = await changeOrderAddress(deps, req.params.id, actorOf(p), req.body.address);
     if (isError(order)) return sendError(reply, order);
-    return toView(order, (await deps.store.orders.getPlan(order.planId))!, deps.clock.now(), p);
+    return viewOrder(deps, order, p);
   });
 
   app.post('/api/v1/orders/:id/plan', {
@@ -91,6 +91,6 @@ export const alternativeRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
     const p = req.principal!;
     const order = await switchOrderPlan(deps, req.params.id, actorOf(p), req.body.planId);
     if (isError(order)) return sendError(reply, order);
-    return toView(order, (await deps.store.orders.getPlan(order.planId))!, deps.clock.now(), p);
+    return viewOrder(deps, order, p);
   });
 };

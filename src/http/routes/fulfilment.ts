@@ -8,7 +8,7 @@ import type { Deps } from '../../app/deps.ts';
 import { handToCourier } from '../../app/fulfilment.ts';
 import { applyCourierNotice } from '../../app/courier-callback.ts';
 import { applyCarrierNotice } from '../../app/carrier-callback.ts';
-import { loadVisibleOrder, toView } from '../../app/order-view.ts';
+import { loadVisibleOrder, viewOrder } from '../../app/order-view.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Principal } from '../../app/secrets.ts';
 import { requireRole, STAFF } from '../auth.ts';
@@ -29,11 +29,7 @@ const TRACKING_TEXT: Record<string, string> = {
 const callbackAck = z.object({ code: z.literal('SUCCESS'), outcome: z.enum(['applied', 'recorded', 'duplicate']) });
 
 export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
-  const orderOut = async (order: Order, p: Principal) => {
-    const plan = (await deps.store.orders.getPlan(order.planId))!;
-    const latest = (await deps.store.requests.latestForOrders([order.id])).get(order.id) ?? null;
-    return toView(order, plan, deps.clock.now(), p, latest);
-  };
+  const orderOut = (order: Order, p: Principal) => viewOrder(deps, order, p);
 
   app.post('/api/v1/agent/orders/:id/hand-to-courier', {
     onRequest: requireRole('agent', 'supervisor'),

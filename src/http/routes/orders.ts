@@ -4,7 +4,7 @@ import { isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/deps.ts';
 import { placeOrder } from '../../app/place-order.ts';
 import { cancelUnpaidOrder } from '../../app/cancel-order.ts';
-import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView } from '../../app/order-view.ts';
+import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView, viewOrder } from '../../app/order-view.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { LIMITS } from '../rate-limit.ts';
@@ -30,8 +30,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     const p = req.principal!;
     const order = await placeOrder(deps, { customerId: p.sub, ...req.body });
     if (isError(order)) return sendError(reply, order);
-    const plan = (await deps.store.orders.getPlan(order.planId))!;
-    return reply.code(201).send(toView(order, plan, deps.clock.now(), p));
+    return reply.code(201).send(await viewOrder(deps, order, p));
   });
 
   app.get('/api/v1/orders', {
@@ -107,8 +106,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     const p = req.principal!;
     const order = await cancelUnpaidOrder(deps, req.params.id, actorOf(p), req.body);
     if (isError(order)) return sendError(reply, order);
-    const plan = (await deps.store.orders.getPlan(order.planId))!;
-    return toView(order, plan, deps.clock.now(), p);
+    return viewOrder(deps, order, p);
   });
 
   app.get('/api/v1/orders/:id/events', {

@@ -12,7 +12,7 @@ import { resendInterception } from '../../app/intercept-packing.ts';
 import { recordShipment, startPacking } from '../../app/fulfilment.ts';
 import { listEscalations, listQueue, slaReport } from '../../app/request-queue.ts';
 import { toRequestView } from '../../app/request-view.ts';
-import { toView } from '../../app/order-view.ts';
+import { viewOrder } from '../../app/order-view.ts';
 import type { CancellationRequest } from '../../domain/cancellation-request.ts';
 import type { Order } from '../../domain/order.ts';
 import { actorOf, requireRole } from '../auth.ts';
@@ -29,11 +29,7 @@ export const requestDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
     const shots = await deps.store.requests.attachmentCounts([q.id]);
     return toRequestView(q, deps.clock.now(), true, { hasScreenshot: (shots.get(q.id) ?? 0) > 0, order: order ?? (await deps.store.orders.getOrder(q.orderId)) });
   };
-  const orderOut = async (order: Order, p: Parameters<typeof toView>[3]) => {
-    const plan = (await deps.store.orders.getPlan(order.planId))!;
-    const latest = (await deps.store.requests.latestForOrders([order.id])).get(order.id) ?? null;
-    return toView(order, plan, deps.clock.now(), p, latest);
-  };
+  const orderOut = (order: Order, p: Parameters<typeof viewOrder>[2]) => viewOrder(deps, order, p);
 
   app.get('/api/v1/agent/requests', {
     onRequest: DESK,

@@ -8,7 +8,7 @@ import type { Return } from '../../domain/return.ts';
 import type { Deps } from '../../app/deps.ts';
 import { applyForReturn, giveReturnTracking, inspectReturn, instructionsFor } from '../../app/returns.ts';
 import { completeClosure, requestClosure, unsubscribeTrial } from '../../app/close-line.ts';
-import { loadVisibleOrder, toView } from '../../app/order-view.ts';
+import { loadVisibleOrder, viewOrder } from '../../app/order-view.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Principal } from '../../app/secrets.ts';
 import type { ClosureRow } from '../../adapters/store/after-sales-repo.ts';
@@ -59,7 +59,7 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   const toClosureView = (c: ClosureRow) => ({
     id: c.id, orderId: c.order_id, state: c.state as 'requested' | 'completed', penaltyFen: c.penalty_fen, monthsLeft: c.months_left, requestedAt: c.requested_at, completedAt: c.completed_at,
   });
-  const orderOut = async (order: Order, p: Principal) => toView(order, (await deps.store.orders.getPlan(order.planId))!, deps.clock.now(), p);
+  const orderOut = (order: Order, p: Principal) => viewOrder(deps, order, p);
   const visibleReturn = async (id: string, who: Principal) => {
     const x = await deps.store.afterSales.getReturn(id);
     return !x || (who.role === 'customer' && x.customerId !== who.sub) ? null : x;
