@@ -12,6 +12,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Stop after this many requests in all, instead of after a duration. */
+    amount?: number;
     timeout?: number;
     requests?: AutocannonRequest[];
   }

@@ -1,5 +1,7 @@
 // Data the benchmark needs in bulk: valid resident IDs, customer phones, free numbers written straight into the file.
 import SqliteDatabase from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { DB } from '../src/adapters/store/schema.ts';
 import { withCheckDigit } from '../src/domain/resident-id.ts';
 
 const DAY = 86_400_000;
@@ -29,13 +31,25 @@ export function openRaw(file: string): SqliteDatabase.Database {
   return raw;
 }
 
-export function insertFreeNumbers(raw: SqliteDatabase.Database, from: number, count: number, now: number): void {
+export function insertFreeNumbers(raw: SqliteDatabase.Database, from: number, count: number, now: number, priceFen = 0): void {
   const ins = raw.prepare(`insert into numbers (id, carrier, number, vanity_level, price_fen, state, order_id, updated_at)
-    values (?, 'china_mobile', ?, 0, 0, 'free', null, ?)`);
+    values (?, 'china_mobile', ?, 0, ${priceFen}, 'free', null, ?)`);
   raw.transaction(() => {
     for (let i = from; i < from + count; i++) {
       const id = benchNumberId(i);
       ins.run(id, id.slice(2), now);
     }
   })();
+}
+
+/** The same free numbers on PostgreSQL, in multi-row inserts. */
+export async function insertFreeNumbersPg(db: Kysely<DB>, from: number, count: number, now: number, priceFen = 0): Promise<void> {
+  for (let i = from; i < from + count; i += 5000) {
+    const rows = [];
+    for (let j = i; j < Math.min(from + count, i + 5000); j++) {
+      const id = benchNumberId(j);
+      rows.push({ id, carrier: 'china_mobile', number: id.slice(2), vanity_level: 0, price_fen: priceFen, state: 'free', order_id: null, updated_at: now });
+    }
+    await db.insertInto('numbers').values(rows).execute();
+  }
 }

@@ -17,6 +17,7 @@ interface Ctx {
   orderId?: string;
   payment?: { paymentNo: string; amountFen: number; expiresAt: number };
   notice?: { headers: Record<string, string>; body: string };
+  requestId?: string;
 }
 
 interface Step {
@@ -85,6 +86,23 @@ function steps(scenario: Scenario, w: Workload, channel: AlipaySimulator): Step[
     },
   ];
   if (scenario === 'place-pay') return [place, ...pay];
+  if (scenario === 'place-pay-review') {
+    // Over the express-refund amount: the request waits for an agent; the customer confirms their identity,
+    // the agent claims the request and approves it (the refund is then queued for the worker to send).
+    const agent = () => ({ 'content-type': 'application/json', authorization: `Bearer ${w.agentToken}` });
+    return [place, ...pay, {
+      path: (c) => `/api/v1/orders/${c.orderId}/cancellation-requests`, body: () => '{"reasonCode":"wrong_plan"}', expect: 201,
+      check: (body) => (json(body).path === 'review' ? null : `cancellation took the ${String(json(body).path)} path, not review`),
+      onOk: (body, c) => { c.requestId = (json(body).request as { id: string }).id; },
+    }, {
+      path: (c) => `/api/v1/cancellation-requests/${c.requestId}/identity`, body: (c) => JSON.stringify({ residentId: c.place!.residentId }), expect: 200,
+    }, {
+      path: (c) => `/api/v1/agent/requests/${c.requestId}/claim`, headers: agent, body: () => '{}', expect: 200,
+    }, {
+      path: (c) => `/api/v1/agent/requests/${c.requestId}/approve`, headers: agent, body: () => '{"note":"客户确认取消"}', expect: 200,
+      check: (body) => ((json(body).request as { state?: string } | undefined)?.state === 'approved' ? null : `approve answered ${body.slice(0, 200)}`),
+    }];
+  }
   return [place, ...pay, {
     path: (c) => `/api/v1/orders/${c.orderId}/cancellation-requests`, body: () => JSON.stringify({ reasonCode: CANCEL_REASON }), expect: 201,
     check: (body) => (json(body).path === 'express' ? null : `cancellation took the ${String(json(body).path)} path, not express`),

@@ -1,5 +1,6 @@
-// npm run bench [-- --quick] [-- --keep] [-- --profile DIR]: figures from one run on the embedded store
-// (SQLite file, WAL). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
+// npm run bench [-- --quick] [-- --keep] [-- --profile DIR] [-- --pg] [-- --million [--orders N]]: figures from one run
+// on the embedded store (SQLite file, WAL); --pg adds the HTTP figures and the flash sale on PostgreSQL, --million
+// measures a store of a million orders instead (bench/million.ts). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +11,18 @@ import type { ServerArgs, ServerStats } from './server-process.ts';
 import type { TimerArgs } from './timer-lateness.ts';
 import type { OverdueArgs } from './overdue-close.ts';
 import { SCENARIOS, type Scenario, type Workload } from './workload.ts';
+import type { SlaArgs } from './sla-lateness.ts';
+import { flashReport, runFlash } from './flash-sale.ts';
+import { millionReport, ordersFlag, runMillion } from './million.ts';
+import { createPgDatabase } from './pg.ts';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
+const onPg = process.argv.includes('--pg');
+const million = process.argv.includes('--million');
 const P = quick
-  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, connections: 16, ceilingConcurrency: 4, customers: 300, payers: 3_000, cancelPool: 20_000, paidCycles: 20_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000 }
-  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, connections: 16, ceilingConcurrency: 4, customers: 1_000, payers: 10_000, cancelPool: 50_000, paidCycles: 60_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000 };
+  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, connections: 16, ceilingConcurrency: 4, customers: 300, payers: 3_000, cancelPool: 20_000, paidCycles: 20_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000 }
+  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, connections: 16, ceilingConcurrency: 4, customers: 1_000, payers: 10_000, cancelPool: 50_000, paidCycles: 60_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000 };
 
 const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-'));
 const MB = 1024 * 1024;
@@ -32,13 +39,13 @@ const waited = (r: Ceiling | Http) => {
   return `${f((100 * s.waitMs) / r.ms, 0)}%`;
 };
 
-async function httpVsCeiling() {
-  const server = startChild('./server-process.ts', { dir, customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles } satisfies ServerArgs);
+async function httpVsCeiling(databaseUrl?: string) {
+  const server = startChild('./server-process.ts', { dir, ...(databaseUrl ? { databaseUrl } : {}), customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles, reviewCycles: P.reviewCycles } satisfies ServerArgs);
   const { port, workload } = (await server.first) as { port: number; workload: Workload };
   const url = `http://127.0.0.1:${port}`;
   // Both paid scenarios draw numbers and resident IDs from one index space.
-  const cursor = { unpaid: 0, paid: 0 };
-  const space = (s: Scenario) => (s === 'place-cancel' ? 'unpaid' : 'paid');
+  const cursor = { unpaid: 0, paid: 0, review: 0 };
+  const space = (s: Scenario) => (s === 'place-cancel' ? 'unpaid' : s === 'place-pay-review' ? 'review' : 'paid');
   let seed = 2000;
   let failures = 0;
 
@@ -85,6 +92,8 @@ async function httpVsCeiling() {
     }
     results[scenario] = { ceiling: best(cs), http: best(hs) };
   }
+  // The review path, over HTTP only: place, pay, apply (over the express amount), identity, claim, approve.
+  const review = await http('place-pay-review');
   // What the idempotency records cost: the same place+cancel cycles from a client that sends no key.
   const noKeys = await http('place-cancel', false);
   log('  worker draining the outbox (notices and refunds) ...');
@@ -95,19 +104,44 @@ async function httpVsCeiling() {
   await server.call({ cmd: 'mark' });
   const memory = (await server.call({ cmd: 'stats' })) as ServerStats;
   await server.call({ cmd: 'exit' });
-  return { results, noKeys, drain, serve, memory, failures };
+  return { results, review, noKeys, drain, serve, memory, failures };
 }
 
 async function main() {
   const started = new Date();
   const loadBefore = loadavg()[0]!;
+  if (million) {
+    log(`haoka bench --million: store files in ${dir}`);
+    const r = await runMillion(dir, ordersFlag(process.argv, 1_000_000));
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+    process.stdout.write(`\nHaoka benchmark (--million): ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load average ${f(loadBefore, 2)} before / ${f(loadavg()[0]!, 2)} after\n${millionReport(r).join('\n')}\n`);
+    return;
+  }
   log(`haoka bench${quick ? ' --quick' : ''}: store files in ${dir}`);
   log('HTTP and ceiling (server in its own process) ...');
   const h = await httpVsCeiling();
   log(`timer lateness: ${P.due} due over ${P.windowMs / 1000} s among ${P.due + P.background} pending orders ...`);
   const t = await startChild('./timer-lateness.ts', { dir, due: P.due, windowMs: P.windowMs, background: P.background } satisfies TimerArgs).first;
+  log(`SLA escalation lateness: ${P.slaDue} warnings over ${P.windowMs / 1000} s among ${P.slaDue + P.slaRequests} open requests and ${P.slaOrders} pending orders ...`);
+  const sla = await startChild('./sla-lateness.ts', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
   log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
   const o = await startChild('./overdue-close.ts', { dir, orders: P.overdue } satisfies OverdueArgs).first;
+  log('flash sale on the embedded store ...');
+  const flash = await runFlash(join(dir, 'flash.db'), 'the embedded store (SQLite file, WAL)');
+  let pg: { h: Awaited<ReturnType<typeof httpVsCeiling>>; flash: Awaited<ReturnType<typeof runFlash>> } | null = null;
+  if (onPg) {
+    log('HTTP and ceiling on PostgreSQL ...');
+    const db = await createPgDatabase('http');
+    const flashDb = await createPgDatabase('flash');
+    try {
+      const ph = await httpVsCeiling(db.url);
+      log('flash sale on PostgreSQL ...');
+      pg = { h: ph, flash: await runFlash(flashDb.url, 'PostgreSQL (127.0.0.1, pool of 20)') };
+    } finally {
+      await db.drop();
+      await flashDb.drop();
+    }
+  }
   if (!keep) rmSync(dir, { recursive: true, force: true });
 
   const pc = h.results['place-cancel'];
@@ -133,6 +167,7 @@ async function main() {
     row('place+cancel', pc.ceiling, pc.http),
     row('place+pay', h.results['place-pay'].ceiling, h.results['place-pay'].http),
     row('place+pay+cancel (express)', h.results['place-pay-cancel'].ceiling, h.results['place-pay-cancel'].http),
+    row('place+pay+review+approve', null, h.review),
     row('place+cancel, no idem. key', pc.ceiling, h.noKeys),
     row('place+cancel, worker on', null, h.serve) + `   outbox backlog after: ${h.serve.server.backlog}`,
     'CPU ms/cycle: server process CPU time per cycle (ceiling / HTTP); CPU ratio: ceiling CPU over HTTP CPU per cycle, the ratio on an idle core.',
@@ -144,16 +179,37 @@ async function main() {
     `  close committed - deadline    p50 ${f(t.visibleP50, 0)} ms   p99 ${f(t.visibleP99, 0)} ms   max ${f(t.visibleMax, 0)} ms`,
     `  unclosed ${t.unclosed}, closed before their deadline ${t.closedEarly}, later orders closed ${t.backgroundClosed}`,
     '',
+    `SLA escalations: ${sla.due} review requests reaching 80 % of their SLA over ${sla.windowMs / 1000} s, ${sla.pendingTimers} pending timers (${sla.backgroundRequests} more open requests, ${sla.backgroundOrders} pending orders), real worker and system clock`,
+    `  escalated_at - 80 % time      p50 ${f(sla.decidedP50, 0)} ms   p99 ${f(sla.decidedP99, 0)} ms   max ${f(sla.decidedMax, 0)} ms`,
+    `  escalation committed - 80 %   p50 ${f(sla.visibleP50, 0)} ms   p99 ${f(sla.visibleP99, 0)} ms   max ${f(sla.visibleMax, 0)} ms`,
+    `  not escalated ${sla.unescalated}, escalated early ${sla.escalatedEarly}, other requests escalated ${sla.othersEscalated}`,
+    '',
     `closing ${o.orders} overdue orders (seeded in ${f(o.seedMs / 1000, 1)} s), identical copies of the store`,
     `  worker fire-timers   ${f(o.workerMs / 1000, 2)} s (CPU ${f(o.workerCpuMs / 1000, 2)} s) in ${o.batches} batches, ${f((o.orders * 1000) / o.workerMs, 0)} orders/s`,
     `  set-based SQL        ${f(o.sqlMs / 1000, 2)} s (CPU ${f(o.sqlCpuMs / 1000, 2)} s)`,
     `  worker / SQL         ${f(overdueRatio, 2)} (CPU ${f(overdueCpuRatio, 2)}); same end state: ${o.differences.length === 0 ? 'yes' : `NO: ${o.differences.join('; ')}`}`,
     '',
+    ...flashReport(flash),
+    '',
+    ...(pg ? [
+      'on PostgreSQL (127.0.0.1, a fresh database, pool of 20), the same runs:',
+      head,
+      row('place+cancel', pg.h.results['place-cancel'].ceiling, pg.h.results['place-cancel'].http),
+      row('place+pay', pg.h.results['place-pay'].ceiling, pg.h.results['place-pay'].http),
+      row('place+pay+cancel (express)', pg.h.results['place-pay-cancel'].ceiling, pg.h.results['place-pay-cancel'].http),
+      row('place+pay+review+approve', null, pg.h.review),
+      row('place+cancel, no idem. key', pg.h.results['place-cancel'].ceiling, pg.h.noKeys),
+      row('place+cancel, worker on', null, pg.h.serve) + `   outbox backlog after: ${pg.h.serve.server.backlog}`,
+      `failed HTTP requests: ${pg.h.failures}. Outbox drained by the worker: ${pg.h.drain.rows} rows in ${f(pg.h.drain.ms / 1000, 2)} s, ${pg.h.drain.left} left. Server RSS after ${f(pg.h.memory.rss / MB, 0)} MB, process peak ${f(pg.h.memory.maxRss / MB, 0)} MB`,
+      ...flashReport(pg.flash),
+      '',
+    ] : []),
     `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB; highest during the HTTP runs ${f(httpPeakMb, 0)} MB, during the outbox drain ${f(h.drain.peakRss / MB, 0)} MB; process peak ${f(peakMb, 0)} MB`,
     '',
     'targets (issue 7):',
     `  place+cancel over HTTP >= 0.5 x ceiling   ${f(pcRatio, 2)} (CPU ${f(pcCpuRatio, 2)})  ${pcRatio >= 0.5 ? 'met' : 'MISSED'}`,
     `  deadline closes p99 <= 1 s late          ${f(t.visibleP99 / 1000, 2)} s  ${t.visibleP99 <= 1000 && t.unclosed === 0 ? 'met' : 'MISSED'}`,
+    `  SLA escalations p99 <= 1 s late          ${f(sla.visibleP99 / 1000, 2)} s  ${sla.visibleP99 <= 1000 && sla.unescalated === 0 ? 'met' : 'MISSED'}`,
     `  overdue backlog within 2 x set-based SQL ${f(overdueRatio, 2)} (CPU ${f(overdueCpuRatio, 2)})  ${overdueRatio <= 2 ? 'met' : 'MISSED'}`,
     `  server RSS < 300 MB                      ${f(peakMb, 0)} MB peak  ${peakMb < 300 ? 'met' : 'MISSED'}`,
     `  aim: 400 orders/s placed, paid and cancelled over HTTP  ${f(rate(h.results['place-pay-cancel'].http), 0)} /s here, ${f(1000 / cpuPerCycle(h.results['place-pay-cancel'].http), 0)} /s per core of server CPU`,

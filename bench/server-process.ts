@@ -4,20 +4,24 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueCustomerToken } from '../src/app/sign-in.ts';
+import { issueAgentToken, issueCustomerToken } from '../src/app/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
-import { customerPhone, insertFreeNumbers, openRaw, residentId } from './fixtures.ts';
+import { customerPhone, insertFreeNumbers, insertFreeNumbersPg, openRaw, residentId } from './fixtures.ts';
 import { runCeiling } from './ceiling.ts';
 import { schedstat } from './stats.ts';
 import type { Customer, Scenario, Workload } from './workload.ts';
 
 export interface ServerArgs {
   dir: string;
+  /** A postgres:// URL to serve from instead of the SQLite file in `dir`. */
+  databaseUrl?: string;
   customers: number;
   payers: number;
   cancelPool: number;
   paidCycles: number;
+  /** Place, pay and apply cycles that go to review: numbers priced over the express-refund amount. */
+  reviewCycles?: number;
 }
 
 export interface ServerStats {
@@ -41,12 +45,22 @@ const args = childArgs<ServerArgs>();
 const file = join(args.dir, 'haoka.db');
 
 async function main() {
-  const config = loadConfig({ HAOKA_DATABASE_URL: file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' });
-  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null });
+  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' });
+  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
-  const raw = openRaw(file);
-  insertFreeNumbers(raw, 0, args.cancelPool + args.paidCycles, Date.now());
-  raw.close();
+  const reviewFrom = args.cancelPool + args.paidCycles;
+  const REVIEW_PRICE_FEN = 10_000;
+  if (args.databaseUrl) {
+    await insertFreeNumbersPg(deps.store.database.db, 0, reviewFrom, Date.now());
+    await insertFreeNumbersPg(deps.store.database.db, reviewFrom, args.reviewCycles ?? 0, Date.now(), REVIEW_PRICE_FEN);
+  } else {
+    const raw = openRaw(file);
+    insertFreeNumbers(raw, 0, reviewFrom, Date.now());
+    insertFreeNumbers(raw, reviewFrom, args.reviewCycles ?? 0, Date.now(), REVIEW_PRICE_FEN);
+    raw.close();
+  }
+  const agent = await issueAgentToken(deps, 'agent');
+  if (isError(agent)) throw new Error(agent.message);
   const customers = async (from: number, count: number) => {
     const out: Customer[] = [];
     for (let i = from; i < from + count; i++) {
@@ -61,6 +75,8 @@ async function main() {
     payers: await customers(args.customers, args.payers),
     cancelPool: args.cancelPool,
     paidCycles: args.paidCycles,
+    reviewCycles: args.reviewCycles ?? 0,
+    agentToken: agent.token,
   };
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });

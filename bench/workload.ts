@@ -2,7 +2,8 @@
 import type { PlaceOrderInput } from '../src/app/place-order.ts';
 import { ADDRESS, BENCH_PLAN, benchNumberId, residentId } from './fixtures.ts';
 
-export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel';
+export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review';
+/** The scenarios measured against the ceiling; place-pay-review (an agent approves) runs over HTTP only. */
 export const SCENARIOS: Scenario[] = ['place-cancel', 'place-pay', 'place-pay-cancel'];
 
 export interface Customer {
@@ -24,6 +25,10 @@ export interface Workload {
   cancelPool: number;
   /** Paid cycles (of both paid scenarios, one index space) each take a fresh number after the cancel pool. */
   paidCycles: number;
+  /** Review cycles each take a number priced over the express-refund amount, after the paid cycles' numbers. */
+  reviewCycles?: number;
+  /** The standard-queue agent who claims and approves review requests. */
+  agentToken?: string;
 }
 
 /** The reason every bench cancellation gives (不想要了). */
@@ -35,6 +40,11 @@ export function cycleInput(w: Workload, scenario: Scenario, i: number): { custom
   if (scenario === 'place-cancel') {
     const customer = w.customers[i % w.customers.length]!;
     return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(i % w.cancelPool), contactName: '张三', contactPhone: customer.phone, residentId: customer.residentId, address: ADDRESS } };
+  }
+  if (scenario === 'place-pay-review') {
+    if (i >= (w.reviewCycles ?? 0)) throw new Error(`review cycles ran out of numbers after ${w.reviewCycles ?? 0}; raise reviewCycles`);
+    const customer = w.payers[(i * 7 + 3) % w.payers.length]!;
+    return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(w.cancelPool + w.paidCycles + i), contactName: '孙七', contactPhone: customer.phone, residentId: residentId(2_000_000 + i), address: ADDRESS } };
   }
   if (i >= w.paidCycles) throw new Error(`paid cycles ran out of numbers after ${w.paidCycles}; raise paidCycles`);
   // Paid orders stay live, so each cycle names a new resident ID (the real-name limit counts per ID).

@@ -12,6 +12,8 @@ export interface Config {
   logLevel: string;
   /** Where the simulated payment channels keep their state across restarts (a real channel outlives us); null: in memory. */
   simStateDir: string | null;
+  /** Mount the simulators' own pages under /sim (pay in the channel app, the SMS inbox with sign-in codes). */
+  simulatorRoutes: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const workerRaw = (env.HAOKA_WORKER ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(workerRaw)) throw new ConfigError(`HAOKA_WORKER must be on or off, not ${JSON.stringify(env.HAOKA_WORKER)}.`);
+  const simRaw = (env.HAOKA_SIMULATOR_ROUTES ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(simRaw)) throw new ConfigError(`HAOKA_SIMULATOR_ROUTES must be on or off, not ${JSON.stringify(env.HAOKA_SIMULATOR_ROUTES)}.`);
   const secret = env.HAOKA_SECRET ?? null;
   if (secret !== null && secret.length < 16) throw new ConfigError('HAOKA_SECRET must be at least 16 characters long.');
   return {
@@ -62,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
+    simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
   };
 }

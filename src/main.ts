@@ -85,7 +85,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     async server() {
       if (app) return app;
       const webDir = opts.webDir;
-      const built = await buildServer(deps, { simulators: sims, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
+      // The simulators' pages (pay in the channel app, the SMS inbox with sign-in codes) only when configured.
+      const built = await buildServer(deps, { simulators: config.simulatorRoutes ? sims : undefined, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
       for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
         sim.deliver = async (d, kind = 'payment') => {

@@ -6,6 +6,12 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: './data/haoka.db', paymentTimeoutMs: 1_800_000, reminderBeforeMs: 300_000 });
   });
 
+  it('mounts the simulator routes unless HAOKA_SIMULATOR_ROUTES is off', () => {
+    expect(loadConfig({}).simulatorRoutes).toBe(true);
+    expect(loadConfig({ HAOKA_SIMULATOR_ROUTES: 'off' }).simulatorRoutes).toBe(false);
+    expect(loadConfig({ HAOKA_SIMULATOR_ROUTES: 'ON' }).simulatorRoutes).toBe(true);
+  });
+
   it('reads durations like 2s, 15m and 1h30m', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('15m')).toBe(900_000);
@@ -20,6 +26,7 @@ describe('configuration', () => {
       { HAOKA_REMINDER_BEFORE: '40m' },
       { HAOKA_DATABASE_URL: 'mysql://x' },
       { HAOKA_WORKER: 'maybe' },
+      { HAOKA_SIMULATOR_ROUTES: 'sometimes' },
     ];
     for (const env of bad) {
       const name = Object.keys(env)[0]!;

@@ -6,7 +6,7 @@ import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
 import { cancelRoute, type CancelPath, type ExpressCheck } from '../domain/policies/express-refund.ts';
 import { commitDecisions } from './commit.ts';
-import { inTx, newId, type Deps } from './deps.ts';
+import { inTx, newId, type Deps, type Receipt } from './deps.ts';
 import { commitRequest } from './request-commit.ts';
 import { loadRiskFacts } from './risk-facts.ts';
 
@@ -23,7 +23,7 @@ export interface Applied {
   checks: ExpressCheck[];
 }
 
-export async function applyForCancellation(deps: Deps, orderId: string, customerId: string, input: ApplyInput): Promise<Applied | DomainError> {
+export async function applyForCancellation(deps: Deps, orderId: string, customerId: string, input: ApplyInput, receipt?: Receipt<Applied>): Promise<Applied | DomainError> {
   const settings = await deps.settings.get();
   const now = deps.clock.now();
   return inTx(deps.store, async (r) => {
@@ -61,5 +61,5 @@ export async function applyForCancellation(deps: Deps, orderId: string, customer
     await commitDecisions(r, [{ before: order, decision: cancel, actor: SYSTEM }], now);
     await commitRequest(r, opened.request, approved, cancel.order, SYSTEM, now);
     return { request: approved.request, order: cancel.order, path: route.path, checks: route.verdict.checks };
-  });
+  }, receipt);
 }

@@ -3,6 +3,7 @@ import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { PaymentChannel } from '../domain/order.ts';
 import { commitDecisions, eventRow } from './commit.ts';
 import { startRefund } from './refunds.ts';
+import { applyPenaltyPaid } from './closure-penalty.ts';
 import { inTx, type Deps } from './deps.ts';
 
 export type NoticeOutcome = 'paid' | 'duplicate' | 'refunded_late_payment';
@@ -30,6 +31,8 @@ export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, he
       return fail('PAYMENT.REPLAYED', 'This notification was already received.', { nonce: notice.nonce });
     }
     if (!captured) return { outcome, orderId: payment.order_id };
+    // An account closure's early-termination penalty: the closure moves on, the order does not.
+    if (payment.purpose === 'penalty') return { outcome: await applyPenaltyPaid(r, payment, now), orderId: payment.order_id };
     const order = await r.orders.getOrder(payment.order_id, true);
     if (!order) throw new Error(`payment ${payment.id} refers to missing order ${payment.order_id}`);
     // A payment opened before the order was re-priced (plan switched) does not pay for it: refunded like a late one.

@@ -3,10 +3,10 @@ import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
 import { commitDecisions } from './commit.ts';
 import { classifyCancelReason, recordCancelReason } from './cancel-reasons.ts';
-import { inTx, type Deps } from './deps.ts';
+import { inTx, type Deps, type Receipt } from './deps.ts';
 
 /** One-step cancel of an unpaid order: number released, nothing charged, recorded as the customer's choice. */
-export async function cancelUnpaidOrder(deps: Deps, orderId: string, actor: Actor, input: { confirm: boolean; reason?: string }): Promise<Order | DomainError> {
+export async function cancelUnpaidOrder(deps: Deps, orderId: string, actor: Actor, input: { confirm: boolean; reason?: string }, receipt?: Receipt<Order>): Promise<Order | DomainError> {
   const settings = await deps.settings.get();
   const now = deps.clock.now();
   const reason = classifyCancelReason(input.reason);
@@ -21,5 +21,5 @@ export async function cancelUnpaidOrder(deps: Deps, orderId: string, actor: Acto
     // Cancelling is the customer's answer to any alternative still on offer.
     await r.assistant.answerOffers(order.id, {}, 'declined', actor.id, now);
     return decision.order;
-  });
+  }, receipt);
 }

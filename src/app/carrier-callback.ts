@@ -5,6 +5,7 @@
 import { decide, type Actor, type Decision } from '../domain/decide.ts';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
+import { nextCarrierPoll, pollSettles, POLLED_STATES } from '../domain/policies/carrier-sync.ts';
 import type { Repos } from '../adapters/store/store.ts';
 import type { CarrierNotice, LineStatus } from './ports.ts';
 import { commitDecisions, notifyRow } from './commit.ts';
@@ -72,18 +73,37 @@ export async function applyLineStatus(r: Repos, order: Order, status: CarrierNot
 }
 
 /**
- * The poll: delivered orders still waiting for activation after the sync interval are asked about, so
- * that a push the carrier never sent does not leave the label wrong.
+ * The poll: a delivered card still waiting for its activation push, or a closed account the carrier has not
+ * shown closed yet, is asked about, so that a push the carrier never sent does not leave the label wrong.
+ * An answer that does not settle it schedules the next question (backoff); after `carrierSyncMaxPolls`
+ * unanswered ones an agent task is opened instead of polling forever. Polls count from the state's start,
+ * or from the agent's last decision on a carrier task of the order (a "keep ours" asks again).
  */
 export async function syncLine(deps: Deps, orderId: string): Promise<void> {
   const order = await deps.store.orders.getOrder(orderId);
-  if (!order || (order.state !== 'delivered' && order.state !== 'activated')) return;
+  if (!order || !POLLED_STATES.includes(order.state)) return;
   const status = await deps.carrier.queryLine(order.number);
   const settings = await deps.settings.get();
   const now = deps.clock.now();
   await deps.store.tx(async (r) => {
     const current = await r.orders.getOrder(orderId, true);
     if (!current || current.state !== order.state) return;
-    await applyLineStatus(r, current, status, now, 'poll', { now, settings });
+    // A repeat of this poll (the worker died before marking it sent) finds the next question already scheduled.
+    if ((await r.queue.listTimers(orderId)).some((t) => t.kind === 'carrier_sync')) return;
+    if (pollSettles(current.state, status)) {
+      if (current.state === 'delivered') await applyLineStatus(r, current, status, now, 'poll', { now, settings });
+      else await r.orders.insertEvents([requestEventRow(current, { action: 'carrier.closure_confirmed', reason: `line ${status}`, automatic: true }, CARRIER, now)]);
+      return;
+    }
+    const since = Math.max((current.state === 'delivered' ? current.deliveredAt : current.closedAt) ?? 0, (await r.afterSales.lastTaskResolvedAt(orderId)) ?? 0);
+    const polls = (await r.afterSales.countPolls(orderId, since)) + 1;
+    await r.orders.insertEvents([requestEventRow(current, { action: 'carrier.polled', reason: `poll ${polls}: line ${status}`, automatic: true }, CARRIER, now)]);
+    const next = nextCarrierPoll(polls, now, settings.carrierSyncMaxPolls);
+    if ('dueAt' in next) {
+      await r.queue.insertTimers([{ order_id: orderId, kind: 'carrier_sync', due_at: next.dueAt, claimed_until: null, attempts: 0 }]);
+      return;
+    }
+    const kind = current.state === 'delivered' ? 'activation_unconfirmed' : 'closure_unconfirmed';
+    await r.afterSales.openTask(orderId, kind, `carrier still reports ${current.number} ${status} after ${polls} polls while the order is ${current.state}`, now);
   });
 }

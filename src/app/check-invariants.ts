@@ -92,6 +92,15 @@ const CHECKS: Check[] = [
       from orders o where (o.state in ('delivered','activated') and o.delivered_at is null) or (o.state = 'activated' and o.activated_at is null)`,
   },
   {
+    // The penalty is collected before the line is closed: a completed closure never rests on an unpaid one.
+    name: 'a completed closure with a penalty has a paid penalty payment',
+    query: sql`select c.id as subject, 'closure of order ' || c.order_id || ' completed with a penalty of ' || c.penalty_fen || ' fen not paid' as detail
+      from account_closures c
+      where c.state = 'completed' and c.penalty_fen > 0
+      and not exists (select 1 from payments p where p.id = c.penalty_payment_id and p.order_id = c.order_id and p.purpose = 'penalty'
+        and p.state = 'succeeded' and p.amount_fen = c.penalty_fen)`,
+  },
+  {
     name: 'the audit trail explains every state',
     query: sql`select o.id as subject, 'order is ' || o.state || ' but its last event says ' || coalesce(e.to_state, 'nothing') as detail
       from orders o left join order_events e on e.id = (select max(e2.id) from order_events e2 where e2.order_id = o.id)

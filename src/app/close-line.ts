@@ -1,13 +1,15 @@
 // Ending an activated line: free unsubscription inside the plan's trial (one step, by the customer), or an
 // account closure (销户) the customer confirms with its early-termination penalty and an agent completes with
 // the carrier. The penalty confirmed is the penalty charged: if it changed meanwhile (a month turned) the
-// customer confirms again.
+// customer confirms again. A penalty above zero is paid before the closure reaches the agents (closure-penalty.ts).
+import { initialClosureState } from '../domain/account-closure.ts';
 import { decide, type Actor } from '../domain/decide.ts';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
 import { earlyTerminationPenalty, type Penalty } from '../domain/policies/penalty.ts';
 import type { ClosureRow } from '../adapters/store/after-sales-repo.ts';
 import { commitDecisions, notifyRow } from './commit.ts';
+import { endOpenClosure } from './closure-penalty.ts';
 import { inTx, newId, type Deps } from './deps.ts';
 import { requestEventRow } from './request-commit.ts';
 import type { Principal } from './secrets.ts';
@@ -22,6 +24,8 @@ export async function unsubscribeTrial(deps: Deps, orderId: string, customerId: 
     const d = decide(order, { type: 'unsubscribe_trial', trialDays: plan.trialDays }, { now, settings });
     if (isError(d)) return d;
     await commitDecisions(r, [{ before: order, decision: d, actor: { type: 'customer', id: customerId } }], now);
+    // Free unsubscription replaces a closure the customer had asked for: its penalty, if paid, goes back.
+    await endOpenClosure(r, d.order, 'withdrawn', 'replaced by the free unsubscription inside the trial', { type: 'customer', id: customerId }, now);
     return d.order;
   });
 }
@@ -42,14 +46,15 @@ export async function requestClosure(deps: Deps, orderId: string, customerId: st
     if (penalty.penaltyFen !== confirmedPenaltyFen) {
       return fail('CLOSURE.PENALTY_CHANGED', 'The penalty is not the one you confirmed; look at the preview again.', { penaltyFen: penalty.penaltyFen, confirmedPenaltyFen });
     }
-    const row = { id: newId('AC', now), order_id: order.id, customer_id: customerId, state: 'requested', penalty_fen: penalty.penaltyFen, months_left: penalty.monthsLeft, requested_at: now, completed_at: null, completed_by: null };
+    const id = newId('AC', now);
+    const row = { id, order_id: order.id, customer_id: customerId, state: initialClosureState(penalty.penaltyFen), penalty_fen: penalty.penaltyFen, months_left: penalty.monthsLeft, requested_at: now, completed_at: null, completed_by: null };
     if (!(await r.afterSales.insertClosure(row))) {
       const existing = await r.afterSales.closureFor(order.id);
       return fail('CLOSURE.ALREADY_REQUESTED', 'An account closure was already requested for this line.', { closureId: existing?.id });
     }
     await r.orders.insertEvents([requestEventRow(order, { action: 'closure.requested', reason: `${row.id} penalty ${penalty.penaltyFen} fen, ${penalty.monthsLeft} months left`, automatic: false }, { type: 'customer', id: customerId }, now)]);
-    await r.queue.insertOutbox([notifyRow(order, 'closure_requested', { orderId: order.id, closureId: row.id, penaltyFen: penalty.penaltyFen }, now)]);
-    return { closure: row, penalty };
+    await r.queue.insertOutbox([notifyRow(order, 'closure_requested', { orderId: order.id, closureId: row.id, penaltyFen: penalty.penaltyFen, awaitingPenalty: row.state === 'awaiting_penalty' }, now)]);
+    return { closure: (await r.afterSales.getClosure(id))!, penalty };
   });
 }
 
@@ -69,6 +74,8 @@ export async function completeClosure(deps: Deps, closureId: string, who: Princi
     const closure = await r.afterSales.getClosure(closureId);
     if (!closure) return fail('CLOSURE.NOT_FOUND', 'No such account closure.', { closureId });
     const order = (await r.orders.getOrder(closure.order_id, true))!;
+    // The penalty is collected first: a line is never closed on a promise to pay.
+    if (closure.state === 'awaiting_penalty') return fail('CLOSURE.PENALTY_UNPAID', 'The customer has not paid the early-termination penalty yet.', { penaltyFen: closure.penalty_fen });
     if (closure.state !== 'requested') return fail('CLOSURE.NOT_OPEN', `The closure is already ${closure.state}.`, { state: closure.state });
     const d = decide(order, { type: 'close_account', closureId, penaltyFen: closure.penalty_fen }, { now, settings });
     if (isError(d)) return d;

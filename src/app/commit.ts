@@ -52,6 +52,7 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
   const outbox: Insertable<OutboxTable>[] = [];
   const cancel = new Map<string, string[]>();
   const refunds: { order: Order; amountFen: number; reason: string; express: boolean }[] = [];
+  const restocked: Insertable<OrderEventsTable>[] = [];
   for (const { order, effects } of items) {
     for (const e of effects) {
       switch (e.type) {
@@ -72,16 +73,19 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
         case 'intercept_courier': outbox.push(outboxRow(order, 'courier_intercept', { orderId: order.id, requestId: e.requestId, trackingNo: e.trackingNo }, now)); break;
         case 'alert_staff': outbox.push(outboxRow(order, 'staff_alert', { template: e.template, data: e.data }, now)); break;
         case 'start_refund': refunds.push({ order, amountFen: e.amountFen, reason: e.reason, express: e.express }); break;
+        case 'restock_card': restocked.push(eventRow(order, { event: { action: 'warehouse.restocked', fromState: order.state, toState: order.state, reason: `card ${e.iccid} back in stock, pick undone`, automatic: true } }, { type: 'system', id: 'warehouse' }, now)); break;
       }
     }
   }
+  if (restocked.length) await r.orders.insertEvents(restocked);
   if (release.length) await r.orders.releaseNumbers(release, now);
   if (sell.length) await r.orders.sellNumbers(sell, now);
   for (const [kinds, ids] of cancel) await r.queue.deleteTimers(ids, kinds.split(','));
   if (timers.length) await r.queue.insertTimers(timers);
   // Refunds first: an express refund's outbox row then goes out ahead of the carrier call.
   for (const x of refunds) {
-    const payment = (await r.payments.listPayments(x.order.id)).find((p) => p.state === 'succeeded');
+    // The order's own payment: a penalty paid for an account closure is not the order's money.
+    const payment = (await r.payments.listPayments(x.order.id)).find((p) => p.state === 'succeeded' && p.purpose === 'order');
     if (!payment) throw new Error(`order ${x.order.id} is refunded but has no captured payment`);
     await startRefund(r, { orderId: x.order.id, paymentId: payment.id, channel: payment.channel as PaymentChannel, amountFen: x.amountFen, reason: x.reason, express: x.express }, now);
   }

@@ -20,12 +20,24 @@ export interface Deps {
   log: Logger;
 }
 
+/**
+ * What a caller writes in the use case's own transaction around its effect: the HTTP layer's Idempotency-Key
+ * (taken first, so that a second request with the key waits or stops there) and the answer to it (last, built
+ * from the result), so that a key and its effect commit or vanish together.
+ */
+export interface Receipt<T> {
+  claim(r: Repos): Promise<void>;
+  keep(r: Repos, result: T): Promise<void>;
+}
+
 /** Runs a transaction whose expected failures come back as values (the transaction rolled back). */
-export async function inTx<T>(store: Store, fn: (r: Repos) => Promise<T | DomainError>): Promise<T | DomainError> {
+export async function inTx<T>(store: Store, fn: (r: Repos) => Promise<T | DomainError>, receipt?: Receipt<T>): Promise<T | DomainError> {
   try {
     return await store.tx(async (r) => {
+      if (receipt) await receipt.claim(r);
       const out = await fn(r);
       if (isError(out)) throw new Rejection(out);
+      if (receipt) await receipt.keep(r, out);
       return out;
     });
   } catch (e) {

@@ -1,13 +1,42 @@
-// The two fulfilment moves a cancellation can meet: an agent starts packing a paid order, and the
-// warehouse reports that a packing order's parcel left. Both are guarded updates of the order, so a
-// cancellation racing either of them ends with exactly one outcome.
+// The fulfilment moves a cancellation can meet: an agent picks the SIM card for a paid order and starts
+// packing it, and the warehouse reports that a packing order's parcel left. All are guarded updates of the
+// order, so a cancellation racing any of them ends with exactly one outcome.
 import { decideRequest } from '../domain/cancellation-request.ts';
 import { decide, SYSTEM, type Actor } from '../domain/decide.ts';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
+import { parseIccid } from '../domain/iccid.ts';
 import type { Order } from '../domain/order.ts';
 import { commitDecisions } from './commit.ts';
 import { inTx, type Deps } from './deps.ts';
 import { commitRequest } from './request-commit.ts';
+
+/**
+ * The agent takes the card for the order's number from stock and records its ICCID. The order stays `paid`
+ * (picking is a step inside it); a card already in another live order's parcel cannot be picked twice.
+ */
+export async function pickCard(deps: Deps, orderId: string, rawIccid: string, actor: Actor): Promise<Order | DomainError> {
+  const iccid = parseIccid(rawIccid);
+  if (isError(iccid)) return iccid;
+  const settings = await deps.settings.get();
+  const now = deps.clock.now();
+  try {
+    return await inTx(deps.store, async (r) => {
+      const order = await r.orders.getOrder(orderId, true);
+      if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+      const open = await r.requests.getOpenForOrder(order.id, true);
+      const d = decide(order, { type: 'pick', iccid, openRequestId: open?.id ?? null }, { now, settings });
+      if (isError(d)) return d;
+      const holder = await r.afterSales.iccidHolder(iccid, order.id);
+      if (holder) return fail('FULFILMENT.ICCID_IN_USE', 'This card is already picked for another order.', { iccid });
+      await commitDecisions(r, [{ before: order, decision: d, actor }], now);
+      return d.order;
+    });
+  } catch (e) {
+    // Two agents picking the same card at once: the unique index lets one of them through.
+    if (/unique|duplicate key/i.test(String((e as Error).message))) return fail('FULFILMENT.ICCID_IN_USE', 'This card is already picked for another order.', { iccid });
+    throw e;
+  }
+}
 
 export async function startPacking(deps: Deps, orderId: string, actor: Actor): Promise<Order | DomainError> {
   const settings = await deps.settings.get();

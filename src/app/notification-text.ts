@@ -80,7 +80,17 @@ export function renderNotification(template: string, d: Record<string, unknown>)
     case 'trial_unsubscribed':
       return { title: '已退订', body: `订单 ${d.orderId} 已在试用期内免费退订，号码 ${d.number} 将由运营商回收${typeof d.amountFen === 'number' && d.amountFen > 0 ? `，¥${yuan(d.amountFen)} 原路退回` : ''}。` };
     case 'closure_requested':
-      return { title: '销户申请已提交', body: `订单 ${d.orderId} 的销户申请已提交（${d.closureId}），违约金 ¥${yuan(d.penaltyFen)}。客服将与运营商办理，完成后通知您。` };
+      return d.awaitingPenalty
+        ? { title: '销户申请待支付违约金', body: `订单 ${d.orderId} 的销户申请已提交（${d.closureId}），请支付违约金 ¥${yuan(d.penaltyFen)}，支付后客服将与运营商办理。` }
+        : { title: '销户申请已提交', body: `订单 ${d.orderId} 的销户申请已提交（${d.closureId}），违约金 ¥${yuan(d.penaltyFen)}。客服将与运营商办理，完成后通知您。` };
+    case 'closure_penalty_paid':
+      return { title: '违约金已支付', body: `销户申请 ${d.closureId} 的违约金 ¥${yuan(d.penaltyFen)} 已收到，客服将与运营商办理销户，完成后通知您。` };
+    case 'closure_withdrawn':
+    case 'closure_refused':
+      return {
+        title: template === 'closure_withdrawn' ? '销户申请已撤回' : '销户申请未通过',
+        body: `销户申请 ${d.closureId} ${template === 'closure_withdrawn' ? '已撤回' : `未通过：${String(d.reason)}`}，号码继续使用。${d.penaltyRefunded ? `已支付的违约金 ¥${yuan(d.penaltyFen)} 将原路退回。` : ''}`,
+      };
     case 'account_closed':
       return { title: '销户完成', body: `号码 ${d.number} 已销户，号码将由运营商回收。${typeof d.penaltyFen === 'number' && d.penaltyFen > 0 ? `违约金 ¥${yuan(d.penaltyFen)}。` : ''}` };
     case 'return_instructions':

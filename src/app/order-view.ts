@@ -5,6 +5,7 @@ import type { Order, Plan } from '../domain/order.ts';
 import { cancellationLabel, type CancellationLabel } from '../domain/policies/cancel-label.ts';
 import type { Settings } from '../domain/settings.ts';
 import type { Deps } from './deps.ts';
+import type { Repos } from '../adapters/store/store.ts';
 import type { Principal } from './secrets.ts';
 import { requestProgress, type CancellationRequest, type RequestProgressStage } from '../domain/cancellation-request.ts';
 import { cancelRoute, type ExpressCheck, type RiskFacts } from '../domain/policies/express-refund.ts';
@@ -35,6 +36,8 @@ export interface OrderView {
   trackingNo: string | null;
   deliveredAt: number | null;
   activatedAt: number | null;
+  iccid: string | null;
+  pickedAt: number | null;
   /** The label, plus where a cancellation request stands: "cancelling" until the number is released and the refund arrived. */
   cancellation: CancellationLabel & { progress: { stage: RequestProgressStage; text: string } | null; requestId: string | null };
 }
@@ -117,6 +120,8 @@ export function toView(order: Order, plan: Plan, now: number, who: Principal, re
     trackingNo: order.trackingNo,
     deliveredAt: order.deliveredAt,
     activatedAt: order.activatedAt,
+    iccid: order.iccid,
+    pickedAt: order.pickedAt,
     cancellation: { ...cancellationLabel(order, plan, now, labelFacts(order)), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
   };
 }
@@ -232,8 +237,13 @@ function previewPaid(order: Order, label: CancellationLabel, settings: Settings,
  * here, the label computed now. Every route answers with this, so a view never lacks its request.
  */
 export async function viewOrder(deps: Deps, order: Order, who: Principal): Promise<OrderView> {
-  const plan = await deps.store.orders.getPlan(order.planId);
+  return viewOrderWith(deps.store, order, who, deps.clock.now());
+}
+
+/** The same view read through `r`: inside a use case's transaction, to write it as the answer with the effect. */
+export async function viewOrderWith(r: Repos, order: Order, who: Principal, now: number): Promise<OrderView> {
+  const plan = await r.orders.getPlan(order.planId);
   if (!plan) throw new Error(`order ${order.id} refers to missing plan ${order.planId}`);
-  const latest = (await deps.store.requests.latestForOrders([order.id])).get(order.id) ?? null;
-  return toView(order, plan, deps.clock.now(), who, latest);
+  const latest = (await r.requests.latestForOrders([order.id])).get(order.id) ?? null;
+  return toView(order, plan, now, who, latest);
 }

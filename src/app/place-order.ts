@@ -3,7 +3,7 @@ import { fail, type DomainError } from '../domain/errors.ts';
 import type { Address, Order } from '../domain/order.ts';
 import { isValidResidentId, maskResidentId, normaliseResidentId } from '../domain/resident-id.ts';
 import { applyEffects, eventRow } from './commit.ts';
-import { inTx, newId, type Deps } from './deps.ts';
+import { inTx, newId, type Deps, type Receipt } from './deps.ts';
 
 export interface PlaceOrderInput {
   customerId: string;
@@ -16,7 +16,7 @@ export interface PlaceOrderInput {
 }
 
 /** Places an order: the number is locked in the same transaction, the countdown starts, the customer is told. */
-export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Order | DomainError> {
+export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: Receipt<Order>): Promise<Order | DomainError> {
   const residentId = normaliseResidentId(input.residentId);
   if (!isValidResidentId(residentId)) {
     return fail('CUSTOMER.INVALID_RESIDENT_ID', 'The resident ID number is not valid (18 characters with a correct check digit).', { field: 'residentId' });
@@ -67,6 +67,8 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
       trackingNo: null,
       deliveredAt: null,
       activatedAt: null,
+      iccid: null,
+      pickedAt: null,
       version: 1,
     };
     await r.orders.insertOrder(order);
@@ -74,5 +76,5 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput): Promise<Or
     await r.orders.insertEvents([eventRow(order, { event: { action: 'order.placed', fromState: null, toState: 'pending_payment', reason: null, automatic: false } }, actor, now)]);
     await applyEffects(r, [{ order, effects: placementEffects(order, settings) }], now);
     return order;
-  });
+  }, receipt);
 }

@@ -18,6 +18,7 @@ export const settingsPatchSchema = z.strictObject({
   expressRefundMaxFen: z.number().int().min(0).max(1_000_000).optional(),
   returnFollowUpMs: z.number().int().min(HOUR).max(60 * 24 * HOUR).optional(),
   returnCloseMs: z.number().int().min(24 * HOUR).max(90 * 24 * HOUR).optional(),
+  carrierSyncMaxPolls: z.number().int().min(1).max(50).optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

@@ -1,4 +1,4 @@
-// haoka serve | migrate | seed --demo | worker | token customer <phone> | token agent <username>
+// haoka serve | migrate | seed --demo | seed --orders <n> | worker | token customer <phone> | token agent <username>
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { compose } from '../main.ts';
@@ -9,6 +9,7 @@ import { seedDemo } from '../seed/demo.ts';
 import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/check-invariants.ts';
+import { seedOrdersCommand } from './seed-orders.ts';
 
 function config(): Config {
   try {
@@ -44,7 +45,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
   if (cfg.worker) haoka.worker.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
-  haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker }, 'haoka is serving');
+  haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' }, 'haoka is serving');
   // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
   onSignals(haoka.deps.log, () => haoka.close());
 });
@@ -64,10 +65,12 @@ program.command('migrate').description('bring the database schema up to date').a
   await db.close();
 });
 
-program.command('seed').description('fill the catalog').option('--demo', 'the demo plans, numbers and staff accounts').option('--numbers <n>', 'numbers per carrier', '200')
-  .action(async (o: { demo?: boolean; numbers: string }) => {
+program.command('seed').description('fill the catalog, or the store with bulk orders').option('--demo', 'the demo plans, numbers and staff accounts').option('--numbers <n>', 'numbers per carrier', '200')
+  .option('--orders <n>', 'that many orders in every state over many customers (benchmarks)')
+  .action(async (o: { demo?: boolean; numbers: string; orders?: string }) => {
+    if (o.orders !== undefined) return seedOrdersCommand(config(), o.orders);
     if (!o.demo) {
-      process.stderr.write('haoka seed: say what to seed (--demo)\n');
+      process.stderr.write('haoka seed: say what to seed (--demo or --orders <n>)\n');
       process.exit(2);
     }
     const n = Number(o.numbers);

@@ -2,6 +2,7 @@ import { fail, type DomainError } from './errors.ts';
 import type { CloseReason, Order, OrderState, PaymentChannel } from './order.ts';
 import { canTransition } from './transitions.ts';
 import type { Settings } from './settings.ts';
+import { CARRIER_SYNC_AFTER_CLOSURE_MS, CARRIER_SYNC_AFTER_DELIVERY_MS } from './policies/carrier-sync.ts';
 
 export type ActorType = 'customer' | 'agent' | 'system';
 export interface Actor {
@@ -18,6 +19,8 @@ export type Command =
   | { type: 'cancel_paid'; requestId: string; express: boolean }
   // The warehouse held a packing order's parcel (拦截发货 accepted).
   | { type: 'intercepted'; requestId: string }
+  // The agent takes the SIM card for the order's number from stock (ICCID already validated); the order stays `paid`.
+  | { type: 'pick'; iccid: string; openRequestId: string | null }
   // Fulfilment holds back while a cancellation request is open: the guard needs to know of it.
   | { type: 'start_packing'; openRequestId: string | null }
   | { type: 'ship'; trackingNo: string }
@@ -30,7 +33,9 @@ export type Command =
   // Inside the plan's trial the customer unsubscribes in one step; `trialDays` comes from the plan.
   | { type: 'unsubscribe_trial'; trialDays: number }
   // An agent completed an account closure (销户) with the carrier.
-  | { type: 'close_account'; closureId: string; penaltyFen: number };
+  | { type: 'close_account'; closureId: string; penaltyFen: number }
+  // An agent resolved a carrier task by following the carrier: the line is closed there, so it is closed here.
+  | { type: 'carrier_closed'; taskId: number; note: string };
 
 export type TimerKind = 'payment_reminder' | 'payment_deadline' | 'review_sla_warning' | 'review_sla_breach' | 'return_follow_up' | 'return_close' | 'carrier_sync';
 
@@ -46,7 +51,9 @@ export type Effect =
   | { type: 'intercept_parcel'; requestId: string }
   // A shipped parcel: the courier is asked to send it back (快递拦截).
   | { type: 'intercept_courier'; requestId: string; trackingNo: string }
-  | { type: 'alert_staff'; template: StaffAlertTemplate; data: Record<string, unknown> };
+  | { type: 'alert_staff'; template: StaffAlertTemplate; data: Record<string, unknown> }
+  // A picked card whose order is cancelled before packing goes back on the shelf.
+  | { type: 'restock_card'; iccid: string };
 
 export type StaffAlertTemplate = 'review_sla_warning' | 'review_sla_breach';
 
@@ -128,7 +135,9 @@ function closeUnpaid(order: Order, reason: CloseReason, ctx: DecideContext, acto
  */
 function closePaid(order: Order, reason: 'customer_cancelled' | 'intercepted', requestId: string, express: boolean, ctx: DecideContext): Decision | DomainError {
   const keeps = ctx.settings.reorderDiscount.afterCustomerAbandoned;
-  const next = move(order, 'cancelled', ctx.now, { closeReason: reason, closedAt: ctx.now, keepsReorderDiscount: keeps });
+  // A card picked but not packed is put back: the pick is undone on the order and the restock is audited.
+  const picked = order.state === 'paid' && order.iccid !== null ? order.iccid : null;
+  const next = move(order, 'cancelled', ctx.now, { closeReason: reason, closedAt: ctx.now, keepsReorderDiscount: keeps, ...(picked ? { iccid: null, pickedAt: null } : {}) });
   if ('kind' in next) return next;
   return {
     order: next,
@@ -137,13 +146,14 @@ function closePaid(order: Order, reason: 'customer_cancelled' | 'intercepted', r
     effects: [
       ...(order.amountFen > 0 ? [{ type: 'start_refund', amountFen: order.amountFen, reason: `cancellation:${requestId}`, express } as const] : []),
       { type: 'release_number_at_carrier' },
+      ...(picked ? [{ type: 'restock_card', iccid: picked } as const] : []),
     ],
   };
 }
 
 const DAY = 86_400_000;
 /** How long a delivered card may wait for the carrier's activation push before the platform polls the carrier. */
-export const CARRIER_SYNC_AFTER_MS = DAY;
+export const CARRIER_SYNC_AFTER_MS = CARRIER_SYNC_AFTER_DELIVERY_MS;
 
 /** A card came back and passed inspection: the number goes back at the carrier and the money to its channel. */
 function closeReturned(order: Order, command: { returnId: string; requestId: string | null }, ctx: DecideContext): Decision | DomainError {
@@ -217,12 +227,24 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
       }
       return closePaid(order, 'intercepted', command.requestId, false, ctx);
     }
+    case 'pick': {
+      if (order.state !== 'paid') return fail('ORDER.INVALID_TRANSITION', 'Only a paid order that is not yet packing can be picked.', { state: order.state });
+      if (order.iccid !== null) return fail('FULFILMENT.ALREADY_PICKED', 'A card was already picked for this order.', { iccid: order.iccid, pickedAt: order.pickedAt });
+      // Taking a card off the shelf while the customer waits for an answer only means putting it back.
+      if (command.openRequestId) {
+        return fail('ORDER.OPEN_CANCELLATION_REQUEST', 'The customer asked to cancel this order; decide the request before picking.', { requestId: command.openRequestId });
+      }
+      const next: Order = { ...order, iccid: command.iccid, pickedAt: ctx.now, updatedAt: ctx.now, version: order.version + 1 };
+      return { order: next, event: { action: 'order.picked', fromState: order.state, toState: order.state, reason: command.iccid, automatic: false }, effects: [] };
+    }
     case 'start_packing': {
       if (order.state !== 'paid') return fail('ORDER.INVALID_TRANSITION', 'Only a paid order can start packing.', { state: order.state });
       // Packing while the customer waits for an answer would turn a simple cancel into an interception.
       if (command.openRequestId) {
         return fail('ORDER.OPEN_CANCELLATION_REQUEST', 'The customer asked to cancel this order; decide the request before packing.', { requestId: command.openRequestId });
       }
+      // The parcel is packed around a real card: the one picked for this number.
+      if (order.iccid === null) return fail('FULFILMENT.NOT_PICKED', 'Pick the SIM card for this order before packing.', { state: order.state });
       const next = move(order, 'packing', ctx.now, {});
       if ('kind' in next) return next;
       return { order: next, event: { action: 'order.packing_started', fromState: order.state, toState: 'packing', reason: null, automatic: false }, effects: [] };
@@ -247,7 +269,7 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
         event: { action: 'order.delivered', fromState: order.state, toState: 'delivered', reason: order.trackingNo, automatic: true },
         effects: [
           // If the carrier's activation push never comes, the platform asks (status synchronisation).
-          { type: 'schedule', kind: 'carrier_sync', dueAt: ctx.now + CARRIER_SYNC_AFTER_MS },
+          { type: 'schedule', kind: 'carrier_sync', dueAt: ctx.now + CARRIER_SYNC_AFTER_DELIVERY_MS },
           { type: 'notify', template: 'order_delivered', data: { orderId: order.id, trackingNo: order.trackingNo } },
         ],
       };
@@ -294,7 +316,24 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
         event: { action: 'order.account_closed', fromState: order.state, toState: 'account_closed', reason: `${command.closureId} penalty ${command.penaltyFen} fen`, automatic: false },
         effects: [
           { type: 'release_number_at_carrier' },
+          // The platform asks until the carrier shows the line closed (status synchronisation).
+          { type: 'cancel_timers', kinds: ['carrier_sync'] },
+          { type: 'schedule', kind: 'carrier_sync', dueAt: ctx.now + CARRIER_SYNC_AFTER_CLOSURE_MS },
           { type: 'notify', template: 'account_closed', data: { orderId: order.id, number: order.number, penaltyFen: command.penaltyFen } },
+        ],
+      };
+    }
+    case 'carrier_closed': {
+      if (order.state !== 'activated') return fail('ORDER.INVALID_TRANSITION', 'Only an activated line follows a closure at the carrier.', { state: order.state });
+      const next = move(order, 'account_closed', ctx.now, { closedAt: ctx.now });
+      if ('kind' in next) return next;
+      return {
+        order: next,
+        event: { action: 'order.closed_by_carrier', fromState: order.state, toState: 'account_closed', reason: `task ${command.taskId}: ${command.note}`, automatic: false },
+        effects: [
+          { type: 'release_number_at_carrier' },
+          { type: 'cancel_timers', kinds: ['carrier_sync'] },
+          { type: 'notify', template: 'account_closed', data: { orderId: order.id, number: order.number, penaltyFen: 0 } },
         ],
       };
     }

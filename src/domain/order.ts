@@ -93,6 +93,9 @@ export interface Order {
   deliveredAt: number | null;
   /** When the carrier activated the line: the trial counts from here. */
   activatedAt: number | null;
+  /** The SIM card picked from stock for this order (its ICCID) and when: packing starts from a picked card. */
+  iccid: string | null;
+  pickedAt: number | null;
   version: number;
 }
 

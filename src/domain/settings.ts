@@ -18,6 +18,8 @@ export interface Settings {
   /** Unactivated returns: when a card not yet received is followed up, and when the return is closed, from the application. */
   returnFollowUpMs: number;
   returnCloseMs: number;
+  /** Carrier status synchronisation: unanswered polls of an unconfirmed line before an agent task is opened instead. */
+  carrierSyncMaxPolls: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -41,4 +43,6 @@ export const DEFAULT_SETTINGS: Settings = {
   expressRefundMaxFen: 10_000,
   returnFollowUpMs: 7 * 24 * 3_600_000,
   returnCloseMs: 15 * 24 * 3_600_000,
+  // With the backoff (6 h doubling to a day) eight polls cover about a week after the first question.
+  carrierSyncMaxPolls: 8,
 };

@@ -1,14 +1,31 @@
 // Idempotency-Key on every POST: the same key with the same body gets the first response again and
 // causes no second effect; the same key with another body is refused.
+//
+// Two ways of keeping the key. The hot paths (place, cancel, open a payment, cancellation requests) mark their
+// route with `config: { keyInTx: true }` and run their use case through `answerOnce`: the key, the request's
+// fingerprint and the answer are written in the use case's own transaction, so one POST is one commit and a
+// key never outlives a rolled-back effect (a use case that fails writes no key, and a retry runs again).
+// Every other POST reserves the key in a transaction of its own before the handler and stores the answer after.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fail } from '../domain/errors.ts';
-import type { Deps } from '../app/deps.ts';
+import type { Insertable } from 'kysely';
+import { fail, isError, type DomainError } from '../domain/errors.ts';
+import type { Deps, Receipt } from '../app/deps.ts';
+import type { Repos } from '../adapters/store/store.ts';
+import type { IdempotencyKeysTable } from '../adapters/store/schema.ts';
+import type { IdempotencyRow } from '../adapters/store/platform-repo.ts';
 import { sendError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** A key reserved before the handler; its answer is stored when the response is sent. */
     idempotency: { scope: string; key: string } | null;
+    /** A key not seen yet, for a route that writes it in its use case's transaction (`answerOnce`). */
+    idempotencyPending: Insertable<IdempotencyKeysTable> | null;
+  }
+  interface FastifyContextConfig {
+    /** The route runs its use case through `answerOnce`: the key is written with the effect. */
+    keyInTx?: boolean;
   }
 }
 
@@ -17,8 +34,24 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** A reservation older than this belongs to a request that died; the key may be used again. */
 const STALE_RESERVATION_MS = 60_000;
 
+const inProgress = () => fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.');
+const reused = () => fail('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request.');
+
+function replay(reply: FastifyReply, row: IdempotencyRow & { status_code: number }) {
+  reply.header('idempotent-replayed', 'true').header('content-type', 'application/json; charset=utf-8');
+  return reply.code(row.status_code).send(row.response);
+}
+
+/** The answer to a key that is already there: the first response, or why there is none. */
+function answerExisting(reply: FastifyReply, row: IdempotencyRow, bodyHash: string) {
+  if (row.body_hash !== bodyHash) return sendError(reply, reused());
+  if (row.status_code === null) return sendError(reply, inProgress());
+  return replay(reply, row as IdempotencyRow & { status_code: number });
+}
+
 export function registerIdempotency(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('idempotency', null);
+  app.decorateRequest('idempotencyPending', null);
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method !== 'POST') return;
@@ -31,26 +64,35 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     const now = deps.clock.now();
     const bodyHash = createHash('sha256').update(req.method).update(req.url).update(JSON.stringify(req.body ?? null)).digest('base64url');
     const row = { scope, key, method: req.method, path: req.url, body_hash: bodyHash, status_code: null, response: null, created_at: now };
-    if (await deps.store.platform.reserveIdempotencyKey(row)) {
+    const platform = deps.store.platform;
+
+    if (req.routeOptions.config.keyInTx) {
+      // Only a read here: the use case's transaction takes the key (see answerOnce).
+      let existing = await platform.getIdempotencyKey(scope, key);
+      if (existing && (now - existing.created_at >= IDEMPOTENCY_TTL_MS || (existing.status_code === null && now - existing.created_at >= STALE_RESERVATION_MS))) {
+        await platform.dropIdempotencyKey(scope, key, existing.created_at);
+        existing = undefined;
+      }
+      if (existing) return answerExisting(reply, existing, bodyHash);
+      req.idempotencyPending = row;
+      return;
+    }
+
+    if (await platform.reserveIdempotencyKey(row)) {
       req.idempotency = { scope, key };
       return;
     }
-    const existing = await deps.store.platform.getIdempotencyKey(scope, key);
-    if (!existing) return sendError(reply, fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.'));
-    if (existing.body_hash !== bodyHash) {
-      return sendError(reply, fail('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request.'));
+    const existing = await platform.getIdempotencyKey(scope, key);
+    if (!existing) return sendError(reply, inProgress());
+    const expired = now - existing.created_at >= IDEMPOTENCY_TTL_MS;
+    const stale = existing.status_code === null && now - existing.created_at >= STALE_RESERVATION_MS;
+    if (!expired && !stale) return answerExisting(reply, existing, bodyHash);
+    await platform.dropIdempotencyKey(scope, key, existing.created_at);
+    if (await platform.reserveIdempotencyKey(row)) {
+      req.idempotency = { scope, key };
+      return;
     }
-    if (existing.status_code === null) {
-      if (now - existing.created_at < STALE_RESERVATION_MS) return sendError(reply, fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.'));
-      await deps.store.platform.dropIdempotencyKey(scope, key);
-      if (await deps.store.platform.reserveIdempotencyKey(row)) {
-        req.idempotency = { scope, key };
-        return;
-      }
-      return sendError(reply, fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.'));
-    }
-    reply.header('idempotent-replayed', 'true').header('content-type', 'application/json; charset=utf-8');
-    return reply.code(existing.status_code).send(existing.response);
+    return sendError(reply, inProgress());
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -62,4 +104,55 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     else await deps.store.platform.completeIdempotencyKey(id.scope, id.key, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
     return payload;
   });
+}
+
+/** Thrown inside the transaction when another request holds or has used the key: the effect must not happen. */
+class KeyTaken extends Error {}
+
+/**
+ * Runs a use case for a route marked `keyInTx` and sends its answer. With a new Idempotency-Key, `run` gets a
+ * receipt to hand to its transaction (`inTx`): the key is taken first, the answer is built from the result
+ * through the transaction's own repositories and written last. On PostgreSQL the key is inserted first and
+ * completed at the end (a concurrent request with the same key waits on its unique index); SQLite's write
+ * transactions take turns, so a look-up first and one insert of the finished record at the end do the same
+ * with one write. When the key turns out to be taken, nothing happened here and the first answer is replayed.
+ */
+export async function answerOnce<T>(
+  deps: Deps, req: FastifyRequest, reply: FastifyReply,
+  run: (receipt?: Receipt<T>) => Promise<T | DomainError>,
+  answer: (r: Repos, result: NoInfer<T>) => Promise<{ status: number; body: unknown }>,
+): Promise<FastifyReply> {
+  const pending = req.idempotencyPending;
+  if (!pending) {
+    const out = await run();
+    if (isError(out)) return sendError(reply, out);
+    const a = await answer(deps.store, out);
+    return reply.code(a.status).send(a.body);
+  }
+  req.idempotencyPending = null;
+  const kept: { answer?: { status: number; text: string } } = {};
+  const oneWriter = deps.store.engine === 'sqlite';
+  let out: T | DomainError;
+  try {
+    out = await run({
+      async claim(r) {
+        const taken = oneWriter ? (await r.platform.getIdempotencyKey(pending.scope, pending.key)) !== undefined : !(await r.platform.reserveIdempotencyKey(pending));
+        if (taken) throw new KeyTaken();
+      },
+      async keep(r, result) {
+        const a = await answer(r, result);
+        const text = JSON.stringify(a.body);
+        if (oneWriter) await r.platform.putIdempotencyKey({ ...pending, status_code: a.status, response: text });
+        else await r.platform.completeIdempotencyKey(pending.scope, pending.key, a.status, text);
+        kept.answer = { status: a.status, text };
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof KeyTaken)) throw e;
+    const existing = await deps.store.platform.getIdempotencyKey(pending.scope, pending.key);
+    return existing ? answerExisting(reply, existing, pending.body_hash) : sendError(reply, inProgress());
+  }
+  if (isError(out)) return sendError(reply, out);
+  const { status, text } = kept.answer!;
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(text);
 }

@@ -1,5 +1,8 @@
-// Fixed-window rate limits per key (a phone, a username, a customer, an address), kept in process memory:
-// they slow down guessing and flooding; the hard rules (one code a minute, five tries a code) live in the store.
+// Fixed-window rate limits per key (a phone, a username, a customer, an address): they slow down guessing and
+// flooding; the hard rules (one code a minute, five tries a code) live in the store. The limits on guessing
+// (sign-in codes, sign-ins, identity checks) are `shared`: counted in the store, one upsert a hit, so that two
+// serve processes do not double them; the others (cancellations, assistant messages) are counted in process
+// memory, because they sit on busy paths and only hold back flooding.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../domain/errors.ts';
 import type { Clock } from '../app/ports.ts';
@@ -10,6 +13,14 @@ export interface Limit {
   max: number;
   windowMs: number;
   key: (req: FastifyRequest) => string | null;
+  /** Counted in the store, for all processes together. */
+  shared?: boolean;
+}
+
+/** Where shared limits are counted; keys reach it hashed (they may be phone numbers). */
+export interface SharedWindows {
+  hit(key: string, now: number, windowMs: number): Promise<{ windowStart: number; hits: number }>;
+  hashKey(key: string): string;
 }
 
 declare module 'fastify' {
@@ -22,7 +33,7 @@ const MAX_KEYS = 100_000;
 
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock, private readonly shared: SharedWindows | null = null) {}
 
   /** Counts one hit; returns how long to wait when the limit is reached, else 0. */
   hit(key: string, max: number, windowMs: number): number {
@@ -37,12 +48,19 @@ export class RateLimiter {
     return w.count > max ? w.start + windowMs - now : 0;
   }
 
+  /** The same window, counted in the store. */
+  async hitShared(key: string, max: number, windowMs: number): Promise<number> {
+    const now = this.clock.now();
+    const w = await this.shared!.hit(this.shared!.hashKey(key), now, windowMs);
+    return w.hits > max ? w.windowStart + windowMs - now : 0;
+  }
+
   guard(...limits: Limit[]) {
     return async (req: FastifyRequest, reply: FastifyReply) => {
       for (const l of limits) {
         const k = l.key(req);
         if (k === null) continue;
-        const wait = this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+        const wait = l.shared && this.shared ? await this.hitShared(`${l.name}:${k}`, l.max, l.windowMs) : this.hit(`${l.name}:${k}`, l.max, l.windowMs);
         if (wait > 0) {
           reply.header('retry-after', String(Math.ceil(wait / 1000)));
           return sendError(reply, fail('REQUEST.RATE_LIMITED', 'Too many requests; please wait a moment and try again.', { limit: l.name, retryAfterMs: wait }));
@@ -60,14 +78,14 @@ const field = (name: string) => (req: FastifyRequest) => {
 
 /** The limits the routes use; sized for people, well above what a person does. */
 export const LIMITS = {
-  codesPerPhone: { name: 'codes-per-phone', max: 5, windowMs: 60 * MIN, key: field('phone') },
-  codesPerAddress: { name: 'codes-per-address', max: 60, windowMs: MIN, key: (req) => req.ip },
-  customerSignInsPerPhone: { name: 'sign-ins-per-phone', max: 10, windowMs: 15 * MIN, key: field('phone') },
-  staffSignInsPerUser: { name: 'staff-sign-ins', max: 10, windowMs: 15 * MIN, key: field('username') },
+  codesPerPhone: { name: 'codes-per-phone', max: 5, windowMs: 60 * MIN, key: field('phone'), shared: true },
+  codesPerAddress: { name: 'codes-per-address', max: 60, windowMs: MIN, key: (req) => req.ip, shared: true },
+  customerSignInsPerPhone: { name: 'sign-ins-per-phone', max: 10, windowMs: 15 * MIN, key: field('phone'), shared: true },
+  staffSignInsPerUser: { name: 'staff-sign-ins', max: 10, windowMs: 15 * MIN, key: field('username'), shared: true },
   cancellationsPerCustomer: { name: 'cancellations', max: 60, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
   // The per-order lock (five wrong IDs) stops guessing on one order; this stops one account spreading its
   // guesses over many orders, and an agent reading out IDs in a loop.
-  identityChecksPerCaller: { name: 'identity-checks', max: 10, windowMs: 15 * MIN, key: (req) => req.principal?.sub ?? req.ip },
+  identityChecksPerCaller: { name: 'identity-checks', max: 10, windowMs: 15 * MIN, key: (req) => req.principal?.sub ?? req.ip, shared: true },
   // The assistant classifies every message and may open a ticket: a person types far fewer than this.
   assistantMessagesPerCustomer: { name: 'assistant-messages', max: 30, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
 } satisfies Record<string, Limit>;

@@ -51,6 +51,8 @@ export const orderView = z.object({
   trackingNo: z.string().nullable().describe('courier tracking number of the outgoing parcel'),
   deliveredAt: z.number().nullable().describe('when the courier delivered the card; the activation window counts from here'),
   activatedAt: z.number().nullable().describe('when the carrier activated the line; the trial counts from here'),
+  iccid: z.string().nullable().describe('ICCID of the SIM card picked from stock for this order'),
+  pickedAt: z.number().nullable().describe('when the card was picked; packing starts from a picked card'),
   cancellation: label.extend({
     progress: z.object({ stage: z.string(), text: z.string() }).nullable().describe('where a cancellation request stands; "cancelling" until the number is released and the refund arrived'),
     requestId: z.string().nullable(),

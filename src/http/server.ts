@@ -23,6 +23,7 @@ import { assistantRoutes } from './routes/assistant.ts';
 import { faqRoutes } from './routes/faq.ts';
 import { alternativeRoutes } from './routes/alternatives.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { staffDeskRoutes } from './routes/staff-desk.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
 import { fulfilmentRoutes } from './routes/fulfilment.ts';
@@ -105,12 +106,15 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     req.log.debug({ method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request done');
   });
   app.decorateRequest('principal', null);
-  app.decorate('limiter', new RateLimiter(deps.clock));
+  app.decorate('limiter', new RateLimiter(deps.clock, {
+    hit: (key, now, windowMs) => deps.store.platform.hitRateLimit(key, now, windowMs),
+    hashKey: (key) => deps.secrets.hash('rate-limit', key),
+  }));
   app.addHook('onRequest', authenticate(deps));
   registerIdempotency(app, deps);
   registerMetrics(app, deps);
 
-  await app.register(opsRoutes(deps));
+  await app.register(opsRoutes(deps, { simulatorRoutes: opts.simulators !== undefined }));
   await app.register(catalogRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(orderRoutes(deps));
@@ -124,6 +128,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(fulfilmentRoutes(deps));
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
+  await app.register(staffDeskRoutes(deps));
   if (opts.simulators) await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);
   return app;

@@ -3,11 +3,18 @@ import { fireDueTimers } from '../app/fire-timers.ts';
 import { dispatchOutbox } from '../app/dispatch-outbox.ts';
 import { reconcileRefunds } from '../app/reconcile-refunds.ts';
 import type { Deps } from '../app/deps.ts';
+import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.ts';
+
+/** Idempotency keys and rate-limit windows that ran out are deleted this often. */
+const PURGE_EVERY_MS = 10 * 60_000;
+/** Longer than any rate limit's window. */
+const RATE_WINDOW_KEPT_MS = 2 * 3_600_000;
 
 export class Worker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private nextPurge = 0;
 
   constructor(private readonly deps: Deps, private readonly pollMs = 100) {}
 
@@ -16,7 +23,16 @@ export class Worker {
     const timers = await fireDueTimers(this.deps);
     const outbox = await dispatchOutbox(this.deps);
     const refundChecks = await reconcileRefunds(this.deps);
+    await this.purge();
     return { timers, outbox, refundChecks };
+  }
+
+  private async purge(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now < this.nextPurge) return;
+    this.nextPurge = now + PURGE_EVERY_MS;
+    await this.deps.store.platform.purgeIdempotencyKeys(now - IDEMPOTENCY_TTL_MS);
+    await this.deps.store.platform.purgeRateLimits(now - RATE_WINDOW_KEPT_MS);
   }
 
   /** Passes until nothing is due (a timer's close writes outbox rows that the next pass sends). */

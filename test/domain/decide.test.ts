@@ -112,7 +112,19 @@ describe('cancelling a paid order', () => {
   it('holds packing back while a cancellation request is open', () => {
     const r = decide(paid, { type: 'start_packing', openRequestId: 'CR1' }, ctx());
     expect(isError(r) && r.code).toBe('ORDER.OPEN_CANCELLATION_REQUEST');
-    expect(!isError(decide(paid, { type: 'start_packing', openRequestId: null }, ctx()))).toBe(true);
+    expect(!isError(decide({ ...paid, iccid: '89860012345678901238', pickedAt: T0 }, { type: 'start_packing', openRequestId: null }, ctx()))).toBe(true);
+  });
+
+  it('packs only a picked card: the pick stays inside paid and is audited', () => {
+    const unpicked = decide(paid, { type: 'start_packing', openRequestId: null }, ctx());
+    expect(isError(unpicked) && unpicked.code).toBe('FULFILMENT.NOT_PICKED');
+    const picked = decide(paid, { type: 'pick', iccid: '89860012345678901238', openRequestId: null }, ctx());
+    expect(!isError(picked) && picked.order).toMatchObject({ state: 'paid', iccid: '89860012345678901238', version: paid.version + 1 });
+    expect(!isError(picked) && picked.event).toMatchObject({ action: 'order.picked', fromState: 'paid', toState: 'paid' });
+    const twice = decide((picked as { order: typeof paid }).order, { type: 'pick', iccid: '89860012345678901246', openRequestId: null }, ctx());
+    expect(isError(twice) && twice.code).toBe('FULFILMENT.ALREADY_PICKED');
+    const open = decide(paid, { type: 'pick', iccid: '89860012345678901238', openRequestId: 'CR1' }, ctx());
+    expect(isError(open) && open.code).toBe('ORDER.OPEN_CANCELLATION_REQUEST');
   });
 
   it('ships only a packing order', () => {

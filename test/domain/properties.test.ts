@@ -16,6 +16,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   forward(fc.record({ type: fc.constant('pay' as const), channel: fc.constantFrom('alipay' as const, 'wechat' as const, 'bank' as const), paymentNo: fc.string({ minLength: 1, maxLength: 8 }) })),
   fc.record({ type: fc.constant('cancel_paid' as const), requestId: fc.constant('R1'), express: fc.boolean() }),
   fc.constant({ type: 'intercepted', requestId: 'R1' } as Command),
+  forward(fc.record({ type: fc.constant('pick' as const), iccid: fc.constant('89860012345678901238'), openRequestId: fc.constantFrom(null, 'R1') })),
   forward(fc.record({ type: fc.constant('start_packing' as const), openRequestId: fc.constantFrom(null, 'R1') })),
   forward(fc.constant({ type: 'ship', trackingNo: 'SF1' } as Command)),
   forward(fc.integer({ min: T0, max: T0 + 40 * 86_400_000 }).map((at) => ({ type: 'deliver', at }) as Command)),
@@ -23,6 +24,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.constant({ type: 'return_passed', returnId: 'RT1', requestId: null } as Command),
   fc.integer({ min: 0, max: 15 }).map((trialDays) => ({ type: 'unsubscribe_trial', trialDays }) as Command),
   forward(fc.integer({ min: 0, max: 50_000 }).map((penaltyFen) => ({ type: 'close_account', closureId: 'CL1', penaltyFen }) as Command)),
+  fc.constant({ type: 'carrier_closed', taskId: 1, note: 'line closed at a shop' } as Command),
 );
 const step = fc.tuple(command, fc.integer({ min: 0, max: 10 * 60_000 }));
 
@@ -46,10 +48,12 @@ function play(check: Checked) {
 describe('the order domain under random commands', () => {
   it('only ever moves along the table, bumps the version by one per move, and never leaves a closed order', () => {
     const reached = new Set<string>(['pending_payment']);
-    play((order, r) => {
+    play((order, r, cmd) => {
       reached.add(r.order.state);
       expect(isTerminal(order.state)).toBe(false);
-      expect(canTransition(order.state, r.order.state)).toBe(true);
+      // Picking the card is the one step that stays inside a state (paid).
+      if (r.order.state === order.state) expect([cmd.type, order.state]).toEqual(['pick', 'paid']);
+      else expect(canTransition(order.state, r.order.state)).toBe(true);
       expect(r.order.version).toBe(order.version + 1);
       expect(r.event.fromState).toBe(order.state);
       expect(r.event.toState).toBe(r.order.state);
@@ -66,7 +70,17 @@ describe('the order domain under random commands', () => {
         if (r.order.closeReason === 'customer_abandoned') expect(cmd).toMatchObject({ type: 'cancel_unpaid', confirm: true });
         if (order.state === 'pending_payment') expect(r.effects).toContainEqual({ type: 'release_number', numberId: order.numberId });
       }
-      if (r.order.state === 'paid') expect(r.effects).toContainEqual({ type: 'sell_number', numberId: order.numberId });
+      if (r.order.state === 'paid' && order.state !== 'paid') expect(r.effects).toContainEqual({ type: 'sell_number', numberId: order.numberId });
+    });
+  });
+
+  it('packs only a picked card, and puts a picked card back when the order is cancelled before packing', () => {
+    play((order, r, cmd) => {
+      if (r.order.state === 'packing') expect(order.iccid).not.toBeNull();
+      if (cmd.type === 'cancel_paid' && order.iccid !== null) {
+        expect(r.order).toMatchObject({ iccid: null, pickedAt: null });
+        expect(r.effects).toContainEqual({ type: 'restock_card', iccid: order.iccid });
+      }
     });
   });
 });

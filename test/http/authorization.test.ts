@@ -88,6 +88,8 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/courier/callback': 'signed',
   'POST /api/v1/carrier/callback': 'signed',
   'GET /api/v1/agent/carrier-tasks': { roles: STAFF },
+  'POST /api/v1/agent/carrier-tasks/{id}/resolve': DESK,
+  'POST /api/v1/agent/orders/{id}/pick': DESK,
   'POST /api/v1/orders/{id}/returns': OWNER_ONLY,
   'GET /api/v1/orders/{id}/returns': ANYONE_ON_ORDER,
   // Returns by their own id: roles here; whose return it is is checked in the returns suite (the matrix's
@@ -99,6 +101,15 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/orders/{id}/account-closure': OWNER_ONLY,
   'GET /api/v1/agent/account-closures': { roles: STAFF },
   'POST /api/v1/agent/account-closures/{id}/complete': DESK,
+  'POST /api/v1/agent/account-closures/{id}/refuse': DESK,
+  'GET /api/v1/orders/{id}/account-closure': ANYONE_ON_ORDER,
+  'POST /api/v1/orders/{id}/account-closure/payments': OWNER_ONLY,
+  'POST /api/v1/orders/{id}/account-closure/withdraw': OWNER_ONLY,
+  'GET /api/v1/operator/plans': { roles: STAFF },
+  'PUT /api/v1/operator/plans/{id}/rules': { roles: ['operator'] },
+  'GET /api/v1/agent/orders': { roles: STAFF },
+  'GET /api/v1/agent/returns': { roles: STAFF },
+  'GET /api/v1/supervisor/agents': { roles: ['supervisor'] },
 };
 
 /**
@@ -123,6 +134,10 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/orders/{id}/plan': { planId: 'cm-58' },
   'POST /api/v1/returns/{id}/tracking': { trackingNo: 'SF1234567890' },
   'POST /api/v1/orders/{id}/account-closure': { confirmPenaltyFen: 0 },
+  'POST /api/v1/orders/{id}/account-closure/payments': { channel: 'alipay' },
+  'POST /api/v1/agent/orders/{id}/pick': { iccid: '89860012345678901238' },
+  'POST /api/v1/agent/carrier-tasks/{id}/resolve': { resolution: 'keep_ours', note: 'matrix' },
+  'POST /api/v1/agent/account-closures/{id}/refuse': { reason: 'matrix' },
 };
 
 type Caller = 'anonymous' | 'owner' | 'other customer' | 'agent' | 'supervisor' | 'operator';

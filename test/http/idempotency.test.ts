@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -47,5 +48,92 @@ describe('Idempotency-Key on POST', () => {
     expect(json(other).error.code).toBe('IDEMPOTENCY.KEY_REUSED');
     const mine = await h.post('/api/v1/orders', b.token, {}, { 'idempotency-key': 'shared' });
     expect(mine.statusCode).toBe(400);
+  });
+});
+
+describe('Idempotency-Key written with the effect (place, cancel, cancellation requests)', () => {
+  const orderBody = (numberId: string, n: string) => ({ planId: 'cm-58', numberId, contactName: '王五', contactPhone: '13800138000', residentId: n, address: { province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' } });
+  const keyRow = (scope: string, key: string) => h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
+
+  it('keeps the key with the answer the client got, in the order\'s own transaction', async () => {
+    const c = await h.customer();
+    const number = await h.freeNumber();
+    const placed = await h.post('/api/v1/orders', c.token, orderBody(number.id, '11010519491231002X'), { 'idempotency-key': 'tx-1' });
+    expect(placed.statusCode).toBe(201);
+    expect(await keyRow(c.customerId, 'tx-1')).toMatchObject({ status_code: 201, response: placed.body, method: 'POST', path: '/api/v1/orders' });
+  });
+
+  it('a use case that fails writes no key, so a retry with the same key runs again', async () => {
+    const holder = await h.customer();
+    const c = await h.customer();
+    const number = await h.freeNumber();
+    const held = json(await h.placeOrder(holder.token, { numberId: number.id }));
+    const body = orderBody(number.id, '11010519491231002X');
+    const valid = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-2' });
+    expect(valid.statusCode).toBe(409);
+    expect(json(valid).error.code).toBe('NUMBER.UNAVAILABLE');
+    expect(await keyRow(c.customerId, 'tx-2')).toBeUndefined();
+    // The number comes free; the same request with the same key now places the order.
+    expect((await h.post(`/api/v1/orders/${held.id}/cancel`, holder.token, { confirm: true })).statusCode).toBe(200);
+    const retry = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-2' });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(json(retry).number).toBe(number.number);
+  });
+
+  it('the same key and body sent at once: one order, and every caller gets the same answer', async () => {
+    const c = await h.customer();
+    const number = await h.freeNumber();
+    const body = orderBody(number.id, '11010519491231002X');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-3' })));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
+    expect(json(await h.get('/api/v1/orders', c.token)).orders).toHaveLength(1);
+  });
+
+  it('a cancel sent twice at once with one key cancels once and answers both alike', async () => {
+    const c = await h.customer();
+    const order = json(await h.placeOrder(c.token));
+    const [a, b] = await Promise.all([0, 1].map(() => h.post(`/api/v1/orders/${order.id}/cancel`, c.token, { confirm: true }, { 'idempotency-key': 'tx-4' })));
+    expect([a!.statusCode, b!.statusCode]).toEqual([200, 200]);
+    expect(b!.body).toBe(a!.body);
+    const events = json(await h.get(`/api/v1/orders/${order.id}/events`, c.token)).events;
+    expect(events.filter((e: any) => e.action === 'order.cancelled')).toHaveLength(1);
+  });
+
+  it('a cancellation request retried with its key opens one request and replays the first answer', async () => {
+    const c = await h.customer();
+    const { order } = await h.paidOrder(c.token);
+    const send = () => h.post(`/api/v1/orders/${order.id}/cancellation-requests`, c.token, { reasonCode: 'changed_mind' }, { 'idempotency-key': 'tx-5' });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c3 = await send();
+    expect(a!.statusCode).toBe(201);
+    expect(b!.body).toBe(a!.body);
+    expect(c3.body).toBe(a!.body);
+    expect(json(await h.get(`/api/v1/orders/${order.id}/cancellation-requests`, c.token)).requests).toHaveLength(1);
+  });
+
+  it('opening a payment twice at once with one key opens one payment, and both get its pay URL', async () => {
+    const c = await h.customer();
+    const order = json(await h.placeOrder(c.token));
+    const send = () => h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel: 'alipay' }, { 'idempotency-key': 'tx-7' });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a!.statusCode, b!.statusCode]).toEqual([201, 201]);
+    expect(b!.body).toBe(a!.body);
+    expect(json(await h.get(`/api/v1/orders/${order.id}/payments`, c.token)).payments).toHaveLength(1);
+    expect(await keyRow(c.customerId, 'tx-7')).toMatchObject({ status_code: 201, response: a!.body });
+  });
+
+  it('a key expires after a day: the same request is then a new one', async () => {
+    const c = await h.customer();
+    const order = json(await h.placeOrder(c.token));
+    const first = await h.post(`/api/v1/orders/${order.id}/cancel`, c.token, { confirm: true }, { 'idempotency-key': 'tx-6' });
+    expect(first.statusCode).toBe(200);
+    h.clock.advance(IDEMPOTENCY_TTL_MS);
+    const later = await h.post(`/api/v1/orders/${order.id}/cancel`, c.token, { confirm: true }, { 'idempotency-key': 'tx-6' });
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(later.statusCode).toBe(409);
+    expect(json(later).error.code).toBe('ORDER.NOT_CANCELLABLE');
   });
 });

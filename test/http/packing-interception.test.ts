@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../src/app/check-invariants.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { pick } from '../fixtures/after-sales.ts';
 
 let h: Harness;
 let agent: string;
@@ -16,6 +17,7 @@ afterAll(async () => { await h?.close(); });
 async function packing() {
   const c = await h.customer();
   const { order, residentId } = await h.paidOrder(c.token, { planId: 'cm-129' });
+  await pick(h, order.id, agent);
   const packed = await h.post(`/api/v1/agent/orders/${order.id}/start-packing`, agent);
   expect(json(packed)).toMatchObject({ state: 'packing', cancellation: { label: 'review_required' } });
   return { c, order, residentId };

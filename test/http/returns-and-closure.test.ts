@@ -169,16 +169,34 @@ describe('trial unsubscription (试用期)', () => {
   });
 });
 
+/** The customer pays a closure's penalty at a channel; the channel's notification is replayed and resent, and applied once. */
+async function payPenalty(token: string, orderId: string, penaltyFen: number, channel: 'alipay' | 'wechat' | 'bank') {
+  const opened = await h.post(`/api/v1/orders/${orderId}/account-closure/payments`, token, { channel });
+  expect(opened.statusCode, opened.body).toBe(201);
+  const payment = json(opened);
+  expect(payment).toMatchObject({ orderId, channel, amountFen: penaltyFen });
+  const d = h.haoka.sims.payments[channel].pay(payment.paymentNo);
+  if ('kind' in d) throw new Error(d.message);
+  const callback = (x: { headers: Record<string, string>; body: string }) => h.app.inject({ method: 'POST', url: `/api/v1/payments/callback/${channel}`, headers: x.headers, payload: x.body });
+  expect(json(await callback(d))).toMatchObject({ outcome: 'paid' });
+  const replay = await callback(d);
+  expect([replay.statusCode, json(replay).error.code]).toEqual([409, 'PAYMENT.REPLAYED']);
+  const resent = h.haoka.sims.payments[channel].notification(payment.paymentNo);
+  if ('kind' in resent) throw new Error(resent.message);
+  expect(json(await callback(resent))).toMatchObject({ outcome: 'duplicate' });
+  return payment.paymentNo as string;
+}
+
 describe('account closure (销户) with its early-termination penalty', () => {
   it.each([
-    ['cm-129', 0],
-    ['cm-129', 100],
-    ['ct-169', 200],
-    ['cu-99', 40],
-    ['cb-19', 60],
-    ['cb-19', 250],
-    ['ct-29', 10],
-  ] as const)('closes a %s line %i days after activation with the plan\u2019s penalty', async (planId, days) => {
+    ['cm-129', 0, 'alipay'],
+    ['cm-129', 100, 'wechat'],
+    ['ct-169', 200, 'bank'],
+    ['cu-99', 40, 'alipay'],
+    ['cb-19', 60, 'wechat'],
+    ['cb-19', 250, 'bank'],
+    ['ct-29', 10, 'alipay'],
+  ] as const)('closes a %s line %i days after activation with the plan\u2019s penalty, paid by %s', async (planId, days, channel) => {
     const { c, order } = await activatedOrder(h, planId);
     h.clock.advance(days * DAY);
     const { token } = await h.customer(c.phone);
@@ -195,13 +213,35 @@ describe('account closure (销户) with its early-termination penalty', () => {
     const wrong = await h.post(`/api/v1/orders/${order.id}/account-closure`, token, { confirmPenaltyFen: expected.penaltyFen + 1 });
     expect(json(wrong).error.code).toBe('CLOSURE.PENALTY_CHANGED');
     const closure = json(await h.post(`/api/v1/orders/${order.id}/account-closure`, token, { confirmPenaltyFen: expected.penaltyFen }));
-    expect(closure).toMatchObject({ state: 'requested', penaltyFen: expected.penaltyFen, monthsLeft: expected.monthsLeft });
     expect(json(await h.post(`/api/v1/orders/${order.id}/account-closure`, token, { confirmPenaltyFen: expected.penaltyFen })).error.code).toBe('CLOSURE.ALREADY_REQUESTED');
+    if (expected.penaltyFen > 0) {
+      // The penalty is collected before the closure reaches an agent.
+      expect(closure).toMatchObject({ state: 'awaiting_penalty', penaltyFen: expected.penaltyFen, monthsLeft: expected.monthsLeft, penalty: { amountFen: expected.penaltyFen, paid: false, paidAt: null } });
+      const unpaid = await h.post(`/api/v1/agent/account-closures/${closure.id}/complete`, agent);
+      expect([unpaid.statusCode, json(unpaid).error.code]).toEqual([409, 'CLOSURE.PENALTY_UNPAID']);
+      expect(json(await h.get('/api/v1/agent/account-closures', agent)).closures.map((x: any) => x.id)).not.toContain(closure.id);
+      h.clock.advance(60_000);
+      const paymentNo = await payPenalty(token, order.id, expected.penaltyFen, channel);
+      expect(json(await h.get(`/api/v1/orders/${order.id}/account-closure`, token))).toMatchObject({
+        id: closure.id, state: 'requested', penalty: { amountFen: expected.penaltyFen, paid: true, paidAt: h.clock.now(), paymentNo, refund: null },
+      });
+      const again = await h.post(`/api/v1/orders/${order.id}/account-closure/payments`, token, { channel });
+      expect([again.statusCode, json(again).error.code]).toEqual([409, 'CLOSURE.PENALTY_NOT_DUE']);
+      expect((await h.haoka.deps.store.payments.listPenaltyPayments(order.id)).map((p) => [p.state, p.amount_fen, p.channel])).toEqual([['succeeded', expected.penaltyFen, channel]]);
+    } else {
+      // Nothing to pay: straight to the agents' queue.
+      expect(closure).toMatchObject({ state: 'requested', penaltyFen: 0, penalty: { amountFen: 0, paid: false, paymentNo: null } });
+      const none = await h.post(`/api/v1/orders/${order.id}/account-closure/payments`, token, { channel });
+      expect([none.statusCode, json(none).error.code]).toEqual([409, 'CLOSURE.PENALTY_NOT_DUE']);
+    }
+    expect(json(await h.get('/api/v1/agent/account-closures', agent)).closures.map((x: any) => x.id)).toContain(closure.id);
     const done = json(await h.post(`/api/v1/agent/account-closures/${closure.id}/complete`, agent));
     expect(done).toMatchObject({ closure: { state: 'completed' }, order: { state: 'account_closed', cancellation: { label: 'not_cancellable' } } });
     expect(await h.haoka.deps.carrier.queryLine(order.number)).toBe('closed');
     await h.haoka.worker.drain();
     expect((await h.haoka.deps.store.orders.getNumber(`N${order.number}`))?.state).toBe('free');
+    // The order's own money stays where it is: closing a line refunds nothing.
+    expect(await h.haoka.deps.store.refunds.listRefunds(order.id)).toEqual([]);
     expect((await checkInvariants(h.haoka.deps.store)).violations).toEqual([]);
   });
 });

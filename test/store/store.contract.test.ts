@@ -173,4 +173,53 @@ describe(`the store on ${ENGINE}`, () => {
     expect(sealed.phone_masked).toBe('136****4444');
     expect((await store.accounts.getCustomer('C-LEGACY'))!.phone).toBe('13633334444');
   });
+
+  it('keeps a picked card in one live order at a time, and frees it when that order is cancelled', async () => {
+    const iccid = '89860012345678901238';
+    const a = await anInsertedOrder({ state: 'paid' });
+    const b = await anInsertedOrder({ state: 'paid' });
+    const picked = { ...a, iccid, pickedAt: T0 + 1, version: a.version + 1 };
+    expect(await store.orders.updateOrders([{ before: a, after: picked }])).toBe(true);
+    expect(await store.orders.getOrder(a.id)).toEqual(picked);
+    expect(await store.afterSales.iccidHolder(iccid, b.id)).toBe(a.id);
+    expect(await store.afterSales.iccidHolder(iccid, a.id)).toBeUndefined();
+    // The unique index holds even when two pickers both passed the check.
+    await expect(store.orders.updateOrders([{ before: b, after: { ...b, iccid, pickedAt: T0 + 2, version: b.version + 1 } }])).rejects.toThrow();
+    const cancelled = { ...picked, state: 'cancelled' as const, closeReason: 'customer_cancelled' as const, version: picked.version + 1 };
+    expect(await store.orders.updateOrders([{ before: picked, after: cancelled }])).toBe(true);
+    expect(await store.afterSales.iccidHolder(iccid, b.id)).toBeUndefined();
+    expect(await store.orders.updateOrders([{ before: b, after: { ...b, iccid, pickedAt: T0 + 3, version: b.version + 1 } }])).toBe(true);
+  });
+
+  it('moves a closure from awaiting its penalty to the queue once, ends only an open one, and allows a new one after', async () => {
+    const order = await anInsertedOrder({ state: 'activated' });
+    const row = { id: `AC-T${seq++}`, order_id: order.id, customer_id: order.customerId, state: 'awaiting_penalty', penalty_fen: 5_000, months_left: 3, requested_at: T0, completed_at: null, completed_by: null };
+    expect(await store.afterSales.insertClosure(row)).toBe(true);
+    expect(await store.afterSales.insertClosure({ ...row, id: `AC-T${seq++}` })).toBe(false);
+    await store.payments.insertPayment({ id: `PAY-T${seq++}`, order_id: order.id, channel: 'alipay', amount_fen: 5_000, state: 'created', channel_trade_no: null, created_at: T0, succeeded_at: null, purpose: 'penalty' });
+    expect((await store.payments.listPenaltyPayments(order.id)).map((p) => [p.purpose, p.amount_fen])).toEqual([['penalty', 5_000]]);
+    const results = await Promise.all([store, other].map((s) => s.tx((r) => r.afterSales.markPenaltyPaid(row.id, 'PAY-X', T0 + 5))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.afterSales.getClosure(row.id)).toMatchObject({ state: 'requested', penalty_payment_id: 'PAY-X', penalty_paid_at: T0 + 5 });
+    expect(await store.afterSales.endClosure(row.id, 'withdrawn', 'changed my mind', T0 + 6)).toBe(true);
+    expect(await store.afterSales.endClosure(row.id, 'refused', 'too late', T0 + 7)).toBe(false);
+    expect(await store.afterSales.getClosure(row.id)).toMatchObject({ state: 'withdrawn', ended_at: T0 + 6, ended_reason: 'changed my mind' });
+    const next = { ...row, id: `AC-T${seq++}`, requested_at: T0 + 10 };
+    expect(await store.afterSales.insertClosure(next)).toBe(true);
+    expect((await store.afterSales.closureFor(order.id))?.id).toBe(next.id);
+  });
+
+  it('resolves a carrier task once, and counts polls since a moment', async () => {
+    const order = await anInsertedOrder({ state: 'delivered' });
+    await store.afterSales.openTask(order.id, 'activation_unconfirmed', 'no activation', T0);
+    const [task] = (await store.afterSales.listTasks('open')).filter((t) => t.order_id === order.id);
+    const results = await Promise.all([store, other].map((s, i) => s.tx((r) => r.afterSales.resolveTask(task!.id, 'keep_ours', `note ${i}`, 'A1', T0 + 9))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.afterSales.getTask(task!.id)).toMatchObject({ state: 'resolved', resolution: 'keep_ours', resolved_by: 'A1', closed_at: T0 + 9 });
+    expect(await store.afterSales.lastTaskResolvedAt(order.id)).toBe(T0 + 9);
+    const polled = (at: number) => ({ order_id: order.id, actor_type: 'system', actor_id: 'carrier', action: 'carrier.polled', from_state: 'delivered', to_state: 'delivered', reason: null, automatic: 1, at });
+    await store.orders.insertEvents([polled(T0 + 1), polled(T0 + 10), polled(T0 + 11)]);
+    expect(await store.afterSales.countPolls(order.id, T0 + 9)).toBe(2);
+    expect(await store.afterSales.countPolls(order.id, 0)).toBe(3);
+  });
 });

@@ -27,7 +27,23 @@ export interface Order {
   amountFen: number; contactName: string; contactPhone: string; residentId: string; address: Address;
   paymentDeadline: number; paymentChannel: Channel | null; closeReason: string | null; keepsReorderDiscount: boolean | null;
   createdAt: number; updatedAt: number; paidAt: number | null; closedAt: number | null;
+  trackingNo?: string | null; deliveredAt?: number | null; activatedAt?: number | null;
   cancellation: CancellationLabel & { progress?: { stage: string; text: string } | null; requestId?: string | null };
+}
+
+export interface Tracking { orderId: string; state: string; trackingNo: string | null; deliveredAt: number | null; events: { kind: string; text: string; at: number; detail: string | null }[] }
+export interface ReturnView {
+  id: string; orderId: string; kind: 'unactivated' | 'intercepted';
+  state: 'awaiting_parcel' | 'in_transit' | 'received' | 'passed' | 'refused' | 'closed_unreceived';
+  returnTrackingNo: string | null; rejectionReason: string | null; inspectedAt: number | null;
+  refund: { earliest: string; latest: string } | null;
+  instructions: { address: { name: string; phone: string; address: string }; enclose: string[]; orderId: string; closesAt: number } | null;
+  createdAt: number;
+}
+export interface ClosureView {
+  id: string; orderId: string; state: 'awaiting_penalty' | 'requested' | 'completed' | 'withdrawn' | 'refused'; penaltyFen: number; monthsLeft: number;
+  penalty: { amountFen: number; paid: boolean; paidAt: number | null; paymentNo: string | null; refund: { refundNo: string; state: string; amountFen: number } | null };
+  requestedAt: number; completedAt: number | null; endedAt: number | null; endedReason: string | null;
 }
 
 export interface CancellationPreview {
@@ -47,7 +63,7 @@ export interface CancellationPreview {
 export interface ExpressCheck { rule: string; passed: boolean; text: string }
 export interface RequestView {
   id: string; orderId: string; state: 'requested' | 'approved' | 'rejected' | 'withdrawn' | 'completed' | 'superseded';
-  progress: { stage: string; text: string }; express: boolean; orderStateAtRequest: 'paid' | 'packing';
+  progress: { stage: string; text: string }; express: boolean; orderStateAtRequest: 'paid' | 'packing' | 'shipped';
   reasonCode: string; reasonText: string | null; urgent: boolean; dueAt: number; timeLeftMs: number | null; identityVerified: boolean;
   rejectionReason: string | null; interception: 'pending' | 'accepted' | 'refused' | null; numberReleased: boolean;
   createdAt: number; decidedAt: number | null; completedAt: number | null;
@@ -117,7 +133,7 @@ export function newKey(): string {
 
 interface Options { area?: Area; body?: unknown; key?: string }
 
-async function call<T>(method: string, path: string, { area, body, key }: Options = {}): Promise<T> {
+export async function call<T>(method: string, path: string, { area, body, key }: Options = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = area ? session.get(area)?.token : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -144,7 +160,7 @@ async function call<T>(method: string, path: string, { area, body, key }: Option
   throw e;
 }
 
-const q = (o: Record<string, string | number | undefined>) => {
+export const q = (o: Record<string, string | number | undefined>) => {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') p.set(k, String(v));
   const s = p.toString();
@@ -192,6 +208,18 @@ export const api = {
   answerOffer: (id: string, offerId: string, answer: 'accepted' | 'declined', key: string) =>
     call<{ kind: string; status: string; ticketId: string | null }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/alternatives/${encodeURIComponent(offerId)}`, { area: 'customer', body: { answer }, key }),
   changeAddress: (id: string, address: Address, key: string) => call<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/address`, { area: 'customer', body: { address }, key }),
+  tracking: (id: string) => call<Tracking>('GET', `/api/v1/orders/${encodeURIComponent(id)}/tracking`, { area: 'customer' }),
+  returns: (id: string) => call<{ returns: ReturnView[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/returns`, { area: 'customer' }),
+  applyReturn: (id: string, key: string) => call<ReturnView>('POST', `/api/v1/orders/${encodeURIComponent(id)}/returns`, { area: 'customer', body: {}, key }),
+  returnTracking: (returnId: string, trackingNo: string, key: string) =>
+    call<ReturnView>('POST', `/api/v1/returns/${encodeURIComponent(returnId)}/tracking`, { area: 'customer', body: { trackingNo }, key }),
+  unsubscribe: (id: string, key: string) => call<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/unsubscribe`, { area: 'customer', body: {}, key }),
+  closeAccount: (id: string, confirmPenaltyFen: number, key: string) =>
+    call<ClosureView>('POST', `/api/v1/orders/${encodeURIComponent(id)}/account-closure`, { area: 'customer', body: { confirmPenaltyFen }, key }),
+  closure: (id: string) => call<ClosureView>('GET', `/api/v1/orders/${encodeURIComponent(id)}/account-closure`, { area: 'customer' }),
+  payPenalty: (id: string, channel: Channel, key: string) =>
+    call<{ paymentNo: string; payUrl: string; amountFen: number; expiresAt: number }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/account-closure/payments`, { area: 'customer', body: { channel }, key }),
+  withdrawClosure: (id: string, key: string) => call<ClosureView>('POST', `/api/v1/orders/${encodeURIComponent(id)}/account-closure/withdraw`, { area: 'customer', body: {}, key }),
   faq: (id: string, lang: 'zh-CN' | 'en') => call<{ entries: FaqEntry[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/faq${q({ lang })}`, { area: 'customer' }),
   ask: (id: string, message: string, lang: 'zh-CN' | 'en', conversationId: string | undefined, key: string) =>
     call<AssistantReply>('POST', `/api/v1/orders/${encodeURIComponent(id)}/assistant`, { area: 'customer', body: { message, lang, conversationId }, key }),

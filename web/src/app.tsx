@@ -16,6 +16,10 @@ import { SettingsPage } from './pages/staff/settings.tsx';
 import { QueuePage } from './pages/staff/queue.tsx';
 import { RequestPage } from './pages/staff/request.tsx';
 import { DashboardPage } from './pages/staff/dashboard.tsx';
+import { SupervisorPage } from './pages/staff/supervisor.tsx';
+import { PlanRulesPage } from './pages/staff/plans.tsx';
+import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
+import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
 
 type Params = Record<string, string>;
@@ -36,6 +40,10 @@ const routes: Route[] = [
   { path: '/staff/requests/:id', page: RequestPage, area: 'staff', signedIn: true },
   { path: '/staff/dashboard', page: DashboardPage, area: 'staff', signedIn: true },
   { path: '/staff/settings', page: SettingsPage, area: 'staff', signedIn: true },
+  { path: '/staff/supervisor', page: SupervisorPage, area: 'staff', signedIn: true },
+  { path: '/staff/plans', page: PlanRulesPage, area: 'staff', signedIn: true },
+  { path: '/staff/fulfilment', page: FulfilmentPage, area: 'staff', signedIn: true },
+  { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
 ];
 
 export function App() {
@@ -114,8 +122,12 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
         <Link to="/staff" className="brand"><span className="brand-mark" aria-hidden="true">号</span>{t('staff.brand')}</Link>
         <nav className="sidenav" aria-label={t('nav.label')}>
           <NavLink to="/staff/queue">{t('staff.nav.queue')}</NavLink>
+          {me.agent.role !== 'operator' && <NavLink to="/staff/fulfilment">{t('deskNav.fulfilment')}</NavLink>}
+          {me.agent.role !== 'operator' && <NavLink to="/staff/returns">{t('deskNav.returns')}</NavLink>}
+          {me.agent.role !== 'agent' && <NavLink to="/staff/supervisor">{t('deskNav.supervisor')}</NavLink>}
           <NavLink to="/staff/dashboard">{t('staff.nav.dashboard')}</NavLink>
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>
+          <NavLink to="/staff/plans">{t('deskNav.plans')}</NavLink>
         </nav>
         <div className="sidebar-foot">
           <p className="who"><strong>{me.agent.displayName}</strong><span>{t(`role.${me.agent.role}`)}</span></p>

@@ -99,21 +99,41 @@ export class AfterSalesRepo {
   }
 
   // ---- account closures
-  async insertClosure(row: AccountClosuresTable): Promise<boolean> {
-    const r = await this.db.insertInto('account_closures').values(row).onConflict((oc) => oc.column('order_id').doNothing()).executeTakeFirst();
+  /** False when the line already has a closure that is open or completed (one at a time; the unique index decides). */
+  async insertClosure(row: Insertable<AccountClosuresTable>): Promise<boolean> {
+    const r = await this.db.insertInto('account_closures').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  async getClosure(id: string): Promise<ClosureRow | undefined> {
-    return this.db.selectFrom('account_closures').selectAll().where('id', '=', id).executeTakeFirst();
+  async getClosure(id: string, lock = false): Promise<ClosureRow | undefined> {
+    let q = this.db.selectFrom('account_closures').selectAll().where('id', '=', id);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
   }
 
-  async closureFor(orderId: string): Promise<ClosureRow | undefined> {
-    return this.db.selectFrom('account_closures').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  /** The line's latest closure (withdrawn or refused ones stay as history). */
+  async closureFor(orderId: string, lock = false): Promise<ClosureRow | undefined> {
+    let q = this.db.selectFrom('account_closures').selectAll().where('order_id', '=', orderId).orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(1);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
   }
 
   async completeClosure(id: string, by: string, now: number): Promise<boolean> {
     const r = await this.db.updateTable('account_closures').set({ state: 'completed', completed_at: now, completed_by: by }).where('id', '=', id).where('state', '=', 'requested').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** The penalty arrived: the closure moves to the agents' queue; false unless it was waiting for exactly that. */
+  async markPenaltyPaid(id: string, paymentId: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('account_closures').set({ state: 'requested', penalty_payment_id: paymentId, penalty_paid_at: now })
+      .where('id', '=', id).where('state', '=', 'awaiting_penalty').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Withdrawn by the customer or refused by an agent; false when it was no longer open. */
+  async endClosure(id: string, to: 'withdrawn' | 'refused', reason: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('account_closures').set({ state: to, ended_at: now, ended_reason: reason })
+      .where('id', '=', id).where('state', 'in', ['awaiting_penalty', 'requested']).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -129,5 +149,37 @@ export class AfterSalesRepo {
 
   async listTasks(state: string): Promise<CarrierTaskRow[]> {
     return this.db.selectFrom('carrier_tasks').selectAll().where('state', '=', state).orderBy('created_at').orderBy('id').execute();
+  }
+
+  async getTask(id: number, lock = false): Promise<CarrierTaskRow | undefined> {
+    let q = this.db.selectFrom('carrier_tasks').selectAll().where('id', '=', id);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /** Closes an open task with the agent's decision; false when it was already resolved (a second agent, a repeat). */
+  async resolveTask(id: number, resolution: string, note: string, by: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('carrier_tasks').set({ state: 'resolved', resolution, note, resolved_by: by, closed_at: now })
+      .where('id', '=', id).where('state', '=', 'open').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async lastTaskResolvedAt(orderId: string): Promise<number | null> {
+    const r = await this.db.selectFrom('carrier_tasks').select('closed_at').where('order_id', '=', orderId).where('state', '=', 'resolved')
+      .orderBy('closed_at', 'desc').limit(1).executeTakeFirst();
+    return r?.closed_at ?? null;
+  }
+
+  /** How many times the carrier was polled about this order since `since` without an answer that settled it. */
+  async countPolls(orderId: string, since: number): Promise<number> {
+    const r = await this.db.selectFrom('order_events').select(sql<number>`count(*)`.as('n'))
+      .where('order_id', '=', orderId).where('action', '=', 'carrier.polled').where('at', '>=', since).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Another live order already holds this card (a card is in one parcel at a time). */
+  async iccidHolder(iccid: string, exceptOrderId: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('orders').select('id').where('iccid', '=', iccid).where('id', '<>', exceptOrderId)
+      .where('state', 'in', ['paid', 'packing', 'shipped', 'delivered', 'activated']).executeTakeFirst())?.id;
   }
 }

@@ -1,6 +1,6 @@
 // The one place that knows which engine is underneath: connection set-up and the few dialect differences.
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqliteDialectConfig } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -74,4 +74,24 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest 
 /** An auto-incrementing integer key in either engine. */
 export function serialKeyType(engine: Engine): 'integer' | 'bigserial' {
   return engine === 'sqlite' ? 'integer' : 'bigserial';
+}
+
+/**
+ * A list of texts as one parameter, read as rows with a `value` column in the list's order: the statement's
+ * text is the same for any length (compiled once), and a 500-element list costs no 500 placeholders.
+ */
+export function listRows(engine: Engine, xs: readonly string[] | readonly number[]): RawBuilder<unknown> {
+  if (engine === 'sqlite') return sql`json_each(${JSON.stringify(xs)}) as list`;
+  return typeof xs[0] === 'number'
+    ? sql`unnest(${[...xs]}::bigint[]) with ordinality as list(value, n)`
+    : sql`unnest(${[...xs]}::text[]) with ordinality as list(value, n)`;
+}
+
+/**
+ * A column compared without its index: SQLite, lacking statistics, would otherwise take `orders_state` for
+ * `id in (list) and state = ?` and walk every order in that state for each batch (`+col` turns the index off
+ * for that term; PostgreSQL plans from its statistics).
+ */
+export function unindexed(engine: Engine, column: string): RawBuilder<string> {
+  return engine === 'sqlite' ? sql<string>`+${sql.ref(column)}` : sql<string>`${sql.ref(column)}`;
 }

@@ -17,6 +17,11 @@ export class PaymentRepo {
     return q.executeTakeFirst();
   }
 
+  /** Penalty payments of an account closure (its order's id, purpose 'penalty'). */
+  async listPenaltyPayments(orderId: string): Promise<PaymentRow[]> {
+    return this.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).where('purpose', '=', 'penalty').orderBy('created_at').execute();
+  }
+
   async listPayments(orderId: string): Promise<PaymentRow[]> {
     return this.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('created_at').execute();
   }

@@ -1,5 +1,5 @@
 // Settings, the customer's notification inbox and idempotency records.
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, IdempotencyKeysTable, NotificationsTable } from './schema.ts';
 import { chunks } from './order-repo.ts';
 
@@ -37,11 +37,36 @@ export class PlatformRepo {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  // ---- rate limits
+  /**
+   * Counts one hit of `key` in its fixed window, in one atomic upsert (the row is locked for the statement
+   * on PostgreSQL; SQLite has one writer): a window that has run out starts again at `now`.
+   */
+  async hitRateLimit(key: string, now: number, windowMs: number): Promise<{ windowStart: number; hits: number }> {
+    const expired = sql<boolean>`rate_limits.window_start <= ${now - windowMs}`;
+    const row = await this.db.insertInto('rate_limits').values({ key, window_start: now, hits: 1 })
+      .onConflict((oc) => oc.column('key').doUpdateSet({
+        window_start: sql`case when ${expired} then ${now} else rate_limits.window_start end`,
+        hits: sql`case when ${expired} then 1 else rate_limits.hits + 1 end`,
+      }))
+      .returning(['window_start', 'hits']).executeTakeFirstOrThrow();
+    return { windowStart: row.window_start, hits: row.hits };
+  }
+
+  async purgeRateLimits(before: number): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('window_start', '<', before).execute();
+  }
+
   // ---- idempotency
   /** Reserves a key; false if it is already there (finished or in flight). */
   async reserveIdempotencyKey(row: Insertable<IdempotencyKeysTable>): Promise<boolean> {
     const r = await this.db.insertInto('idempotency_keys').values(row).onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  /** Writes a finished record (its transaction has checked that the key is free). */
+  async putIdempotencyKey(row: Insertable<IdempotencyKeysTable>): Promise<void> {
+    await this.db.insertInto('idempotency_keys').values(row).execute();
   }
 
   async getIdempotencyKey(scope: string, key: string): Promise<IdempotencyRow | undefined> {
@@ -52,8 +77,11 @@ export class PlatformRepo {
     await this.db.updateTable('idempotency_keys').set({ status_code: statusCode, response }).where('scope', '=', scope).where('key', '=', key).execute();
   }
 
-  async dropIdempotencyKey(scope: string, key: string): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+  /** Drops a key; with `createdAt`, only that record (an expired or stale one), not a newer one put there meanwhile. */
+  async dropIdempotencyKey(scope: string, key: string, createdAt?: number): Promise<void> {
+    let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key);
+    if (createdAt !== undefined) q = q.where('created_at', '=', createdAt);
+    await q.execute();
   }
 
   async purgeIdempotencyKeys(before: number): Promise<void> {

@@ -75,6 +75,8 @@ export const toOrder = (r: Selectable<OrdersTable>, vault: PhoneVault | null = n
   trackingNo: r.tracking_no ?? null,
   deliveredAt: r.delivered_at ?? null,
   activatedAt: r.activated_at ?? null,
+  iccid: r.iccid ?? null,
+  pickedAt: r.picked_at ?? null,
   version: r.version,
 });
 
@@ -104,5 +106,7 @@ export const fromOrder = (o: Order): Omit<OrdersTable, 'contact_phone_hash' | 'c
   tracking_no: o.trackingNo,
   delivered_at: o.deliveredAt,
   activated_at: o.activatedAt,
+  iccid: o.iccid,
+  picked_at: o.pickedAt,
   version: o.version,
 });

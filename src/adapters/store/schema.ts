@@ -26,6 +26,8 @@ export interface OrdersTable {
   created_at: number; updated_at: number; paid_at: number | null; closed_at: number | null; version: number;
   /** 006: fulfilment facts. */
   tracking_no: string | null; delivered_at: number | null; activated_at: number | null;
+  /** 008: the SIM card picked from stock for this order, and when. */
+  iccid: string | null; picked_at: number | null;
 }
 export interface OrderEventsTable {
   id: Generated<number>; order_id: string; actor_type: string; actor_id: string; action: string; from_state: string | null;
@@ -39,6 +41,8 @@ export interface OutboxTable {
 }
 export interface PaymentsTable {
   id: string; order_id: string; channel: string; amount_fen: number; state: string; channel_trade_no: string | null; created_at: number; succeeded_at: number | null;
+  /** 008: what the money is for: the order itself, or an account closure's early-termination penalty. */
+  purpose: Generated<string>;
 }
 export interface PaymentNotificationsTable {
   id: Generated<number>; channel: string; nonce: string; payment_id: string; outcome: string; received_at: number;
@@ -101,10 +105,14 @@ export interface ReturnPhotosTable {
 export interface AccountClosuresTable {
   id: string; order_id: string; customer_id: string; state: string; penalty_fen: number; months_left: number; requested_at: number;
   completed_at: number | null; completed_by: string | null;
+  /** 008: the penalty payment that paid it (and when); how a closure that did not complete ended. */
+  penalty_payment_id: Generated<string | null>; penalty_paid_at: Generated<number | null>; ended_at: Generated<number | null>; ended_reason: Generated<string | null>;
 }
 /** 006: disagreements with the carrier that an agent must resolve. */
 export interface CarrierTasksTable {
   id: Generated<number>; order_id: string; kind: string; detail: string; state: string; created_at: number; closed_at: number | null;
+  /** 008: how an agent resolved it. */
+  resolution: Generated<string | null>; note: Generated<string | null>; resolved_by: Generated<string | null>;
 }
 
 export interface DB extends AssistantTables {
@@ -135,4 +143,8 @@ export interface DB extends AssistantTables {
   risk_flags: RiskFlagsTable;
   otp_codes: OtpCodesTable;
   idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
 }
+
+/** 009: a rate limit's current window for one key, shared by every process on the store. */
+export interface RateLimitsTable { key: string; window_start: number; hits: number }

@@ -11,6 +11,7 @@ import { AssistantRepo } from './assistant-repo.ts';
 import { PlatformRepo } from './platform-repo.ts';
 import { RequestRepo } from './request-repo.ts';
 import { AfterSalesRepo } from './after-sales-repo.ts';
+import { BatchCloseRepo } from './batch-close-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -25,12 +26,13 @@ export class Repos {
   readonly platform: PlatformRepo;
   readonly requests: RequestRepo;
   readonly afterSales: AfterSalesRepo;
+  readonly closes: BatchCloseRepo;
   readonly vaults: VaultHolder;
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder) {
     this.vaults = vaults ?? new VaultHolder();
     const forUpdate = engine === 'postgres';
     this.orders = new OrderRepo(db, forUpdate, this.vaults);
-    this.queue = new QueueRepo(db, forUpdate);
+    this.queue = new QueueRepo(db, forUpdate, engine);
     this.payments = new PaymentRepo(db, forUpdate);
     this.refunds = new RefundRepo(db, forUpdate);
     this.accounts = new AccountRepo(db, this.vaults);
@@ -38,6 +40,7 @@ export class Repos {
     this.platform = new PlatformRepo(db);
     this.requests = new RequestRepo(db, forUpdate);
     this.afterSales = new AfterSalesRepo(db, forUpdate);
+    this.closes = new BatchCloseRepo(db, engine);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/deps.ts';
-import { handToCourier } from '../../app/fulfilment.ts';
+import { handToCourier, pickCard } from '../../app/fulfilment.ts';
+import { resolveCarrierTask } from '../../app/carrier-tasks.ts';
+import type { CarrierTaskRow } from '../../adapters/store/after-sales-repo.ts';
 import { applyCourierNotice } from '../../app/courier-callback.ts';
 import { applyCarrierNotice } from '../../app/carrier-callback.ts';
 import { loadVisibleOrder, viewOrder } from '../../app/order-view.ts';
@@ -28,8 +30,30 @@ const TRACKING_TEXT: Record<string, string> = {
 
 const callbackAck = z.object({ code: z.literal('SUCCESS'), outcome: z.enum(['applied', 'recorded', 'duplicate']) });
 
+const carrierTask = z.object({
+  id: z.number(), orderId: z.string(), kind: z.string(), detail: z.string(), state: z.enum(['open', 'resolved']), createdAt: z.number(),
+  resolution: z.enum(['follow_carrier', 'keep_ours']).nullable(), note: z.string().nullable(), resolvedBy: z.string().nullable(), resolvedAt: z.number().nullable(),
+});
+const toTask = (t: CarrierTaskRow) => ({
+  id: t.id, orderId: t.order_id, kind: t.kind, detail: t.detail, state: t.state as 'open' | 'resolved', createdAt: t.created_at,
+  resolution: t.resolution as 'follow_carrier' | 'keep_ours' | null, note: t.note, resolvedBy: t.resolved_by, resolvedAt: t.state === 'resolved' ? t.closed_at : null,
+});
+
 export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   const orderOut = (order: Order, p: Principal) => viewOrder(deps, order, p);
+
+  app.post('/api/v1/agent/orders/:id/pick', {
+    onRequest: requireRole('agent', 'supervisor'),
+    schema: {
+      tags: ['fulfilment'], summary: 'Pick the SIM card for a paid order from stock and record its ICCID (packing needs a picked card)',
+      params: orderIdParams,
+      body: z.object({ iccid: z.string().max(40).describe('19 or 20 digits starting with 89, Luhn check digit last') }),
+      response: { 200: orderView, ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await pickCard(deps, req.params.id, req.body.iccid, { type: 'agent', id: req.principal!.sub });
+    return isError(r) ? sendError(reply, r) : orderOut(r, req.principal!);
+  });
 
   app.post('/api/v1/agent/orders/:id/hand-to-courier', {
     onRequest: requireRole('agent', 'supervisor'),
@@ -84,10 +108,22 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
   app.get('/api/v1/agent/carrier-tasks', {
     onRequest: requireRole(...STAFF),
     schema: {
-      tags: ['fulfilment'], summary: 'Disagreements with the carrier that need an agent (open ones, oldest first)',
-      response: { 200: z.object({ tasks: z.array(z.object({ id: z.number(), orderId: z.string(), kind: z.string(), detail: z.string(), createdAt: z.number() })) }), ...errors },
+      tags: ['fulfilment'], summary: 'Disagreements with the carrier that need an agent (open ones by default, oldest first)',
+      querystring: z.object({ state: z.enum(['open', 'resolved']).default('open') }),
+      response: { 200: z.object({ tasks: z.array(carrierTask) }), ...errors },
     },
-  }, async () => ({
-    tasks: (await deps.store.afterSales.listTasks('open')).map((t) => ({ id: t.id, orderId: t.order_id, kind: t.kind, detail: t.detail, createdAt: t.created_at })),
-  }));
+  }, async (req) => ({ tasks: (await deps.store.afterSales.listTasks(req.query.state)).map(toTask) }));
+
+  app.post('/api/v1/agent/carrier-tasks/:id/resolve', {
+    onRequest: requireRole('agent', 'supervisor'),
+    schema: {
+      tags: ['fulfilment'], summary: 'Resolve a carrier task: follow the carrier (the order moves where the transition table allows) or keep ours (the carrier is asked again where it is polled)',
+      params: z.object({ id: z.string().regex(/^\d{1,12}$/, 'a task id') }),
+      body: z.object({ resolution: z.enum(['follow_carrier', 'keep_ours']), note: z.string().trim().min(1).max(500) }),
+      response: { 200: carrierTask, ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await resolveCarrierTask(deps, Number(req.params.id), req.body.resolution, req.body.note, req.principal!);
+    return isError(r) ? sendError(reply, r) : toTask(r);
+  });
 };

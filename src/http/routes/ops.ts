@@ -4,11 +4,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../app/deps.ts';
 import { migrationsCurrent } from '../../adapters/store/migrations/index.ts';
 
-export const opsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
+const readiness = z.object({ status: z.string(), store: z.string(), migrations: z.string(), simulatorRoutes: z.enum(['mounted', 'off']) });
+
+export const opsRoutes = (deps: Deps, opts: { simulatorRoutes: boolean }): FastifyPluginAsyncZod => async (app) => {
+  // Readiness says whether the /sim pages are mounted: they show sign-in codes, so a deployment checks it is off.
+  const simulatorRoutes = opts.simulatorRoutes ? 'mounted' : 'off';
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
-    schema: { tags: ['ops'], summary: 'The store is reachable and migrated', response: { 200: z.object({ status: z.string(), store: z.string(), migrations: z.string() }), 503: z.object({ status: z.string(), store: z.string(), migrations: z.string() }) } },
+    schema: { tags: ['ops'], summary: 'The store is reachable and migrated', response: { 200: readiness, 503: readiness } },
   }, async (_req, reply) => {
     let store = 'ok';
     let migrations = 'current';
@@ -20,6 +24,6 @@ export const opsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
       migrations = 'unknown';
     }
     const ok = store === 'ok' && migrations === 'current';
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', store, migrations });
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', store, migrations, simulatorRoutes });
   });
 };

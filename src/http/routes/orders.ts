@@ -4,16 +4,18 @@ import { isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/deps.ts';
 import { placeOrder } from '../../app/place-order.ts';
 import { cancelUnpaidOrder } from '../../app/cancel-order.ts';
-import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView, viewOrder } from '../../app/order-view.ts';
+import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView, viewOrderWith } from '../../app/order-view.ts';
+import { answerOnce } from '../idempotency.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { LIMITS } from '../rate-limit.ts';
 import { address, errors, expressCheck, label, orderIdParams, orderView } from '../schemas.ts';
-import { PAYMENT_CHANNELS } from '../../domain/order.ts';
+import { PAYMENT_CHANNELS, type Order } from '../../domain/order.ts';
 
 export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders', {
     onRequest: requireRole('customer'),
+    config: { keyInTx: true },
     schema: {
       tags: ['orders'], summary: 'Place an order; the number is locked and the payment countdown starts',
       body: z.object({
@@ -28,9 +30,8 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     },
   }, async (req, reply) => {
     const p = req.principal!;
-    const order = await placeOrder(deps, { customerId: p.sub, ...req.body });
-    if (isError(order)) return sendError(reply, order);
-    return reply.code(201).send(await viewOrder(deps, order, p));
+    return answerOnce<Order>(deps, req, reply, (receipt) => placeOrder(deps, { customerId: p.sub, ...req.body }, receipt),
+      async (r, order) => ({ status: 201, body: await viewOrderWith(r, order, p, deps.clock.now()) }));
   });
 
   app.get('/api/v1/orders', {
@@ -96,6 +97,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   app.post('/api/v1/orders/:id/cancel', {
     onRequest: requireRole('customer', ...STAFF),
     preHandler: app.limiter.guard(LIMITS.cancellationsPerCustomer),
+    config: { keyInTx: true },
     schema: {
       tags: ['cancellation'], summary: 'Cancel an unpaid order in one step (needs "confirm": true)',
       params: orderIdParams,
@@ -104,9 +106,8 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     },
   }, async (req, reply) => {
     const p = req.principal!;
-    const order = await cancelUnpaidOrder(deps, req.params.id, actorOf(p), req.body);
-    if (isError(order)) return sendError(reply, order);
-    return viewOrder(deps, order, p);
+    return answerOnce<Order>(deps, req, reply, (receipt) => cancelUnpaidOrder(deps, req.params.id, actorOf(p), req.body, receipt),
+      async (r, order) => ({ status: 200, body: await viewOrderWith(r, order, p, deps.clock.now()) }));
   });
 
   app.get('/api/v1/orders/:id/events', {

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import { PAYMENT_CHANNELS } from '../../domain/order.ts';
 import type { Deps } from '../../app/deps.ts';
-import { startPayment } from '../../app/start-payment.ts';
+import { startPayment, type StartedPayment } from '../../app/start-payment.ts';
+import { answerOnce } from '../idempotency.ts';
 import { applyPaymentNotice } from '../../app/apply-payment-notice.ts';
 import { loadVisibleOrder } from '../../app/order-view.ts';
 import { listRefundViews } from '../../app/refund-view.ts';
@@ -20,6 +21,7 @@ declare module 'fastify' {
 export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders/:id/payments', {
     onRequest: requireRole('customer'),
+    config: { keyInTx: true },
     schema: {
       tags: ['payments'], summary: 'Open a payment at a channel for an unpaid order',
       params: orderIdParams,
@@ -27,8 +29,8 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       response: { 201: z.object({ paymentNo: z.string(), orderId: z.string(), channel: z.string(), amountFen: z.number(), payUrl: z.string(), expiresAt: z.number() }), ...errors },
     },
   }, async (req, reply) => {
-    const r = await startPayment(deps, req.params.id, req.principal!.sub, req.body.channel);
-    return isError(r) ? sendError(reply, r) : reply.code(201).send(r);
+    return answerOnce<StartedPayment>(deps, req, reply, (receipt) => startPayment(deps, req.params.id, req.principal!.sub, req.body.channel, receipt),
+      async (_r, started) => ({ status: 201, body: started }));
   });
 
   app.get('/api/v1/orders/:id/payments', {
@@ -38,7 +40,10 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       params: orderIdParams,
       response: {
         200: z.object({
-          payments: z.array(z.object({ paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), createdAt: z.number(), succeededAt: z.number().nullable() })),
+          payments: z.array(z.object({
+            paymentNo: z.string(), channel: z.string(), amountFen: z.number(), state: z.string(), createdAt: z.number(), succeededAt: z.number().nullable(),
+            purpose: z.enum(['order', 'penalty']).describe('the order itself, or an account closure\u2019s early-termination penalty'),
+          })),
           refunds: z.array(refundView),
         }),
         ...errors,
@@ -49,7 +54,7 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
     if (isError(found)) return sendError(reply, found);
     const [payments, refunds] = await Promise.all([deps.store.payments.listPayments(found.order.id), listRefundViews(deps.store, found.order.id)]);
     return {
-      payments: payments.map((p) => ({ paymentNo: p.id, channel: p.channel, amountFen: p.amount_fen, state: p.state, createdAt: p.created_at, succeededAt: p.succeeded_at })),
+      payments: payments.map((p) => ({ paymentNo: p.id, channel: p.channel, amountFen: p.amount_fen, state: p.state, createdAt: p.created_at, succeededAt: p.succeeded_at, purpose: p.purpose as 'order' | 'penalty' })),
       refunds,
     };
   });

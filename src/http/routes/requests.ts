@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import { IMAGE_TYPES } from '../../domain/image.ts';
 import type { Deps } from '../../app/deps.ts';
-import { applyForCancellation } from '../../app/apply-cancellation.ts';
+import { applyForCancellation, type Applied } from '../../app/apply-cancellation.ts';
 import { loadVisibleOrder, toView } from '../../app/order-view.ts';
 import { toRequestView } from '../../app/request-view.ts';
 import { submitIdentity } from '../../app/verify-identity.ts';
@@ -13,6 +13,7 @@ import { markUrgent, withdrawRequest } from '../../app/withdraw-request.ts';
 import type { Principal } from '../../app/secrets.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { answerOnce } from '../idempotency.ts';
 import { LIMITS } from '../rate-limit.ts';
 import { errorBody, errors, expressCheck, orderIdParams, orderView, requestIdParams, requestView } from '../schemas.ts';
 import { requestDeskRoutes } from './request-desk.ts';
@@ -34,6 +35,7 @@ export const requestRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
 
   app.post('/api/v1/orders/:id/cancellation-requests', {
     onRequest: requireRole('customer'),
+    config: { keyInTx: true },
     schema: {
       tags: ['cancellation'], summary: 'Apply to cancel a paid or packing order (express refund when low-risk, else agent review)',
       params: orderIdParams,
@@ -46,11 +48,11 @@ export const requestRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
     },
   }, async (req, reply) => {
     const p = req.principal!;
-    const r = await applyForCancellation(deps, req.params.id, p.sub, req.body);
-    if (isError(r)) return sendError(reply, r);
-    const plan = (await deps.store.orders.getPlan(r.order.planId))!;
-    const now = deps.clock.now();
-    return reply.code(201).send({ path: r.path, checks: r.checks, request: toRequestView(r.request, now, false), order: toView(r.order, plan, now, p, r.request) });
+    return answerOnce<Applied>(deps, req, reply, (receipt) => applyForCancellation(deps, req.params.id, p.sub, req.body, receipt), async (tx, r) => {
+      const plan = (await tx.orders.getPlan(r.order.planId))!;
+      const now = deps.clock.now();
+      return { status: 201, body: { path: r.path, checks: r.checks, request: toRequestView(r.request, now, false), order: toView(r.order, plan, now, p, r.request) } };
+    });
   });
 
   app.get('/api/v1/orders/:id/cancellation-requests', {

@@ -8,6 +8,9 @@ import type { Return } from '../../domain/return.ts';
 import type { Deps } from '../../app/deps.ts';
 import { applyForReturn, giveReturnTracking, inspectReturn, instructionsFor } from '../../app/returns.ts';
 import { completeClosure, requestClosure, unsubscribeTrial } from '../../app/close-line.ts';
+import { refuseClosure, startPenaltyPayment, withdrawClosure } from '../../app/closure-penalty.ts';
+import { CLOSURE_STATES, type ClosureState } from '../../domain/account-closure.ts';
+import { PAYMENT_CHANNELS } from '../../domain/order.ts';
 import { loadVisibleOrder, viewOrder } from '../../app/order-view.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Principal } from '../../app/secrets.ts';
@@ -38,9 +41,16 @@ const returnView = z.object({
   createdAt: z.number(),
 });
 const closureView = z.object({
-  id: z.string(), orderId: z.string(), state: z.enum(['requested', 'completed']), penaltyFen: z.number().int(), monthsLeft: z.number().int(),
-  requestedAt: z.number(), completedAt: z.number().nullable(),
+  id: z.string(), orderId: z.string(),
+  state: z.enum(CLOSURE_STATES).describe('awaiting_penalty: the penalty is to be paid before an agent closes the line'),
+  penaltyFen: z.number().int(), monthsLeft: z.number().int(),
+  penalty: z.object({
+    amountFen: z.number().int(), paid: z.boolean(), paidAt: z.number().nullable(), paymentNo: z.string().nullable(),
+    refund: z.object({ refundNo: z.string(), state: z.string(), amountFen: z.number().int() }).nullable().describe('a paid penalty going back after a withdrawal or refusal'),
+  }),
+  requestedAt: z.number(), completedAt: z.number().nullable(), endedAt: z.number().nullable(), endedReason: z.string().nullable(),
 });
+const startedPayment = z.object({ paymentNo: z.string(), orderId: z.string(), channel: z.string(), amountFen: z.number(), payUrl: z.string(), expiresAt: z.number() });
 
 /** Inspection photos: like the identity screenshot, several per inspection. */
 const INSPECTION_BODY_LIMIT = 12 * 1024 * 1024;
@@ -56,9 +66,17 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
       createdAt: x.createdAt,
     };
   };
-  const toClosureView = (c: ClosureRow) => ({
-    id: c.id, orderId: c.order_id, state: c.state as 'requested' | 'completed', penaltyFen: c.penalty_fen, monthsLeft: c.months_left, requestedAt: c.requested_at, completedAt: c.completed_at,
-  });
+  const toClosureView = async (c: ClosureRow) => {
+    const refund = c.penalty_payment_id ? (await deps.store.refunds.listRefunds(c.order_id)).find((x) => x.payment_id === c.penalty_payment_id && x.reason === `closure:${c.id}`) : undefined;
+    return {
+      id: c.id, orderId: c.order_id, state: c.state as ClosureState, penaltyFen: c.penalty_fen, monthsLeft: c.months_left,
+      penalty: {
+        amountFen: c.penalty_fen, paid: c.penalty_paid_at !== null, paidAt: c.penalty_paid_at, paymentNo: c.penalty_payment_id,
+        refund: refund ? { refundNo: refund.id, state: refund.state, amountFen: refund.amount_fen } : null,
+      },
+      requestedAt: c.requested_at, completedAt: c.completed_at, endedAt: c.ended_at, endedReason: c.ended_reason,
+    };
+  };
   const orderOut = (order: Order, p: Principal) => viewOrder(deps, order, p);
   const visibleReturn = async (id: string, who: Principal) => {
     const x = await deps.store.afterSales.getReturn(id);
@@ -139,13 +157,53 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     },
   }, async (req, reply) => {
     const r = await requestClosure(deps, req.params.id, req.principal!.sub, req.body.confirmPenaltyFen);
-    return isError(r) ? sendError(reply, r) : reply.code(201).send(toClosureView(r.closure));
+    return isError(r) ? sendError(reply, r) : reply.code(201).send(await toClosureView(r.closure));
+  });
+
+  app.get('/api/v1/orders/:id/account-closure', {
+    onRequest: requireRole('customer', ...STAFF),
+    schema: { tags: ['returns'], summary: 'The line\u2019s latest account closure: its state, the penalty, whether and when it was paid', params: orderIdParams, response: { 200: closureView, ...errors } },
+  }, async (req, reply) => {
+    const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
+    if (isError(found)) return sendError(reply, found);
+    const c = await deps.store.afterSales.closureFor(found.order.id);
+    return c ? toClosureView(c) : sendError(reply, fail('CLOSURE.NOT_FOUND', 'This line has no account closure.', { orderId: found.order.id }));
+  });
+
+  app.post('/api/v1/orders/:id/account-closure/payments', {
+    onRequest: requireRole('customer'),
+    schema: {
+      tags: ['returns'], summary: 'Pay the early-termination penalty of an account closure at a channel (like an order payment); the signed notification moves the closure to the agents',
+      params: orderIdParams, body: z.object({ channel: z.enum(PAYMENT_CHANNELS) }), response: { 201: startedPayment, ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await startPenaltyPayment(deps, req.params.id, req.principal!.sub, req.body.channel);
+    return isError(r) ? sendError(reply, r) : reply.code(201).send(r);
+  });
+
+  app.post('/api/v1/orders/:id/account-closure/withdraw', {
+    onRequest: requireRole('customer'),
+    schema: { tags: ['returns'], summary: 'Withdraw an account closure that has not completed; a paid penalty is refunded to its channel', params: orderIdParams, response: { 200: closureView, ...errors } },
+  }, async (req, reply) => {
+    const r = await withdrawClosure(deps, req.params.id, req.principal!.sub);
+    return isError(r) ? sendError(reply, r) : toClosureView(r);
   });
 
   app.get('/api/v1/agent/account-closures', {
     onRequest: requireRole(...STAFF),
-    schema: { tags: ['returns'], summary: 'Account closures waiting for an agent to complete them with the carrier', response: { 200: z.object({ closures: z.array(closureView) }), ...errors } },
-  }, async () => ({ closures: (await deps.store.afterSales.listClosures('requested')).map(toClosureView) }));
+    schema: { tags: ['returns'], summary: 'Account closures waiting for an agent to complete them with the carrier (penalty paid, or none due)', response: { 200: z.object({ closures: z.array(closureView) }), ...errors } },
+  }, async () => ({ closures: await Promise.all((await deps.store.afterSales.listClosures('requested')).map(toClosureView)) }));
+
+  app.post('/api/v1/agent/account-closures/:id/refuse', {
+    onRequest: requireRole('agent', 'supervisor'),
+    schema: {
+      tags: ['returns'], summary: 'Refuse an account closure with the reason the customer reads; a paid penalty is refunded',
+      params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }), response: { 200: closureView, ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await refuseClosure(deps, req.params.id, req.principal!, req.body.reason);
+    return isError(r) ? sendError(reply, r) : toClosureView(r);
+  });
 
   app.post('/api/v1/agent/account-closures/:id/complete', {
     onRequest: requireRole('agent', 'supervisor'),
@@ -153,6 +211,6 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req, reply) => {
     const r = await completeClosure(deps, req.params.id, req.principal!);
     if (isError(r)) return sendError(reply, r);
-    return { closure: toClosureView(r.closure), order: await orderOut(r.order, req.principal!) };
+    return { closure: await toClosureView(r.closure), order: await orderOut(r.order, req.principal!) };
   });
 };

@@ -15,6 +15,7 @@ const settingsBody = z.object({
   reviewSlaMs: z.number().describe('cancellation review SLA, ms (1-24 h)'),
   priorityThreshold: z.number().describe('own cancellations in 90 days that route a customer to the priority channel'),
   expressRefundMaxFen: z.number().describe('express refund ceiling, fen (0 = off)'),
+  carrierSyncMaxPolls: z.number().describe('unanswered carrier polls of an unconfirmed line before an agent task is opened'),
 });
 
 export const settingsRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {

@@ -1,8 +1,13 @@
-import { api } from '../../api.ts';
+import { api, type Notice as InboxNotice } from '../../api.ts';
 import { useLoad } from '../../hooks.ts';
 import { errorText, useI18n } from '../../i18n/index.ts';
 import { Empty, Loading, Notice } from '../../ui/notice.tsx';
 import { NoticeList } from './order/notices.tsx';
+
+/** What has not been read yet comes first; within each, the newest first. */
+export function unreadFirst(list: InboxNotice[]): InboxNotice[] {
+  return [...list].sort((a, b) => Number(a.read) - Number(b.read) || b.createdAt - a.createdAt || b.id - a.id);
+}
 
 export function InboxPage() {
   const { t } = useI18n();
@@ -13,7 +18,7 @@ export function InboxPage() {
       {error ? <Notice tone="error">{errorText(t, error)}</Notice> : null}
       {!data && !error && <Loading label={t('common.loading')} />}
       {data && data.notifications.length === 0 && <Empty title={t('inbox.empty')} />}
-      {data && data.notifications.length > 0 && <div className="card"><NoticeList notices={data.notifications} /></div>}
+      {data && data.notifications.length > 0 && <div className="card"><NoticeList notices={unreadFirst(data.notifications)} linkOrders /></div>}
     </section>
   );
 }

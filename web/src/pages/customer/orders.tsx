@@ -37,7 +37,10 @@ export function OrdersPage() {
 
   return (
     <section>
-      <h1>{t('orders.title')}</h1>
+      <div className="page-head">
+        <h1>{t('orders.title')}</h1>
+        <Link to="/inbox">{t('inbox.open')}</Link>
+      </div>
       {orders.length === 0 && (
         <Empty title={t('orders.empty')}>
           <Link to="/" className="btn btn-primary">{t('orders.browse')}</Link>

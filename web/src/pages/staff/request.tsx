@@ -12,10 +12,10 @@ import { ConfirmAction } from '../../ui/confirm.tsx';
 import { TextArea, TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { MoneyTrail } from '../customer/order/money.tsx';
-import { Timeline } from '../customer/order/timeline.tsx';
 import { reasonLabel } from '../customer/order/apply-cancel.tsx';
 import { stateText } from '../customer/order/words.tsx';
 import { RequestBadges, TimeLeft } from './queue.tsx';
+import { StaffTrail } from './trail.tsx';
 
 export function RequestPage({ params }: { params: Record<string, string> }) {
   const { t } = useI18n();
@@ -107,7 +107,7 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
           </section>
           <section className="card" aria-labelledby="desk-trail">
             <h2 id="desk-trail">{t('desk.trail')}</h2>
-            {events.data ? <Timeline events={events.data.events} staff /> : <Loading label={t('common.loading')} />}
+            {events.data ? <StaffTrail events={events.data.events} /> : <Loading label={t('common.loading')} />}
           </section>
         </div>
       </div>

@@ -1,6 +1,6 @@
 // Applying to cancel a paid or packing order: first what could be done instead, then the reason and what will
 // happen (express refund now, or an agent's review within the SLA); then the request is followed on the page.
-import { useState, type ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent } from 'react';
 import { api, type Alternative, type CancellationPreview, type Order, type Reason, type RequestView } from '../../../api.ts';
 import { useAction, useLoad } from '../../../hooks.ts';
 import { errorText, isKey, useI18n, type T } from '../../../i18n/index.ts';
@@ -10,8 +10,9 @@ import { Button } from '../../../ui/button.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
 import { ChoiceGroup, SwitchField, TextArea, TextField } from '../../../ui/field.tsx';
 import { Notice } from '../../../ui/notice.tsx';
+import { AddressFields, useAddressForm } from './address-form.tsx';
 
-type Step = 'offers' | 'form';
+type Step = 'offers' | 'address' | 'form';
 
 export function ApplyCancel({ order, onDone }: { order: Order; onDone: (o: Order) => void }) {
   const { t, fromServer } = useI18n();
@@ -25,9 +26,16 @@ export function ApplyCancel({ order, onDone }: { order: Order; onDone: (o: Order
   const [text, setText] = useState('');
   const [urgent, setUrgent] = useState(false);
   const [missing, setMissing] = useState(false);
+  const [addressOffer, setAddressOffer] = useState<Alternative | null>(null);
+  const address = useAddressForm(order.address);
   const loading = useAction();
   const answering = useAction();
   const applying = useAction();
+  const moving = useAction();
+
+  useEffect(() => {
+    if (step === 'address') document.querySelector<HTMLInputElement>('.address-form input')?.focus();
+  }, [step]);
 
   const start = async () => {
     setKept(null);
@@ -46,11 +54,30 @@ export function ApplyCancel({ order, onDone }: { order: Order; onDone: (o: Order
   };
 
   const accept = async (a: Alternative) => {
+    // Changing the address is done here and now: the form first, the offer counts as taken once the address is saved.
+    if (a.kind === 'change_address') {
+      address.setValue(order.address);
+      setAddressOffer(a);
+      setStep('address');
+      return;
+    }
     const r = await answering.run((key) => api.answerOffer(order.id, a.offerId, 'accepted', key));
     if (r) {
       setOpen(false);
       setKept(r.ticketId ? t('apply.kept.ticket', { id: r.ticketId }) : t(a.kind === 'change_address' ? 'apply.kept.address' : 'apply.kept'));
     }
+  };
+  const saveAddress = async () => {
+    const next = address.check();
+    if (!next || !addressOffer) return;
+    if (!address.changed(order.address)) return setStep('offers');
+    const o = await moving.run((key) => api.changeAddress(order.id, next, key), address.fromServer);
+    if (!o) return;
+    // The address is what mattered; recording the answer to the offer is bookkeeping and may already be done.
+    await answering.run((key) => api.answerOffer(order.id, addressOffer.offerId, 'accepted', key), () => true);
+    setOpen(false);
+    setKept(t('address.changed', { address: `${o.address.province} ${o.address.city} ${o.address.district} ${o.address.detail}` }));
+    onDone(o);
   };
   const decline = async () => {
     const r = await answering.run((key) => api.declineAlternatives(order.id, key));
@@ -74,8 +101,13 @@ export function ApplyCancel({ order, onDone }: { order: Order; onDone: (o: Order
       <Button variant="danger-outline" onClick={start} busy={loading.busy}>{t('apply.entry')}</Button>
       {loading.error ? <Notice tone="error">{errorText(t, loading.error)}</Notice> : null}
       {kept && <Notice tone="success">{kept}</Notice>}
-      <Dialog open={open} onClose={() => setOpen(false)} title={step === 'offers' ? t('apply.offersTitle') : t('apply.title')}
-        actions={step === 'offers' ? (
+      <Dialog open={open} onClose={() => setOpen(false)} title={step === 'offers' ? t('apply.offersTitle') : step === 'address' ? t('address.title') : t('apply.title')}
+        actions={step === 'address' ? (
+          <>
+            <Button variant="secondary" onClick={() => setStep('offers')}>{t('common.back')}</Button>
+            <Button onClick={saveAddress} busy={moving.busy}>{t('address.save')}</Button>
+          </>
+        ) : step === 'offers' ? (
           <>
             <Button variant="secondary" onClick={() => setOpen(false)} data-autofocus>{t('cancel.keep')}</Button>
             <Button variant="danger-outline" onClick={decline} busy={answering.busy}>{t('apply.stillCancel')}</Button>
@@ -99,6 +131,13 @@ export function ApplyCancel({ order, onDone }: { order: Order; onDone: (o: Order
               ))}
             </ul>
             {answering.error ? <Notice tone="error">{errorText(t, answering.error)}</Notice> : null}
+          </>
+        )}
+        {step === 'address' && (
+          <>
+            <p>{t('address.lead')}</p>
+            <AddressFields form={address} />
+            {moving.error ? <Notice tone="error">{errorText(t, moving.error)}</Notice> : null}
           </>
         )}
         {step === 'form' && preview && (

@@ -11,19 +11,22 @@ import { ChoiceGroup } from '../../../ui/field.tsx';
 import { Notice } from '../../../ui/notice.tsx';
 import { CancelBadge, deadlinePassed, reasonKey } from './words.tsx';
 import { ApplyCancel, RequestStatus } from './apply-cancel.tsx';
+import { CloseAccount, TrialUnsubscribe } from './line-section.tsx';
 
 /** Reasons are sent as the platform's reason codes, so that operators can count them (wrong plan vs wrong address ...). */
 export const CANCEL_REASONS = ['changed_mind', 'wrong_plan', 'number_not_liked', 'wrong_address', 'price', 'duplicate_order', 'other'] as const;
 type Reason = (typeof CANCEL_REASONS)[number];
 
 /**
- * What each label action offers. Only the one-step cancel of an unpaid order exists so far; the apply-to-cancel
- * form (paid, packing), courier interception, unactivated return, trial unsubscription and account closure
- * plug in here as their flows arrive. Until then the label and its reason say what applies.
+ * What each label action offers. Courier interception is asked for like any paid-order cancellation (through an
+ * agent); the unactivated return has its own section on the order page, since it lives on after the label.
  */
 const ACTIONS: Partial<Record<CancelAction, ComponentType<{ order: Order; onDone: (o: Order) => void }>>> = {
   cancel: OneStepCancel,
   apply_cancel: ApplyCancel,
+  request_interception: ApplyCancel,
+  unsubscribe_trial: TrialUnsubscribe,
+  close_account: CloseAccount,
 };
 
 /** A request still being worked on: no second one is offered until it is decided. */

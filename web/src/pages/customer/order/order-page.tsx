@@ -12,6 +12,8 @@ import { PaymentCountdown } from './countdown.tsx';
 import { MoneyTrail } from './money.tsx';
 import { NoticeList } from './notices.tsx';
 import { Timeline } from './timeline.tsx';
+import { TrackingSection } from './tracking.tsx';
+import { ReturnSection } from './return-section.tsx';
 import { AssistantChat, OrderFaq } from './help.tsx';
 import { CancelBadge, deadlinePassed, stateText } from './words.tsx';
 
@@ -22,6 +24,8 @@ function pollMs(o: Order | undefined, paying: boolean): number | null {
   const stage = o?.cancellation.progress?.stage ?? '';
   if (stage === 'under_review') return 10_000;
   if (stage === 'intercepting' || stage === 'cancelling') return 4000;
+  // A parcel on its way is delivered without the customer doing anything: the page follows it.
+  if (o?.state === 'shipped') return 15_000;
   if (!o || o.state !== 'pending_payment') return null;
   return paying || Date.now() >= o.paymentDeadline - 2000 ? 1000 : 5000;
 }
@@ -81,6 +85,9 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
       <CancelSection order={order} now={now} onChange={(o) => { setData(o); setJustCancelled(o.state === 'cancelled'); }}
         onRefresh={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
 
+      <ReturnSection order={order} version={version} onChange={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
+      <TrackingSection order={order} version={version} />
+
       <section className="card">
         <h2>{t('order.details')}</h2>
         <PlanFacts plan={order.plan} />
@@ -90,7 +97,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
           <div><dt>{t('form.contactName')}</dt><dd>{order.contactName}</dd></div>
           <div><dt>{t('form.contactPhone')}</dt><dd>{order.contactPhone}</dd></div>
           <div><dt>{t('form.residentId')}</dt><dd>{order.residentId}</dd></div>
-          <div><dt>{t('checkout.address')}</dt><dd>{`${order.address.province} ${order.address.city} ${order.address.district} ${order.address.detail}`}</dd></div>
+          <div><dt>{t('checkout.address')}</dt><dd data-testid="order-address">{`${order.address.province} ${order.address.city} ${order.address.district} ${order.address.detail}`}</dd></div>
           <div><dt>{t('order.createdAt')}</dt><dd>{dateTime(order.createdAt)}</dd></div>
           {order.paidAt && <div><dt>{t('order.paidAt')}</dt><dd>{dateTime(order.paidAt)}</dd></div>}
         </dl>
@@ -112,7 +119,10 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
       </section>
 
       <section className="card">
-        <h2>{t('order.notices')}</h2>
+        <div className="card-head">
+          <h2>{t('order.notices')}</h2>
+          <Link to="/inbox">{t('inbox.all')}</Link>
+        </div>
         {notices.data && notices.data.notifications.length === 0 && <Empty title={t('inbox.empty')} />}
         {notices.data && <NoticeList notices={notices.data.notifications} />}
       </section>
