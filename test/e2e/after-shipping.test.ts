@@ -147,6 +147,9 @@ describe.skipIf(!hasChromium)('after shipping, on the customer\u2019s order page
     await page.getByRole('heading', { name: '消息' }).waitFor();
     await page.locator('.notices li').first().waitFor();
     await screenshots(page, 'inbox', ['phone']);
+    // Seen once as unread, then marked read in the store.
+    const owner = (await site.haoka.deps.store.orders.getOrder(id))!.customerId;
+    await expect.poll(async () => (await site.haoka.deps.store.platform.listNotifications(owner, 100)).filter((n) => n.read_at === null).length).toBe(0);
 
     expect(customer.consoleErrors).toEqual([]);
     await customer.context.close();

@@ -36,6 +36,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/orders/{id}/cancel': ANYONE_ON_ORDER,
   'GET /api/v1/orders/{id}/events': ANYONE_ON_ORDER,
   'GET /api/v1/notifications': { roles: ['customer'] },
+  'POST /api/v1/notifications/read': { roles: ['customer'] },
   'POST /api/v1/orders/{id}/cancellation-requests': OWNER_ONLY,
   'GET /api/v1/orders/{id}/cancellation-requests': ANYONE_ON_ORDER,
   'GET /api/v1/cancellation-requests/{id}': ANYONE_ON_ORDER,
@@ -125,6 +126,7 @@ const accessOf = (route: string): Access | undefined => ACCESS[route] ?? (route.
  */
 const BODIES: Record<string, unknown> = {
   'POST /api/v1/orders/{id}/cancel': { confirm: true, reason: 'matrix' },
+  'POST /api/v1/notifications/read': { ids: [1] },
   'POST /api/v1/orders/{id}/cancellation-requests': { reasonCode: 'changed_mind' },
   'POST /api/v1/cancellation-requests/{id}/identity': { residentId: residentId(999_001) },
   'POST /api/v1/orders/{id}/payments': { channel: 'alipay' },

@@ -192,6 +192,7 @@ export const api = {
   /** The simulated channel's own page: what the customer's tap in the payment app does. */
   simPay: (payUrl: string, key: string) => call<{ paid: boolean }>('POST', payUrl, { key }),
   notifications: (orderId?: string) => call<{ notifications: Notice[] }>('GET', `/api/v1/notifications${q({ orderId })}`, { area: 'customer' }),
+  markRead: (ids: number[]) => call<{ marked: number }>('POST', '/api/v1/notifications/read', { body: { ids }, area: 'customer' }),
   me: () => call<{ id: string; role: string; phone: string | null; displayName: string | null }>('GET', '/api/v1/me', { area: 'customer' }),
 
   reasons: () => call<{ reasons: Reason[] }>('GET', '/api/v1/cancellation-reasons'),

@@ -32,9 +32,12 @@ export class PlatformRepo {
     return q.orderBy('id', 'desc').limit(limit).execute();
   }
 
-  async markNotificationRead(customerId: string, id: number, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('notifications').set({ read_at: now }).where('id', '=', id).where('customer_id', '=', customerId).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  /** Marks the customer's own unread messages among `ids` read; returns how many changed (others' ids change nothing). */
+  async markNotificationsRead(customerId: string, ids: number[], now: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.db.updateTable('notifications').set({ read_at: now })
+      .where('customer_id', '=', customerId).where('id', 'in', ids).where('read_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   // ---- rate limits

@@ -148,4 +148,13 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     const rows = await deps.store.platform.listNotifications(req.principal!.sub, req.query.limit, req.query.orderId);
     return { notifications: rows.map((r) => ({ id: r.id, orderId: r.order_id, template: r.template, title: r.title, body: r.body, createdAt: r.created_at, read: r.read_at !== null })) };
   });
+
+  app.post('/api/v1/notifications/read', {
+    onRequest: requireRole('customer'),
+    schema: {
+      tags: ['notifications'], summary: 'Mark my messages read (ids that are not mine, or already read, change nothing)',
+      body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(100) }),
+      response: { 200: z.object({ marked: z.number() }), ...errors },
+    },
+  }, async (req) => ({ marked: await deps.store.platform.markNotificationsRead(req.principal!.sub, [...new Set(req.body.ids)], deps.clock.now()) }));
 };

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { api, type Notice as InboxNotice } from '../../api.ts';
 import { useLoad } from '../../hooks.ts';
 import { errorText, useI18n } from '../../i18n/index.ts';
@@ -12,6 +13,12 @@ export function unreadFirst(list: InboxNotice[]): InboxNotice[] {
 export function InboxPage() {
   const { t } = useI18n();
   const { data, error } = useLoad(() => api.notifications(), [], () => 10_000);
+  // Shown once as unread (highlighted, first), then marked read: the next refresh lists them as read.
+  const unread = data?.notifications.filter((n) => !n.read).map((n) => n.id) ?? [];
+  const unreadKey = unread.join(',');
+  useEffect(() => {
+    if (unread.length > 0) api.markRead(unread.slice(0, 100)).catch(() => undefined);
+  }, [unreadKey]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <section>
       <h1>{t('inbox.title')}</h1>
