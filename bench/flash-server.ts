@@ -8,7 +8,7 @@ import { issueCustomerToken } from '../src/app/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { residentId } from './fixtures.ts';
-import { schedstat } from './stats.ts';
+import { ProcessMeter } from './stats.ts';
 import type { Customer } from './workload.ts';
 import { flashNumberId } from './flash-sale.ts';
 
@@ -46,22 +46,16 @@ async function main() {
   }
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });
-  let cpu = process.cpuUsage();
-  let sched = schedstat();
-  let peak = 0;
-  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100).unref();
+  const meter = new ProcessMeter();
   process.on('message', (m: any) => {
     (async () => {
       switch (m.cmd) {
         case 'mark':
-          cpu = process.cpuUsage();
-          sched = schedstat();
-          peak = process.memoryUsage().rss;
+          meter.mark();
           return reply({});
         case 'stats': {
-          const used = process.cpuUsage(cpu);
-          const s = schedstat();
-          return reply({ cpuMs: (used.user + used.system) / 1000, waitMs: s.waitMs - sched.waitMs, peakRss: Math.max(peak, process.memoryUsage().rss) });
+          const { cpuMs, waitMs, peakRss } = meter.read();
+          return reply({ cpuMs, waitMs, peakRss });
         }
         case 'outcome': {
           const orders = await db.selectFrom('orders').select(['id', 'number_id', 'customer_id', 'state']).where('number_id', 'in', ids).execute();

@@ -9,7 +9,7 @@ import { isError } from '../src/domain/errors.ts';
 import { seededCustomerPhone } from '../src/seed/orders.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
-import { schedstat } from './stats.ts';
+import { ProcessMeter } from './stats.ts';
 import type { ServerStats } from './server-process.ts';
 
 export interface MillionServerArgs {
@@ -83,11 +83,7 @@ async function main() {
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });
 
-  let cpu = process.cpuUsage();
-  let wall = performance.now();
-  let sched = schedstat();
-  let peak = 0;
-  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100).unref();
+  const meter = new ProcessMeter();
   process.on('message', (m: any) => {
     (async () => {
       switch (m.cmd) {
@@ -98,19 +94,10 @@ async function main() {
         case 'explain':
           return reply({ plans: explain(a.file, m.statements as string[]) });
         case 'mark':
-          cpu = process.cpuUsage();
-          wall = performance.now();
-          sched = schedstat();
-          peak = process.memoryUsage().rss;
+          meter.mark();
           return reply({});
         case 'stats': {
-          const used = process.cpuUsage(cpu);
-          const now = schedstat();
-          return reply({
-            runMs: now.runMs - sched.runMs, waitMs: now.waitMs - sched.waitMs, cpuMs: (used.user + used.system) / 1000, sysMs: used.system / 1000,
-            wallMs: performance.now() - wall, rss: process.memoryUsage().rss, peakRss: Math.max(peak, process.memoryUsage().rss),
-            heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, backlog: await deps.store.queue.outboxBacklog(),
-          } satisfies ServerStats);
+          return reply({ ...meter.read(), backlog: await deps.store.queue.outboxBacklog() } satisfies ServerStats);
         }
         case 'exit':
           await haoka.close();

@@ -9,7 +9,7 @@ import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { customerPhone, insertFreeNumbers, insertFreeNumbersPg, openRaw, residentId } from './fixtures.ts';
 import { runCeiling } from './ceiling.ts';
-import { schedstat } from './stats.ts';
+import { ProcessMeter } from './stats.ts';
 import type { Customer, Scenario, Workload } from './workload.ts';
 
 export interface ServerArgs {
@@ -84,11 +84,7 @@ async function main() {
   // the ceiling), so the simulator's own in-process delivery stays off.
   const channel = haoka.sims.payments.alipay;
   channel.deliver = null;
-  let cpu = process.cpuUsage();
-  let wall = performance.now();
-  let sched = schedstat();
-  let peak = 0;
-  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100).unref();
+  const meter = new ProcessMeter();
 
   process.on('message', (m: any) => {
     (async () => {
@@ -96,33 +92,17 @@ async function main() {
         case 'ceiling':
           return reply(await runCeiling(deps, workload, m.scenario as Scenario, channel, { seconds: m.seconds, concurrency: m.concurrency, from: m.from }));
         case 'mark':
-          cpu = process.cpuUsage();
-          wall = performance.now();
-          sched = schedstat();
-          peak = process.memoryUsage().rss;
+          meter.mark();
           return reply({});
         case 'stats': {
-          const used = process.cpuUsage(cpu);
-          const now = schedstat();
-          return reply({
-            runMs: now.runMs - sched.runMs,
-            waitMs: now.waitMs - sched.waitMs,
-            cpuMs: (used.user + used.system) / 1000,
-            sysMs: used.system / 1000,
-            wallMs: performance.now() - wall,
-            rss: process.memoryUsage().rss,
-            peakRss: Math.max(peak, process.memoryUsage().rss),
-            heapUsed: process.memoryUsage().heapUsed,
-            maxRss: process.resourceUsage().maxRSS * 1024,
-            backlog: await deps.store.queue.outboxBacklog(),
-          } satisfies ServerStats);
+          return reply({ ...meter.read(), backlog: await deps.store.queue.outboxBacklog() } satisfies ServerStats);
         }
         case 'drain': {
           const before = await deps.store.queue.outboxBacklog();
           const t0 = performance.now();
-          peak = process.memoryUsage().rss;
+          meter.peak = process.memoryUsage().rss;
           await haoka.worker.drain(100_000);
-          return reply({ rows: before, ms: performance.now() - t0, left: await deps.store.queue.outboxBacklog(), peakRss: peak });
+          return reply({ rows: before, ms: performance.now() - t0, left: await deps.store.queue.outboxBacklog(), peakRss: meter.peak });
         }
         case 'worker':
           if (m.on) haoka.worker.start();

@@ -10,7 +10,7 @@ import { warnAtOf } from '../src/domain/policies/review-sla.ts';
 import type { Repos } from '../src/adapters/store/store.ts';
 import { childArgs, finish, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
-import { percentile } from './stats.ts';
+import { firstAtOrAfter, max, percentile } from './stats.ts';
 
 export interface SlaArgs {
   dir: string;
@@ -86,19 +86,6 @@ async function main() {
     decidedP50: percentile(decided, 50), decidedP99: percentile(decided, 99), decidedMax: max(decided),
     visibleP50: percentile(visible, 50), visibleP99: percentile(visible, 99), visibleMax: max(visible),
   });
-}
-
-const max = (xs: number[]) => xs.reduce((m, x) => (x > m ? x : m), -Infinity);
-
-function firstAtOrAfter(sorted: number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] ?? NaN;
 }
 
 main().catch(replyError);

@@ -20,6 +20,53 @@ export function schedstat(): { runMs: number; waitMs: number } {
   }
 }
 
+/** What a server process used since the last `mark()`: CPU, main-thread run and wait, wall time, RSS (peak sampled every 100 ms). */
+export class ProcessMeter {
+  private cpu = process.cpuUsage();
+  private wall = performance.now();
+  private sched = schedstat();
+  peak = 0;
+  constructor() {
+    setInterval(() => { this.peak = Math.max(this.peak, process.memoryUsage().rss); }, 100).unref();
+  }
+  mark(): void {
+    this.cpu = process.cpuUsage();
+    this.wall = performance.now();
+    this.sched = schedstat();
+    this.peak = process.memoryUsage().rss;
+  }
+  read() {
+    const used = process.cpuUsage(this.cpu);
+    const now = schedstat();
+    const mem = process.memoryUsage();
+    return {
+      runMs: now.runMs - this.sched.runMs,
+      waitMs: now.waitMs - this.sched.waitMs,
+      cpuMs: (used.user + used.system) / 1000,
+      sysMs: used.system / 1000,
+      wallMs: performance.now() - this.wall,
+      rss: mem.rss,
+      peakRss: Math.max(this.peak, mem.rss),
+      heapUsed: mem.heapUsed,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+    };
+  }
+}
+
+export const max = (xs: number[]) => xs.reduce((m, x) => (x > m ? x : m), -Infinity);
+
+/** The first value of an ascending list at or after t (NaN when none). */
+export function firstAtOrAfter(sorted: number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo] ?? NaN;
+}
+
 export interface LoopResult {
   cycles: number;
   ms: number;

@@ -7,7 +7,7 @@ import type { Repos } from '../src/adapters/store/store.ts';
 import { childArgs, finish, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
 import { insertCustomers, orderId, seedPendingOrders } from './seed-orders.ts';
-import { percentile } from './stats.ts';
+import { firstAtOrAfter, max, percentile } from './stats.ts';
 
 export interface TimerArgs {
   dir: string;
@@ -78,19 +78,6 @@ async function main() {
     decidedP50: percentile(decided, 50), decidedP99: percentile(decided, 99), decidedMax: max(decided),
     visibleP50: percentile(visible, 50), visibleP99: percentile(visible, 99), visibleMax: max(visible),
   });
-}
-
-const max = (xs: number[]) => xs.reduce((m, x) => (x > m ? x : m), -Infinity);
-
-function firstAtOrAfter(sorted: number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] ?? NaN;
 }
 
 main().catch(replyError);
