@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_PLANS } from '../../src/seed/demo.ts';
 import { earlyTerminationPenalty } from '../../src/domain/policies/penalty.ts';
 import { iccidFor } from '../../src/seed/orders.ts';
-import { DESKTOP, hasChromium, orderThroughPages, PHONE, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, paidThroughPages, PHONE, screenshots, signIn, startSite, type Site } from './browser.ts';
 
 const ALL_CHECKS = { cardIntact: true, pinAreaUnscratched: true, idCopyEnclosed: true, orderNumberMatches: true };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
@@ -43,13 +43,7 @@ describe.skipIf(!hasChromium)('after shipping, on the customer\u2019s order page
     await page.goto('/login?next=/');
     await signIn(page, phone);
     await page.waitForURL((u) => u.pathname === '/');
-    const id = await orderThroughPages(page, plan);
-    await page.getByRole('link', { name: '去支付' }).click();
-    await page.locator('label', { hasText: '支付宝' }).click();
-    await page.getByRole('button', { name: /^去支付/ }).click();
-    await page.getByRole('button', { name: '确认支付' }).click();
-    await page.getByRole('heading', { name: '已支付，待发货' }).waitFor();
-    return id;
+    return paidThroughPages(page, plan);
   }
 
   /** The warehouse picks a card, packs and hands the parcel over; the courier scans it all the way to the door. */

@@ -103,6 +103,17 @@ export async function signIn(page: Page, phone: string, shot?: string) {
 export interface OrderShots { picker?: string; check?: string }
 
 /** Orders a plan through the pages: choose the plan, pick a number, fill in, check, place. Returns the order id. */
+/** Orders the plan through the pages and pays it with the Alipay simulator; the order page then shows it paid. */
+export async function paidThroughPages(page: Page, planName: string): Promise<string> {
+  const id = await orderThroughPages(page, planName);
+  await page.getByRole('link', { name: '去支付' }).click();
+  await page.locator('label', { hasText: '支付宝' }).click();
+  await page.getByRole('button', { name: /^去支付/ }).click();
+  await page.getByRole('button', { name: '确认支付' }).click();
+  await page.getByRole('heading', { name: '已支付，待发货' }).waitFor();
+  return id;
+}
+
 export async function orderThroughPages(page: Page, planName: string, shots: OrderShots = {}): Promise<string> {
   await page.goto('/');
   await page.getByRole('button', { name: `选这个套餐：${planName}` }).click();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, paidThroughPages, RESIDENT_ID, screenshots, signIn, startSite, type Site } from './browser.ts';
 
 const spaced = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`;
 
@@ -17,13 +17,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
   });
 
   async function paidOrder(page: Page, plan: string): Promise<string> {
-    const id = await orderThroughPages(page, plan);
-    await page.getByRole('link', { name: '去支付' }).click();
-    await page.locator('label', { hasText: '支付宝' }).click();
-    await page.getByRole('button', { name: /^去支付/ }).click();
-    await page.getByRole('button', { name: '确认支付' }).click();
-    await page.getByRole('heading', { name: '已支付，待发货' }).waitFor();
-    return id;
+    return paidThroughPages(page, plan);
   }
 
   /** Applies to cancel from the order page: past the alternatives, a reason, then the identity check. */
