@@ -23,7 +23,7 @@ function closeAllWithSql(raw: SqliteDatabase.Database, now: number): number {
   raw.transaction(() => {
     raw.exec('drop table if exists temp.due');
     raw.prepare(`create temp table due as
-      select o.id, o.customer_id, o.contact_phone, o.number from orders o join timers t on t.order_id = o.id
+      select o.id, o.customer_id, o.number from orders o join timers t on t.order_id = o.id
       where t.kind = 'payment_deadline' and t.due_at <= ? and o.state = 'pending_payment' and o.payment_deadline <= ?`).run(now, now);
     closed = raw.prepare(`update orders set state = 'cancelled', close_reason = 'payment_timeout', closed_at = ?, keeps_reorder_discount = 1,
       updated_at = ?, version = version + 1 where id in (select id from due)`).run(now, now).changes;
@@ -32,7 +32,7 @@ function closeAllWithSql(raw: SqliteDatabase.Database, now: number): number {
     raw.prepare(`insert into order_events (order_id, actor_type, actor_id, action, from_state, to_state, reason, automatic, at)
       select id, 'system', 'system', 'order.closed_unpaid', 'pending_payment', 'cancelled', 'payment_timeout', 1, ? from due`).run(now);
     raw.prepare(`insert into outbox (order_id, topic, payload, attempts, next_attempt_at, created_at)
-      select id, 'notify', json_object('template', 'order_closed_unpaid', 'customerId', customer_id, 'phone', contact_phone, 'orderId', id,
+      select id, 'notify', json_object('template', 'order_closed_unpaid', 'customerId', customer_id, 'orderId', id,
         'data', json_object('orderId', id, 'number', number, 'keepsReorderDiscount', json('true'))), 0, ?, ? from due`).run(now, now);
     raw.exec(`update payments set state = 'closed' where order_id in (select id from due) and state = 'created'`);
     raw.exec('drop table temp.due');

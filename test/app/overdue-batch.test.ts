@@ -2,7 +2,8 @@
 // order on its own does: the same orders closed, the same events, notices, numbers, timers and payments.
 import { afterAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
-import { fireDueTimers, TIMER_BATCH } from '../../src/app/fire-timers.ts';
+import { sql } from 'kysely';
+import { fireDueTimers, TIMER_BATCH, TIMER_LEASE_MS } from '../../src/app/fire-timers.ts';
 import { deadlineCloseShape } from '../../src/app/close-overdue.ts';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 
@@ -75,6 +76,34 @@ describe('closing a batch of overdue unpaid orders at once', () => {
     expect(batch.timers.map((t) => `${t.order_id} ${t.kind}`)).toEqual(['later payment_deadline', 'later payment_reminder']);
     expect(batch.payments).toContainEqual({ order_id: 'a', state: 'closed' });
     expect(batch.claimed).toBeGreaterThanOrEqual(5);
+  });
+
+  it('sets aside a timer its store refuses and closes the rest of its batch; the timer is taken again after its lease', async () => {
+    const h = await startHarness({ HAOKA_PAYMENT_TIMEOUT: '30m', HAOKA_REMINDER_BEFORE: '5m' });
+    opened.push(h);
+    const c = await h.customer('13900003333');
+    const [a, b, d] = [json(await h.placeOrder(c.token)), json(await h.placeOrder(c.token)), json(await h.placeOrder(c.token))];
+    const { db, engine } = h.haoka.deps.store.database;
+    // The store refuses any write to order b, as a damaged row or a failing disk page would.
+    const id = sql.lit(b.id);
+    if (engine === 'postgres') {
+      await sql`create or replace function refuse_order_b() returns trigger language plpgsql as $$ begin if old.id = ${id} then raise exception 'refused'; end if; return new; end $$`.execute(db);
+      await sql`create trigger refuse_b before update on orders for each row execute function refuse_order_b()`.execute(db);
+    } else {
+      await sql`create trigger refuse_b before update on orders when old.id = ${id} begin select raise(abort, 'refused'); end`.execute(db);
+    }
+    h.clock.advance(31 * MIN);
+    expect(await fireDueTimers(h.haoka.deps)).toBe(6);
+    const state = async (o: { id: string }) => (await h.haoka.deps.store.orders.getOrder(o.id))!.state;
+    expect([await state(a), await state(b), await state(d)]).toEqual(['cancelled', 'pending_payment', 'cancelled']);
+    expect(await h.haoka.deps.store.queue.listTimers(b.id)).toMatchObject([{ kind: 'payment_deadline', attempts: 1, claimed_until: h.clock.now() + TIMER_LEASE_MS }]);
+    // Set aside: the next passes leave it until the lease is over, then it closes like the others.
+    expect(await fireDueTimers(h.haoka.deps)).toBe(0);
+    await sql`drop trigger refuse_b${engine === 'postgres' ? sql` on orders` : sql``}`.execute(db);
+    h.clock.advance(TIMER_LEASE_MS + 1);
+    expect(await fireDueTimers(h.haoka.deps)).toBe(1);
+    expect(await state(b)).toBe('cancelled');
+    expect(await h.haoka.deps.store.queue.listTimers(b.id)).toEqual([]);
   });
 
   it('takes its shape from the transition table: the decision on an unpaid overdue order, once', () => {

@@ -85,17 +85,28 @@ describe(`the store on ${ENGINE}`, () => {
     expect(await store.orders.countLiveOrders('ID-A', 'china_unicom')).toBe(0);
   });
 
-  it('hands each due timer to one claimer, and to another only after the lease expired', async () => {
+  it('hands each due timer to one of two transactions taking at once, and a set-aside one only after its lease', async () => {
     const order = await anInsertedOrder();
     await store.queue.insertTimers([{ order_id: order.id, kind: 'payment_deadline', due_at: T0 + 1000, claimed_until: null, attempts: 0 }]);
-    expect(await store.queue.claimDueTimers(T0, 10, 30_000)).toEqual([]);
-    const [a, b] = await Promise.all([store.queue.claimDueTimers(T0 + 1000, 10, 30_000), other.queue.claimDueTimers(T0 + 1000, 10, 30_000)]);
-    const mine = [...a, ...b].filter((t) => t.order_id === order.id);
-    expect(mine).toHaveLength(1);
-    expect(await other.queue.claimDueTimers(T0 + 2000, 10, 30_000)).toEqual([]);
-    const again = await other.queue.claimDueTimers(T0 + 1000 + 30_001, 10, 30_000);
-    expect(again.filter((t) => t.order_id === order.id)).toMatchObject([{ attempts: 2 }]);
-    await store.queue.deleteTimersById(again.map((t) => t.id));
+    expect((await store.tx((r) => r.queue.takeDueTimers(T0, 10))).filter((t) => t.order_id === order.id)).toEqual([]);
+    // Each holds what it took for a moment before deleting it, as a worker's batch does.
+    const takeAndHandle = (s: Store) => s.tx(async (r) => {
+      const mine = (await r.queue.takeDueTimers(T0 + 1000, 10)).filter((t) => t.order_id === order.id);
+      await new Promise((res) => setTimeout(res, 50));
+      await r.queue.deleteTimersById(mine.map((t) => t.id));
+      return mine;
+    });
+    const [a, b] = await Promise.all([takeAndHandle(store), takeAndHandle(other)]);
+    expect([...a, ...b]).toHaveLength(1);
+    expect(await store.queue.countTimers(order.id)).toBe(0);
+
+    await store.queue.insertTimers([{ order_id: order.id, kind: 'payment_reminder', due_at: T0 + 1000, claimed_until: null, attempts: 0 }]);
+    const [failed] = (await store.queue.listTimers(order.id));
+    await store.queue.setAsideTimers([failed!.id], T0 + 31_000);
+    expect(await other.tx((r) => r.queue.takeTimersById([failed!.id], T0 + 2000))).toEqual([]);
+    expect((await other.tx((r) => r.queue.takeDueTimers(T0 + 2000, 10))).filter((t) => t.order_id === order.id)).toEqual([]);
+    expect(await other.tx((r) => r.queue.takeTimersById([failed!.id], T0 + 31_001))).toMatchObject([{ id: failed!.id, attempts: 1 }]);
+    await store.queue.deleteTimersById([failed!.id]);
   });
 
   it('claims outbox rows in the order they were written and never hands out a delivered one', async () => {

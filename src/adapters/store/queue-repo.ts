@@ -30,18 +30,27 @@ export class QueueRepo {
    * Claims due timers for `leaseMs`. A claim that is not finished (the process died) expires and the timer
    * is claimed again; with several workers on PostgreSQL, SKIP LOCKED hands each timer to one of them.
    */
-  async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
-    let due = this.db.selectFrom('timers').select('id').where('due_at', '<=', now)
+  /** Due timers not set aside, oldest first; inside a transaction that handles and deletes them (PostgreSQL: skips rows another holds). */
+  async takeDueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    let q = this.db.selectFrom('timers').selectAll().where('due_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .orderBy('due_at').orderBy('id').limit(limit);
-    if (this.skipLocked) due = due.forUpdate().skipLocked();
-    const rows = await this.db.updateTable('timers').set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
-      .where('id', 'in', due).returningAll().execute();
-    return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+    if (this.skipLocked) q = q.forUpdate().skipLocked();
+    return q.execute();
   }
 
-  async releaseTimers(ids: number[]): Promise<void> {
-    for (const c of chunks(ids)) await this.db.updateTable('timers').set({ claimed_until: null }).where('id', 'in', c).execute();
+  /** These timers if they are still there and not set aside, inside a transaction as above. */
+  async takeTimersById(ids: number[], now: number): Promise<TimerRow[]> {
+    if (ids.length === 0) return [];
+    let q = this.db.selectFrom('timers').selectAll().where('id', 'in', ids)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]));
+    if (this.skipLocked) q = q.forUpdate().skipLocked();
+    return q.execute();
+  }
+
+  /** Timers whose handling failed wait until `until` before they are taken again; `attempts` counts the failures. */
+  async setAsideTimers(ids: number[], until: number): Promise<void> {
+    for (const c of chunks(ids)) await this.db.updateTable('timers').set({ claimed_until: until, attempts: sql`attempts + 1` }).where('id', 'in', c).execute();
   }
 
   async nextTimerDue(): Promise<number | null> {
