@@ -14,8 +14,13 @@ export interface Principal {
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
+/** Signed tokens remembered as checked (about 300 bytes each). */
+const VERIFIED_KEPT = 10_000;
+
 export class Secrets {
   private readonly sealKeys = new Map<string, Buffer>();
+  /** Tokens whose signature was checked, most recent last: a client sends the same one with every request. */
+  private readonly verified = new Map<string, Principal>();
   constructor(private readonly key: string) {}
 
   static async load(store: Store, configured: string | null, now: number): Promise<Secrets> {
@@ -79,6 +84,16 @@ export class Secrets {
   }
 
   verify(token: string, now: number): Principal | null {
+    const seen = this.verified.get(token);
+    if (seen) return seen.exp > now ? seen : null;
+    const p = this.check(token);
+    if (!p) return null;
+    if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, p);
+    return p.exp > now ? p : null;
+  }
+
+  private check(token: string): Principal | null {
     const [v, body, sig] = token.split('.');
     if (v !== 'v1' || !body || !sig) return null;
     const expected = Buffer.from(this.hash('token', body));
@@ -86,7 +101,7 @@ export class Secrets {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
       const p = JSON.parse(Buffer.from(body, 'base64url').toString()) as Principal;
-      return typeof p.exp === 'number' && p.exp > now ? p : null;
+      return typeof p.exp === 'number' ? Object.freeze(p) : null;
     } catch {
       return null;
     }

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { fail } from '../domain/errors.ts';
 import type { Actor } from '../domain/decide.ts';
 import type { Principal, Role } from '../app/secrets.ts';
@@ -13,23 +13,28 @@ declare module 'fastify' {
 
 export const STAFF: Role[] = ['agent', 'supervisor', 'operator'];
 
-/** Reads the bearer token, if any; routes then say which roles they take. */
+/**
+ * Reads the bearer token, if any; routes then say which roles they take. Hooks in the callback form (no promise
+ * per request): a hook that answers sends its reply and does not call `done`.
+ */
 export function authenticate(deps: Deps) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
+  return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     req.principal = null;
     const h = req.headers.authorization;
-    if (!h) return;
+    if (!h) return done();
     const token = h.startsWith('Bearer ') ? h.slice(7) : '';
     const p = token ? deps.secrets.verify(token, deps.clock.now()) : null;
-    if (!p) return sendError(reply, fail('AUTH.INVALID_TOKEN', 'The sign-in has expired or is not valid; sign in again.'));
+    if (!p) return void sendError(reply, fail('AUTH.INVALID_TOKEN', 'The sign-in has expired or is not valid; sign in again.'));
     req.principal = p;
+    done();
   };
 }
 
 export function requireRole(...roles: Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.principal) return sendError(reply, fail('AUTH.REQUIRED', 'Sign in first.'));
-    if (!roles.includes(req.principal.role)) return sendError(reply, fail('AUTH.FORBIDDEN', 'Your role may not do this.', { role: req.principal.role, allowed: roles }));
+  return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (!req.principal) return void sendError(reply, fail('AUTH.REQUIRED', 'Sign in first.'));
+    if (!roles.includes(req.principal.role)) return void sendError(reply, fail('AUTH.FORBIDDEN', 'Your role may not do this.', { role: req.principal.role, allowed: roles }));
+    done();
   };
 }
 

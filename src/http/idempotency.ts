@@ -7,7 +7,7 @@
 // key never outlives a rolled-back effect (a use case that fails writes no key, and a retry runs again).
 // Every other POST reserves the key in a transaction of its own before the handler and stores the answer after.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Insertable } from 'kysely';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
 import type { Deps, Receipt } from '../app/deps.ts';
@@ -53,10 +53,14 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('idempotency', null);
   app.decorateRequest('idempotencyPending', null);
 
-  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.method !== 'POST') return;
+  // Requests without a key pass straight on; only a keyed POST waits on the store.
+  app.addHook('preHandler', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (req.method !== 'POST' || req.headers['idempotency-key'] === undefined) return done();
+    takeKey(req, reply).then(() => { if (!reply.sent) done(); }, done);
+  });
+
+  async function takeKey(req: FastifyRequest, reply: FastifyReply) {
     const key = req.headers['idempotency-key'];
-    if (key === undefined) return;
     if (typeof key !== 'string' || key.length < 1 || key.length > 200) {
       return sendError(reply, fail('REQUEST.INVALID', 'Idempotency-Key must be 1 to 200 characters.'));
     }
@@ -93,16 +97,17 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
       return;
     }
     return sendError(reply, inProgress());
-  });
+  }
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     const id = req.idempotency;
-    if (!id) return payload;
+    if (!id) return done(null, payload);
     req.idempotency = null;
     // A server error is not an answer: the key is freed so the client can retry.
-    if (reply.statusCode >= 500) await deps.store.platform.dropIdempotencyKey(id.scope, id.key);
-    else await deps.store.platform.completeIdempotencyKey(id.scope, id.key, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
-    return payload;
+    const written = reply.statusCode >= 500
+      ? deps.store.platform.dropIdempotencyKey(id.scope, id.key)
+      : deps.store.platform.completeIdempotencyKey(id.scope, id.key, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
+    written.then(() => done(null, payload), (e: Error) => done(e));
   });
 }
 

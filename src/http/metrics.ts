@@ -18,7 +18,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps) {
   const requests = new Map<string, number>();
   const latency = new Map<string, Series>();
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const key = `${req.method} ${route} ${reply.statusCode}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
@@ -29,6 +29,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps) {
     s.count++;
     s.sum += seconds;
     BUCKETS.forEach((b, i) => { if (seconds <= b) s!.buckets[i]!++; });
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {

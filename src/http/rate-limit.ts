@@ -3,7 +3,7 @@
 // (sign-in codes, sign-ins, identity checks) are `shared`: counted in the store, one upsert a hit, so that two
 // serve processes do not double them; the others (cancellations, assistant messages) are counted in process
 // memory, because they sit on busy paths and only hold back flooding.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { fail } from '../domain/errors.ts';
 import type { Clock } from '../app/ports.ts';
 import { sendError } from './errors.ts';
@@ -55,17 +55,33 @@ export class RateLimiter {
     return w.hits > max ? w.windowStart + windowMs - now : 0;
   }
 
+  /** A route hook refusing with `REQUEST.RATE_LIMITED` over any of the limits; per-process limits answer without a promise. */
   guard(...limits: Limit[]) {
-    return async (req: FastifyRequest, reply: FastifyReply) => {
+    const refuse = (reply: FastifyReply, l: Limit, wait: number) => {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      sendError(reply, fail('REQUEST.RATE_LIMITED', 'Too many requests; please wait a moment and try again.', { limit: l.name, retryAfterMs: wait }));
+    };
+    if (limits.some((l) => l.shared && this.shared)) {
+      return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+        (async () => {
+          for (const l of limits) {
+            const k = l.key(req);
+            if (k === null) continue;
+            const wait = l.shared && this.shared ? await this.hitShared(`${l.name}:${k}`, l.max, l.windowMs) : this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+            if (wait > 0) return refuse(reply, l, wait);
+          }
+          done();
+        })().catch(done);
+      };
+    }
+    return (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       for (const l of limits) {
         const k = l.key(req);
         if (k === null) continue;
-        const wait = l.shared && this.shared ? await this.hitShared(`${l.name}:${k}`, l.max, l.windowMs) : this.hit(`${l.name}:${k}`, l.max, l.windowMs);
-        if (wait > 0) {
-          reply.header('retry-after', String(Math.ceil(wait / 1000)));
-          return sendError(reply, fail('REQUEST.RATE_LIMITED', 'Too many requests; please wait a moment and try again.', { limit: l.name, retryAfterMs: wait }));
-        }
+        const wait = this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+        if (wait > 0) return refuse(reply, l, wait);
       }
+      done();
     };
   }
 }

@@ -85,8 +85,10 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks that do no I/O take the callback form: an async hook costs a promise and its turn on every request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   // The request id is kept in async context for the use cases (outbox rows, log lines). The body arrives
   // on the socket's own context, so the scope is entered again before validation (as @fastify/request-context does).
@@ -102,8 +104,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     if (scope) scope.runInAsyncScope(done, req.raw);
     else done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     req.log.debug({ method: req.method, route: req.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request done');
+    done();
   });
   app.decorateRequest('principal', null);
   app.decorate('limiter', new RateLimiter(deps.clock, {

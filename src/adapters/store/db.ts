@@ -2,6 +2,8 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqliteDialectConfig } from 'kysely';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { DB } from './schema.ts';
@@ -39,9 +41,44 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(url);
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', forUpdate: false, close: () => db.destroy() };
+  return { db, engine: 'sqlite', forUpdate: false, close: async () => { await checkpointer?.stop(); await db.destroy(); } };
 }
+
+/** The writer itself copies the WAL into the database only once it holds this many pages (16 MB). */
+const CHECKPOINT_BACKSTOP_PAGES = 4000;
+/** How often the checkpointer copies what was committed since into the database file. */
+const CHECKPOINT_EVERY_MS = 50;
+
+/**
+ * WAL checkpoints off the request path. A commit appends its pages to the WAL; copying them into the database
+ * file (with two fsyncs) is a checkpoint, which SQLite otherwise runs inside whichever commit crosses 1,000
+ * pages, stalling that request and every one queued behind it for milliseconds. A thread with its own
+ * connection copies what was committed every 50 ms (PASSIVE: it never blocks the writer or readers); the
+ * writer still checkpoints at 4,000 pages, so the WAL stays bounded if the thread falls behind.
+ */
+function startCheckpointer(file: string): { stop(): Promise<void> } {
+  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS } });
+  worker.unref();
+  const exited = new Promise<void>((res) => worker.once('exit', () => res()));
+  // A checkpointer that cannot start (the file vanished) leaves checkpoints to the writer, as SQLite does by default.
+  worker.on('error', () => {});
+  // Unreferenced so that it never keeps a process alive; referenced again while it closes, so that closing waits for it.
+  return { stop: async () => { worker.ref(); worker.postMessage('stop'); await exited; } };
+}
+
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 50');
+const pass = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+const timer = setInterval(pass, workerData.everyMs);
+parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
 
 /**
  * Kysely prepares every query afresh, and compiling a statement costs SQLite about as much as running a
