@@ -60,7 +60,8 @@ const CHECKPOINT_EVERY_MS = 50;
  * writer still checkpoints at 4,000 pages, so the WAL stays bounded if the thread falls behind.
  */
 function startCheckpointer(file: string): { stop(): Promise<void> } {
-  const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS } });
+  // Plain JavaScript in a thread of its own: no loader flags (execArgv) carried over from the process.
+  const worker = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS } });
   worker.unref();
   const exited = new Promise<void>((res) => worker.once('exit', () => res()));
   // A checkpointer that cannot start (the file vanished) leaves checkpoints to the writer, as SQLite does by default.
