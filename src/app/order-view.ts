@@ -244,6 +244,7 @@ export async function viewOrder(deps: Deps, order: Order, who: Principal): Promi
 export async function viewOrderWith(r: Repos, order: Order, who: Principal, now: number): Promise<OrderView> {
   const plan = await r.orders.getPlan(order.planId);
   if (!plan) throw new Error(`order ${order.id} refers to missing plan ${order.planId}`);
-  const latest = (await r.requests.latestForOrders([order.id])).get(order.id) ?? null;
+  // Cancellation requests are only opened on paid orders: an order never paid has none to read.
+  const latest = order.paidAt === null ? null : (await r.requests.latestForOrders([order.id])).get(order.id) ?? null;
   return toView(order, plan, now, who, latest);
 }

@@ -31,7 +31,11 @@ export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
 }
 
 export class OrderRepo {
-  constructor(private readonly db: Executor, private readonly forUpdate: boolean, private readonly vaults: VaultHolder = new VaultHolder()) {}
+  /** Inside a transaction, plans read once are kept for the rest of it (a use case and its answer read the same plan). */
+  private readonly txPlans: Map<string, Plan> | null;
+  constructor(private readonly db: Executor, private readonly forUpdate: boolean, private readonly vaults: VaultHolder = new VaultHolder(), inTx = false) {
+    this.txPlans = inTx ? new Map() : null;
+  }
 
   // ---- plans and numbers
   async listPlans(activeOnly = true): Promise<Plan[]> {
@@ -41,8 +45,12 @@ export class OrderRepo {
   }
 
   async getPlan(id: string): Promise<Plan | undefined> {
+    const kept = this.txPlans?.get(id);
+    if (kept) return kept;
     const r = await this.db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toPlan(r);
+    const plan = r && toPlan(r);
+    if (plan) this.txPlans?.set(id, plan);
+    return plan;
   }
 
   async insertPlans(plans: Plan[], now: number): Promise<void> {
@@ -51,6 +59,7 @@ export class OrderRepo {
 
   async updatePlan(plan: Plan): Promise<void> {
     const { id, created_at: _c, ...rest } = fromPlan(plan, 0);
+    this.txPlans?.delete(id);
     await this.db.updateTable('plans').set(rest).where('id', '=', id).execute();
   }
 

@@ -28,10 +28,11 @@ export class Repos {
   readonly afterSales: AfterSalesRepo;
   readonly closes: BatchCloseRepo;
   readonly vaults: VaultHolder;
-  constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder) {
+  /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
+  constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
     const forUpdate = engine === 'postgres';
-    this.orders = new OrderRepo(db, forUpdate, this.vaults);
+    this.orders = new OrderRepo(db, forUpdate, this.vaults, inTx);
     this.queue = new QueueRepo(db, forUpdate, engine);
     this.payments = new PaymentRepo(db, forUpdate);
     this.refunds = new RefundRepo(db, forUpdate);
@@ -56,11 +57,11 @@ export class Store extends Repos {
 
   /** One transaction. On SQLite it starts IMMEDIATE so that a second process waits instead of failing mid-way. */
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres', this.vaults)));
+    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres', this.vaults, true)));
     return this.database.db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);
       try {
-        const out = await fn(new Repos(conn, 'sqlite', this.vaults));
+        const out = await fn(new Repos(conn, 'sqlite', this.vaults, true));
         await sql`commit`.execute(conn);
         return out;
       } catch (e) {
