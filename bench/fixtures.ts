@@ -3,6 +3,10 @@ import SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from '../src/adapters/store/schema.ts';
 import { withCheckDigit } from '../src/domain/resident-id.ts';
+import type { Deps } from '../src/app/deps.ts';
+import { issueCustomerToken } from '../src/app/sign-in.ts';
+import { isError } from '../src/domain/errors.ts';
+import type { Customer } from './workload.ts';
 
 const DAY = 86_400_000;
 const BIRTH_BASE = Date.UTC(1960, 0, 1);
@@ -52,4 +56,15 @@ export async function insertFreeNumbersPg(db: Kysely<DB>, from: number, count: n
     }
     await db.insertInto('numbers').values(rows).execute();
   }
+}
+
+/** Bench customers `from` .. `from + count - 1`, signed in, each with a resident ID of their own. */
+export async function signInCustomers(deps: Deps, from: number, count: number): Promise<Customer[]> {
+  const out: Customer[] = [];
+  for (let i = from; i < from + count; i++) {
+    const t = await issueCustomerToken(deps, customerPhone(i));
+    if (isError(t)) throw new Error(t.message);
+    out.push({ ...t, phone: customerPhone(i), residentId: residentId(i) });
+  }
+  return out;
 }

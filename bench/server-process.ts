@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueAgentToken, issueCustomerToken } from '../src/app/sign-in.ts';
+import { issueAgentToken } from '../src/app/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
-import { customerPhone, insertFreeNumbers, insertFreeNumbersPg, openRaw, residentId } from './fixtures.ts';
+import { insertFreeNumbers, insertFreeNumbersPg, openRaw, signInCustomers } from './fixtures.ts';
 import { runCeiling } from './ceiling.ts';
 import { ProcessMeter } from './stats.ts';
-import type { Customer, Scenario, Workload } from './workload.ts';
+import type { Scenario, Workload } from './workload.ts';
 
 export interface ServerArgs {
   dir: string;
@@ -61,15 +61,7 @@ async function main() {
   }
   const agent = await issueAgentToken(deps, 'agent');
   if (isError(agent)) throw new Error(agent.message);
-  const customers = async (from: number, count: number) => {
-    const out: Customer[] = [];
-    for (let i = from; i < from + count; i++) {
-      const t = await issueCustomerToken(deps, customerPhone(i));
-      if (isError(t)) throw new Error(t.message);
-      out.push({ ...t, phone: customerPhone(i), residentId: residentId(i) });
-    }
-    return out;
-  };
+  const customers = (from: number, count: number) => signInCustomers(deps, from, count);
   const workload: Workload = {
     customers: await customers(0, args.customers),
     payers: await customers(args.customers, args.payers),

@@ -7,10 +7,9 @@ import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 import { openSeeder } from '../src/seed/orders.ts';
 import { warnAtOf } from '../src/domain/policies/review-sla.ts';
-import type { Repos } from '../src/adapters/store/store.ts';
 import { childArgs, finish, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
-import { firstAtOrAfter, max, percentile } from './stats.ts';
+import { firstAtOrAfter, max, percentile, recordCommits } from './stats.ts';
 
 export interface SlaArgs {
   dir: string;
@@ -46,14 +45,7 @@ async function main() {
   const raw = openRaw(file);
   const pendingTimers = (raw.prepare('select count(*) as n from timers').get() as { n: number }).n;
   const haoka = await compose(config);
-  const commits: number[] = [];
-  const store = haoka.deps.store;
-  const tx = store.tx.bind(store);
-  store.tx = (async (fn: (r: Repos) => Promise<unknown>) => {
-    const out = await tx(fn);
-    commits.push(Date.now());
-    return out;
-  }) as typeof store.tx;
+  const commits = recordCommits(haoka.deps.store);
 
   const inWindow = (r: { created_at: number; due_at: number }) => {
     const w = warnAtOf({ createdAt: r.created_at, dueAt: r.due_at });

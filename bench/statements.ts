@@ -7,11 +7,9 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueCustomerToken } from '../src/app/sign-in.ts';
-import { isError } from '../src/domain/errors.ts';
-import { customerPhone, insertFreeNumbers, openRaw, residentId } from './fixtures.ts';
+import { insertFreeNumbers, openRaw, signInCustomers } from './fixtures.ts';
 import { ceilingCycle } from './ceiling.ts';
-import type { Customer, Scenario, Workload } from './workload.ts';
+import type { Scenario, Workload } from './workload.ts';
 
 const scenario = (process.argv[2] ?? 'place-pay-cancel') as Scenario;
 const cycles = Number(process.argv[3] ?? 3000);
@@ -47,15 +45,7 @@ const haoka = await compose(loadConfig({ HAOKA_DATABASE_URL: file, HAOKA_SECRET:
 const raw = openRaw(file);
 insertFreeNumbers(raw, 0, 4 * cycles + 1000, Date.now());
 raw.close();
-const customers = async (from: number, count: number) => {
-  const out: Customer[] = [];
-  for (let i = from; i < from + count; i++) {
-    const t = await issueCustomerToken(haoka.deps, customerPhone(i));
-    if (isError(t)) throw new Error(t.message);
-    out.push({ ...t, phone: customerPhone(i), residentId: residentId(i) });
-  }
-  return out;
-};
+const customers = (from: number, count: number) => signInCustomers(haoka.deps, from, count);
 const w: Workload = { customers: await customers(0, 300), payers: await customers(300, 2 * cycles), cancelPool: cycles, paidCycles: 3 * cycles, reviewCycles: 0, agentToken: '' };
 const channel = haoka.sims.payments.alipay;
 channel.deliver = null;

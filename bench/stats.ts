@@ -1,5 +1,6 @@
 // Small figures helpers: percentiles over raw samples, and a loop that keeps N cycles in flight for a while.
 import { readFileSync } from 'node:fs';
+import type { Repos, Store } from '../src/adapters/store/store.ts';
 
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -92,4 +93,16 @@ export async function runFor(seconds: number, concurrency: number, from: number,
   }));
   const ms = performance.now() - t0;
   return { cycles: lat.length, ms, p50: percentile(lat, 50), p99: percentile(lat, 99), next };
+}
+
+/** The wall-clock time at which each of the store's transactions committed, from now on (the list grows). */
+export function recordCommits(store: Store): number[] {
+  const commits: number[] = [];
+  const tx = store.tx.bind(store);
+  store.tx = (async (fn: (r: Repos) => Promise<unknown>) => {
+    const out = await tx(fn);
+    commits.push(Date.now());
+    return out;
+  }) as typeof store.tx;
+  return commits;
 }

@@ -3,11 +3,10 @@
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import type { Repos } from '../src/adapters/store/store.ts';
 import { childArgs, finish, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
 import { insertCustomers, orderId, seedPendingOrders } from './seed-orders.ts';
-import { firstAtOrAfter, max, percentile } from './stats.ts';
+import { firstAtOrAfter, max, percentile, recordCommits } from './stats.ts';
 
 export interface TimerArgs {
   dir: string;
@@ -47,14 +46,7 @@ async function main() {
 
   // When each close became visible: the commit of the worker's transaction, which comes after closed_at
   // (the time the batch was decided). Only the worker writes in this phase.
-  const commits: number[] = [];
-  const store = haoka.deps.store;
-  const tx = store.tx.bind(store);
-  store.tx = (async (fn: (r: Repos) => Promise<unknown>) => {
-    const out = await tx(fn);
-    commits.push(Date.now());
-    return out;
-  }) as typeof store.tx;
+  const commits = recordCommits(haoka.deps.store);
 
   haoka.worker.start();
   const open = raw.prepare(`select count(*) as n from orders where id >= ? and id < ? and state = 'pending_payment'`);

@@ -152,8 +152,6 @@ function closePaid(order: Order, reason: 'customer_cancelled' | 'intercepted', r
 }
 
 const DAY = 86_400_000;
-/** How long a delivered card may wait for the carrier's activation push before the platform polls the carrier. */
-export const CARRIER_SYNC_AFTER_MS = CARRIER_SYNC_AFTER_DELIVERY_MS;
 
 /** A card came back and passed inspection: the number goes back at the carrier and the money to its channel. */
 function closeReturned(order: Order, command: { returnId: string; requestId: string | null }, ctx: DecideContext): Decision | DomainError {

@@ -15,6 +15,7 @@ import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';
 import { isError } from '../domain/errors.ts';
 import { luhnCheckDigit } from '../domain/iccid.ts';
 import { maskResidentId, withCheckDigit } from '../domain/resident-id.ts';
+import { SeededRandom } from '../adapters/sim/random.ts';
 
 type Row = Record<string, unknown>;
 
@@ -72,17 +73,6 @@ export function seededResidentId(c: number): string {
 }
 /** Seeded numbers: a prefix per carrier none of the demo catalog uses, then the order's index. */
 const NUMBER_PREFIX: Record<string, string> = { china_mobile: '182', china_unicom: '175', china_telecom: '181', china_broadnet: '190' };
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A valid ICCID (China Mobile issuer prefix, Luhn check digit) for the k-th card. */
 export function iccidFor(k: number): string {
@@ -156,7 +146,8 @@ export async function openSeeder(config: Config): Promise<Seeder> {
       first = false;
       const customers = opts.customers ?? Math.max(1, Math.ceil(orders / 5));
       const batch = opts.batch ?? 2000;
-      const rnd = mulberry32(opts.seed ?? 20261127 + nextIndex);
+      const random = new SeededRandom(opts.seed ?? 20261127 + nextIndex);
+      const rnd = () => random.next();
       const mix = opts.mix ?? MIX;
       const byState: Record<string, number> = {};
       const cumulative: { at: number; t: Template[] }[] = [];

@@ -78,6 +78,12 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
 }
 
 /** Writes the page as a phone and as a desk sees it into docs/screenshots (name-phone.png, name-desktop.png). */
+/** A paid order's cancellation request then always goes to an agent's review instead of the express path. */
+export async function expressRefundsOff(site: Site): Promise<void> {
+  const r = await site.haoka.deps.settings.update({ expressRefundMaxFen: 0 }, 'e2e');
+  if ('kind' in r) throw new Error(`turning express refunds off failed: ${r.code}`);
+}
+
 export async function screenshots(page: Page, name: string, sizes: ('phone' | 'desktop')[] = ['phone', 'desktop']) {
   mkdirSync(SHOTS, { recursive: true });
   const before = page.viewportSize();

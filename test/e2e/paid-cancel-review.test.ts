@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, hasChromium, paidThroughPages, RESIDENT_ID, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, paidThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { spacedNumber } from '../../web/src/format.ts';
 
-const spaced = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`;
 
 describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
   let site: Site;
   beforeAll(async () => {
     site = await startSite();
-    // Express refunds off: every paid order here goes to an agent's review.
-    const r = await site.haoka.deps.settings.update({ expressRefundMaxFen: 0 }, 'e2e');
-    expect('kind' in r).toBe(false);
+    await expressRefundsOff(site);
   });
   afterAll(async () => {
     await site?.close();
   });
-
-  async function paidOrder(page: Page, plan: string): Promise<string> {
-    return paidThroughPages(page, plan);
-  }
 
   /** Applies to cancel from the order page: past the alternatives, a reason, then the identity check. */
   async function applyToCancel(page: Page, reason: string, shot?: string) {
@@ -49,8 +43,8 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
   async function openRequest(page: Page, number: string) {
     await page.goto('/staff/queue');
     await page.getByRole('heading', { name: '取消申请', exact: true }).waitFor();
-    await page.getByRole('link', { name: spaced(number) }).click();
-    await page.getByRole('heading', { name: `取消申请 · ${spaced(number)}` }).waitFor();
+    await page.getByRole('link', { name: spacedNumber(number) }).click();
+    await page.getByRole('heading', { name: `取消申请 · ${spacedNumber(number)}` }).waitFor();
   }
 
   async function confirmIn(page: Page, open: string, dialogTitle: string, confirm: string, fill?: { label: string; text: string }) {
@@ -68,7 +62,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
     await page.goto('/login?next=/');
     await signIn(page, '13612345678');
     await page.waitForURL((u) => u.pathname === '/');
-    const id = await paidOrder(page, '联通大王卡 39元');
+    const id = await paidThroughPages(page, '联通大王卡 39元');
     await page.locator('.faq summary').first().waitFor();
     await applyToCancel(page, '选错套餐', 'apply-cancel');
     await page.locator('.cancel-section').evaluate((e) => e.scrollIntoView());
@@ -82,7 +76,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
     await desk.getByLabel('密码').fill('agent123');
     await desk.getByRole('button', { name: '登录', exact: true }).click();
     await desk.getByRole('heading', { name: '取消申请', exact: true }).waitFor();
-    const row = desk.locator(`tr[data-request]`, { hasText: spaced(order.number) });
+    const row = desk.locator(`tr[data-request]`, { hasText: spacedNumber(order.number) });
     await row.getByText('已核验').waitFor();
     await screenshots(desk, 'agent-queue');
     await openRequest(desk, order.number);
@@ -126,7 +120,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
     await page.goto('/login?next=/');
     await signIn(page, '13512345678');
     await page.waitForURL((u) => u.pathname === '/');
-    const id = await paidOrder(page, '电信星卡 29元');
+    const id = await paidThroughPages(page, '电信星卡 29元');
     await applyToCancel(page, '不想要了');
     const order = (await site.haoka.deps.store.orders.getOrder(id))!;
 

@@ -6,9 +6,9 @@ import type { Page } from 'playwright-core';
 import { issueAgentToken, issueCustomerToken } from '../../src/app/sign-in.ts';
 import { escalateRequests } from '../../src/app/escalate-requests.ts';
 import { luhnCheckDigit } from '../../src/domain/iccid.ts';
-import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { spacedNumber } from '../../web/src/format.ts';
 
-const spaced = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`;
 const DAY = 86_400_000;
 
 describe.skipIf(!hasChromium)('the staff desk', () => {
@@ -16,9 +16,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
   let phoneSeq = 0;
   beforeAll(async () => {
     site = await startSite();
-    // Express refunds off: a paid order's request goes to an agent's review.
-    const r = await site.haoka.deps.settings.update({ expressRefundMaxFen: 0 }, 'e2e');
-    expect('kind' in r).toBe(false);
+    await expressRefundsOff(site);
   });
   afterAll(async () => {
     await site?.close();
@@ -107,7 +105,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     await page.getByRole('heading', { name: '主管工作台', level: 1 }).waitFor();
     const row = page.locator(`tr[data-request="${req.id}"]`);
     await row.getByText('已超 SLA').waitFor();
-    await row.getByRole('link', { name: spaced(order.number) }).waitFor();
+    await row.getByRole('link', { name: spacedNumber(order.number) }).waitFor();
 
     await row.getByRole('button', { name: '改派' }).click();
     const dialog = page.getByRole('dialog', { name: '改派这条申请？' });
@@ -138,7 +136,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     await screenshots(page, 'supervisor', ['desktop']);
 
     // The request page's audit trail reads in words: the escalation, by the system, automatically, and why.
-    await row.getByRole('link', { name: spaced(order.number) }).click();
+    await row.getByRole('link', { name: spacedNumber(order.number) }).click();
     const trail = page.getByTestId('audit-trail');
     await trail.getByText('申请临近或超过审核时限，已升级').first().waitFor();
     await trail.getByText('原因：已超过审核时限').waitFor();
@@ -214,7 +212,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     const row = page.locator(`tr[data-order="${order.id}"]`);
     await row.getByText('136****1111').waitFor();
     await screenshots(page, 'fulfilment', ['desktop']);
-    await row.getByRole('button', { name: `拣货 ${spaced(order.number)}` }).click();
+    await row.getByRole('button', { name: `拣货 ${spacedNumber(order.number)}` }).click();
     const pick = page.getByRole('dialog', { name: '拣货：登记这张卡' });
     await pick.getByLabel('ICCID').fill('1234');
     await pick.getByRole('button', { name: '确认拣货' }).click();
@@ -228,14 +226,14 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     await pick.getByLabel('ICCID').fill(body + luhnCheckDigit(body));
     await pick.getByRole('button', { name: '确认拣货' }).click();
     await pick.waitFor({ state: 'detached' });
-    await page.getByText(`${spaced(order.number)} 已拣货，可以开始打包。`).waitFor();
-    await row.getByRole('button', { name: `打包 ${spaced(order.number)}` }).click();
+    await page.getByText(`${spacedNumber(order.number)} 已拣货，可以开始打包。`).waitFor();
+    await row.getByRole('button', { name: `打包 ${spacedNumber(order.number)}` }).click();
     await page.getByRole('dialog', { name: '开始打包这笔订单？' }).getByRole('button', { name: '开始打包' }).click();
-    await page.getByText(`${spaced(order.number)} 已开始打包。`).waitFor();
+    await page.getByText(`${spacedNumber(order.number)} 已开始打包。`).waitFor();
     await page.getByLabel('状态').selectOption({ label: '打包中，待交快递' });
-    await row.getByRole('button', { name: `交给快递 ${spaced(order.number)}` }).click();
+    await row.getByRole('button', { name: `交给快递 ${spacedNumber(order.number)}` }).click();
     await page.getByRole('dialog', { name: '把包裹交给快递？' }).getByRole('button', { name: '确认交给快递' }).click();
-    await page.getByText(new RegExp(`${spaced(order.number)} 已发货，运单号 \\S+`)).waitFor();
+    await page.getByText(new RegExp(`${spacedNumber(order.number)} 已发货，运单号 \\S+`)).waitFor();
     const shipped = await call('GET', `/api/v1/orders/${order.id}`, c);
     expect(shipped.state).toBe('shipped');
 
@@ -250,8 +248,8 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     const retRow = page.locator(`tr[data-return="${ret.id}"]`);
     await retRow.getByText('SF1234567890').waitFor();
     await retRow.getByText('寄回途中').waitFor();
-    await retRow.getByRole('button', { name: `签收验卡 ${spaced(order.number)}` }).click();
-    const form = page.getByRole('dialog', { name: `签收并验卡：${spaced(order.number)}` });
+    await retRow.getByRole('button', { name: `签收验卡 ${spacedNumber(order.number)}` }).click();
+    const form = page.getByRole('dialog', { name: `签收并验卡：${spacedNumber(order.number)}` });
     // With a check unticked the return would be refused, and a reason is asked for.
     await form.getByRole('button', { name: '拒绝退货' }).click();
     await form.getByText('请写明拒绝原因（至少 2 个字）').waitFor();
@@ -266,7 +264,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     await screenshots(page, 'return-inspection', ['desktop']);
     await form.getByRole('button', { name: '验卡通过，开始退款' }).click();
     await form.waitFor({ state: 'detached' });
-    await page.getByText(new RegExp(`${spaced(order.number)} 验卡通过，已开始退款，预计 \\d{4}-\\d\\d-\\d\\d 至 \\d{4}-\\d\\d-\\d\\d 到账。`)).waitFor();
+    await page.getByText(new RegExp(`${spacedNumber(order.number)} 验卡通过，已开始退款，预计 \\d{4}-\\d\\d-\\d\\d 至 \\d{4}-\\d\\d-\\d\\d 到账。`)).waitFor();
 
     const done = await call('GET', `/api/v1/returns/${ret.id}`, c);
     expect(done).toMatchObject({ state: 'passed', photos: 1, notes: '卡片完好，附身份证复印件' });

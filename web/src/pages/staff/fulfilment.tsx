@@ -11,7 +11,7 @@ import { ConfirmAction } from '../../ui/confirm.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Empty, Loading, Notice } from '../../ui/notice.tsx';
 import { RowLabel } from './row-label.tsx';
-import { ICCID, luhnOk } from './iccid.ts';
+import { parseIccid } from '../../../../src/domain/iccid.ts';
 
 const STATES: FulfilmentState[] = ['paid', 'packing', 'shipped'];
 export function FulfilmentPage() {
@@ -114,10 +114,11 @@ function Pick({ o, onDone }: { o: DeskOrder; onDone: (message: string) => void }
   return (
     <ConfirmAction variant="secondary" label={<RowLabel short={t('ful.pickShort')} full={t('ful.pick', { number })} />} title={t('ful.pick.title')} confirmLabel={t('ful.pick.confirm')}
       act={async (key) => {
-        const v = iccid.replace(/\s+/g, '');
-        const problem = !ICCID.test(v) ? 'format' : !luhnOk(v) ? 'check' : null;
+        // The server's own check, shared: the form and the server can never disagree on a card number.
+        const v = parseIccid(iccid);
+        const problem = typeof v === 'string' ? null : v.details?.reason === 'FORMAT' ? 'format' : 'check';
         setInvalid(problem);
-        if (problem) return false;
+        if (typeof v !== 'string') return false;
         const r = await desk.pick(o.id, v, key);
         onDone(t('ful.picked', { number }));
         return r;

@@ -13,19 +13,25 @@ import { Dialog } from '../../../ui/dialog.tsx';
 import { Notice } from '../../../ui/notice.tsx';
 import { arrival } from './apply-cancel.tsx';
 
-export function TrialUnsubscribe({ order, onDone }: { order: Order; onDone: (o: Order) => void }) {
-  const { t, fromServer } = useI18n();
+/** The cancellation preview loaded on demand, and the dialog that shows it opened once it is there. */
+function usePreviewDialog(orderId: string) {
   const [open, setOpen] = useState(false);
   const [preview, setPreview] = useState<CancellationPreview | null>(null);
   const loading = useAction();
-  const sending = useAction();
   const start = async () => {
-    const p = await loading.run(() => api.cancellation(order.id));
+    const p = await loading.run(() => api.cancellation(orderId));
     if (p) {
       setPreview(p);
       setOpen(true);
     }
   };
+  return { open, setOpen, preview, setPreview, loading, start };
+}
+
+export function TrialUnsubscribe({ order, onDone }: { order: Order; onDone: (o: Order) => void }) {
+  const { t, fromServer } = useI18n();
+  const { open, setOpen, preview, loading, start } = usePreviewDialog(order.id);
+  const sending = useAction();
   const confirm = async () => {
     const o = await sending.run((key) => api.unsubscribe(order.id, key));
     if (o) {
@@ -153,18 +159,9 @@ function ClosureEnded({ closure }: { closure: ClosureView }) {
 /** The preview, then a confirmation of the exact penalty: nothing is asked of the carrier before that. */
 function ClosurePreview({ order, onRequested }: { order: Order; onRequested: (c: ClosureView) => void }) {
   const { t, fromServer } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [preview, setPreview] = useState<CancellationPreview | null>(null);
-  const loading = useAction();
+  const { open, setOpen, preview, setPreview, loading, start } = usePreviewDialog(order.id);
   const sending = useAction();
 
-  const start = async () => {
-    const p = await loading.run(() => api.cancellation(order.id));
-    if (p) {
-      setPreview(p);
-      setOpen(true);
-    }
-  };
   const confirm = async () => {
     if (!preview?.consequences) return;
     const penalty = preview.consequences.penaltyFen;
