@@ -68,6 +68,7 @@ async function main() {
     cancelPool: args.cancelPool,
     paidCycles: args.paidCycles,
     reviewCycles: args.reviewCycles ?? 0,
+    reviewers: await customers(args.customers + args.payers, Math.ceil((args.reviewCycles ?? 0) / 2)),
     agentToken: agent.token,
   };
   const app = await haoka.server();

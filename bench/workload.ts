@@ -27,6 +27,11 @@ export interface Workload {
   paidCycles: number;
   /** Review cycles each take a number priced over the express-refund amount, after the paid cycles' numbers. */
   reviewCycles?: number;
+  /**
+   * Customers of the review cycles, two cycles each: a third own cancellation in 90 days would send their
+   * request to the priority queue, which the bench's standard-queue agent does not serve.
+   */
+  reviewers?: Customer[];
   /** The standard-queue agent who claims and approves review requests. */
   agentToken?: string;
 }
@@ -43,7 +48,7 @@ export function cycleInput(w: Workload, scenario: Scenario, i: number): { custom
   }
   if (scenario === 'place-pay-review') {
     if (i >= (w.reviewCycles ?? 0)) throw new Error(`review cycles ran out of numbers after ${w.reviewCycles ?? 0}; raise reviewCycles`);
-    const customer = w.payers[(i * 7 + 3) % w.payers.length]!;
+    const customer = w.reviewers![i % w.reviewers!.length]!;
     return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(w.cancelPool + w.paidCycles + i), contactName: '孙七', contactPhone: customer.phone, residentId: residentId(2_000_000 + i), address: ADDRESS } };
   }
   if (i >= w.paidCycles) throw new Error(`paid cycles ran out of numbers after ${w.paidCycles}; raise paidCycles`);

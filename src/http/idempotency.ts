@@ -26,6 +26,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route runs its use case through `answerOnce`: the key is written with the effect. */
     keyInTx?: boolean;
+    /** Its use case asks a remote party before its transaction: a replay is answered before it runs at all. */
+    replayBeforeRun?: boolean;
   }
 }
 
@@ -33,6 +35,10 @@ declare module 'fastify' {
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /** A reservation older than this belongs to a request that died; the key may be used again. */
 const STALE_RESERVATION_MS = 60_000;
+
+/** A key past its time, or reserved by a request that died, no longer answers: the request runs anew. */
+const lapsed = (row: IdempotencyRow, now: number) =>
+  now - row.created_at >= IDEMPOTENCY_TTL_MS || (row.status_code === null && now - row.created_at >= STALE_RESERVATION_MS);
 
 const inProgress = () => fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.');
 const reused = () => fail('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request.');
@@ -71,9 +77,14 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     const platform = deps.store.platform;
 
     if (req.routeOptions.config.keyInTx) {
-      // Only a read here: the use case's transaction takes the key (see answerOnce).
+      // The use case's transaction takes the key (see answerOnce). On SQLite it reads the key there first anyway,
+      // so a replay is found there, unless the use case would call out before its transaction.
+      if (deps.store.engine === 'sqlite' && !req.routeOptions.config.replayBeforeRun) {
+        req.idempotencyPending = row;
+        return;
+      }
       let existing = await platform.getIdempotencyKey(scope, key);
-      if (existing && (now - existing.created_at >= IDEMPOTENCY_TTL_MS || (existing.status_code === null && now - existing.created_at >= STALE_RESERVATION_MS))) {
+      if (existing && lapsed(existing, now)) {
         await platform.dropIdempotencyKey(scope, key, existing.created_at);
         existing = undefined;
       }
@@ -88,9 +99,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     }
     const existing = await platform.getIdempotencyKey(scope, key);
     if (!existing) return sendError(reply, inProgress());
-    const expired = now - existing.created_at >= IDEMPOTENCY_TTL_MS;
-    const stale = existing.status_code === null && now - existing.created_at >= STALE_RESERVATION_MS;
-    if (!expired && !stale) return answerExisting(reply, existing, bodyHash);
+    if (!lapsed(existing, now)) return answerExisting(reply, existing, bodyHash);
     await platform.dropIdempotencyKey(scope, key, existing.created_at);
     if (await platform.reserveIdempotencyKey(row)) {
       req.idempotency = { scope, key };
@@ -141,8 +150,13 @@ export async function answerOnce<T>(
   try {
     out = await run({
       async claim(r) {
-        const taken = oneWriter ? (await r.platform.getIdempotencyKey(pending.scope, pending.key)) !== undefined : !(await r.platform.reserveIdempotencyKey(pending));
-        if (taken) throw new KeyTaken();
+        if (!oneWriter) {
+          if (!(await r.platform.reserveIdempotencyKey(pending))) throw new KeyTaken();
+          return;
+        }
+        const existing = await r.platform.getIdempotencyKey(pending.scope, pending.key);
+        if (existing && !lapsed(existing, pending.created_at)) throw new KeyTaken();
+        if (existing) await r.platform.dropIdempotencyKey(pending.scope, pending.key, existing.created_at);
       },
       async keep(r, result) {
         const a = await answer(r, result);
@@ -154,7 +168,9 @@ export async function answerOnce<T>(
     });
   } catch (e) {
     if (!(e instanceof KeyTaken)) throw e;
-    const existing = await deps.store.platform.getIdempotencyKey(pending.scope, pending.key);
+    // Read in a transaction: on SQLite the request that took the key may share a commit still to come, and
+    // its answer is replayed only once that commit has made it durable.
+    const existing = await deps.store.tx((r) => r.platform.getIdempotencyKey(pending.scope, pending.key));
     return existing ? answerExisting(reply, existing, pending.body_hash) : sendError(reply, inProgress());
   }
   if (isError(out)) return sendError(reply, out);

@@ -42,6 +42,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request lines are off: errors and business events are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
+    // The request id reaches every line through the logger's mixin (request-context.ts): no child logger per request.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 1024 * 1024,
     // Errors raised before routing (a bad URL, an over-long id) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {

@@ -1,4 +1,4 @@
-// Sign-in tokens: signed with the store's secret, checked once and then remembered, never past their expiry.
+// Sign-in tokens: signed with the store's secret, checked once and then remembered, never past their expiry; sealed values.
 import { describe, expect, it } from 'vitest';
 import { Secrets } from '../../src/app/secrets.ts';
 
@@ -30,5 +30,16 @@ describe('sign-in tokens', () => {
     const p = secrets.verify(token, T0)!;
     expect(() => { (p as { role: string }).role = 'operator'; }).toThrow();
     expect(secrets.verify(token, T0)).toMatchObject({ role: 'customer' });
+  });
+});
+
+describe('sealed values', () => {
+  const secrets = new Secrets('seal-secret');
+
+  it('never repeat a nonce, past the end of one fetch of random bytes, and each opens back to its value', () => {
+    const sealed = Array.from({ length: 1_500 }, (_, i) => secrets.seal('phone', `1380000${String(i).padStart(4, '0')}`));
+    expect(new Set(sealed.map((s) => s.split('.')[1])).size).toBe(sealed.length);
+    sealed.forEach((s, i) => expect(secrets.open('phone', s)).toBe(`1380000${String(i).padStart(4, '0')}`));
+    expect(() => secrets.open('resident_id', sealed[0]!)).toThrow();
   });
 });

@@ -55,6 +55,11 @@ describe('logs', () => {
     const rows = await h.haoka.deps.store.queue.listOutbox(orderId);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.request_id === 'req-follow-me')).toBe(true);
+    // The request's own line carries the id once (no second copy bound by a per-request logger).
+    const own = lines.filter((l) => l.includes('"msg":"request done"') && l.includes('req-follow-me'));
+    expect(own).toHaveLength(1);
+    expect(own[0]!.match(/"reqId"/g)).toHaveLength(1);
+    expect(JSON.parse(own[0]!)).toMatchObject({ reqId: 'req-follow-me', route: '/api/v1/orders', status: 201 });
 
     lines.length = 0;
     await h.haoka.worker.drain();

@@ -148,6 +148,38 @@ describe(`the store on ${ENGINE}`, () => {
     expect(await store.orders.countLiveOrders('ID-R', 'china_mobile')).toBe(before);
   });
 
+  it('commits transactions that run together each on its own: one that fails takes none of the others\' writes with it', async () => {
+    const numbers = await store.orders.searchNumbers({ carrier: 'china_mobile', limit: 4 });
+    const ids = numbers.map(() => `HK-G${seq++}`);
+    const outcomes = await Promise.allSettled(ids.map((id, i) => store.tx(async (r) => {
+      await r.orders.insertOrder(anOrder({ id, idHash: 'ID-G', numberId: numbers[i]!.id, number: numbers[i]!.number }));
+      if (i === 1) throw new Error('refused');
+      return id;
+    })));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const found = await Promise.all(ids.map((id) => store.orders.getOrder(id)));
+    expect(found.map((o) => o?.id ?? null)).toEqual([ids[0], null, ids[2], ids[3]]);
+  });
+
+  it('shows a read outside transactions only what was committed, without waiting for a transaction in progress', async () => {
+    const id = `HK-U${seq++}`;
+    const free = (await store.orders.searchNumbers({ carrier: 'china_mobile', limit: 1 }))[0]!;
+    let finish!: () => void;
+    const held = new Promise<void>((res) => { finish = res; });
+    let inserted!: () => void;
+    const written = new Promise<void>((res) => { inserted = res; });
+    const tx = store.tx(async (r) => {
+      await r.orders.insertOrder(anOrder({ id, idHash: 'ID-U', numberId: free.id, number: free.number }));
+      inserted();
+      await held;
+    });
+    await written;
+    expect(await other.orders.getOrder(id)).toBeUndefined();
+    finish();
+    await tx;
+    expect((await other.orders.getOrder(id))?.id).toBe(id);
+  });
+
   it('keeps an order\'s contact phone as a keyed hash, a sealed copy and a masked form, and reads it back whole', async () => {
     const o = await anInsertedOrder({ contactPhone: '13912345678' });
     const raw = await store.database.db.selectFrom('orders').selectAll().where('id', '=', o.id).executeTakeFirstOrThrow();

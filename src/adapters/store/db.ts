@@ -10,11 +10,27 @@ import type { DB } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
+/** A SQLite connection with its statement cache. */
+export interface CachedConnection {
+  prepare(text: string): SqliteDatabase.Statement;
+  close(): void;
+  raw: SqliteDatabase.Database;
+}
+
+export interface SqliteConnections {
+  /** The one connection that writes; `db` runs on it. */
+  writer: CachedConnection;
+  /** A second connection for reads outside transactions: it sees only committed data. None for `:memory:`. */
+  reader: CachedConnection | null;
+}
+
 export interface Database {
   db: Kysely<DB>;
   engine: Engine;
   /** Row lock for read-modify-write inside a transaction (SQLite serialises writers, so it is a no-op there). */
   forUpdate: boolean;
+  /** SQLite only: its connections, for group commit (see group-commit.ts). */
+  sqlite?: SqliteConnections;
   close(): Promise<void>;
 }
 
@@ -41,10 +57,23 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Each transaction of a shared commit runs in a savepoint, whose undo pages go to temporary storage: memory.
+  sqlite.pragma('temp_store = MEMORY');
   const checkpointer = url === ':memory:' ? null : startCheckpointer(url);
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', forUpdate: false, close: async () => { await checkpointer?.stop(); await db.destroy(); } };
+  const writer = withStatementCache(sqlite);
+  const reader = url === ':memory:' ? null : withStatementCache(openReader(url));
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: writer }) });
+  return {
+    db, engine: 'sqlite', forUpdate: false, sqlite: { writer, reader },
+    close: async () => { await checkpointer?.stop(); await db.destroy(); reader?.close(); },
+  };
+}
+
+function openReader(file: string): SqliteDatabase.Database {
+  const reader = new SqliteDatabase(file, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  return reader;
 }
 
 /** The writer itself copies the WAL into the database only once it holds this many pages (16 MB). */
@@ -88,9 +117,10 @@ parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.
  * vary with the batch size, each would hold tens of kilobytes, and the rows they carry dwarf the compile.
  * A statement still being iterated (a streamed select) is busy and not handed out twice.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest = 1024): SqliteDialectConfig['database'] & object {
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest = 1024): CachedConnection {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
+    raw: sqlite,
     close: () => sqlite.close(),
     prepare(text: string) {
       if (text.length > longest) return sqlite.prepare(text);

@@ -13,6 +13,7 @@ import { RequestRepo } from './request-repo.ts';
 import { AfterSalesRepo } from './after-sales-repo.ts';
 import { BatchCloseRepo } from './batch-close-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
+import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -51,24 +52,19 @@ export class Repos {
 }
 
 export class Store extends Repos {
+  private readonly groups: GroupCommit | null;
+
   constructor(readonly database: Database) {
-    super(database.db, database.engine);
+    const groups = database.sqlite ? new GroupCommit(database.db, database.sqlite.writer) : null;
+    const reader = database.sqlite?.reader;
+    super(groups && reader ? outsideTransactions({ ...database.sqlite!, reader }, groups) : database.db, database.engine);
+    this.groups = groups;
   }
 
-  /** One transaction. On SQLite it starts IMMEDIATE so that a second process waits instead of failing mid-way. */
+  /** One transaction: it commits or rolls back as a whole; on SQLite it may share its commit (group-commit.ts). */
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-    if (this.engine === 'postgres') return this.database.db.transaction().execute((trx) => fn(new Repos(trx, 'postgres', this.vaults, true)));
-    return this.database.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const out = await fn(new Repos(conn, 'sqlite', this.vaults, true));
-        await sql`commit`.execute(conn);
-        return out;
-      } catch (e) {
-        await sql`rollback`.execute(conn);
-        throw e;
-      }
-    });
+    if (this.groups) return this.groups.run((conn) => fn(new Repos(conn, 'sqlite', this.vaults, true)));
+    return this.database.db.transaction().execute((trx) => fn(new Repos(trx, this.engine, this.vaults, true)));
   }
 
   /** Phone numbers are written sealed with this vault from now on (see personal-data.ts). */

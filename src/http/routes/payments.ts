@@ -21,7 +21,7 @@ declare module 'fastify' {
 export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/orders/:id/payments', {
     onRequest: requireRole('customer'),
-    config: { keyInTx: true },
+    config: { keyInTx: true, replayBeforeRun: true },
     schema: {
       tags: ['payments'], summary: 'Open a payment at a channel for an unpaid order',
       params: orderIdParams,

@@ -1,0 +1,144 @@
+// Group commit on SQLite: transactions that arrive while one is running share its commit.
+//
+// SQLite has one writer, so transactions take turns anyway; what each turn costs is mostly its commit (every
+// page it changed appended to the WAL). Transactions that queue up behind a running one join it: each runs
+// inside a savepoint of the open transaction, in arrival order, and all of them commit together. A transaction
+// that throws is rolled back to its savepoint alone and rejects at once; the others are unaffected. None
+// resolves before the commit that makes it durable, so a caller never acts on an effect a crash could undo.
+// When the queue is empty the group waits one turn of the event loop for requests already read from their
+// sockets, then commits. A group closes after MAX_GROUP transactions or MAX_GROUP_MS, so that another process
+// waiting for the file gets its turn.
+//
+// Statements outside transactions go through `outsideTransactions()`: reads to a second connection, which sees
+// only what was committed (never a group's work in progress) and never waits for a group; writes join a group
+// as a transaction of one statement.
+import type SqliteDatabase from 'better-sqlite3';
+import { Kysely, SelectQueryNode, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import type { CachedConnection, SqliteConnections } from './db.ts';
+import type { DB } from './schema.ts';
+
+const MAX_GROUP = 64;
+const MAX_GROUP_MS = 10;
+
+interface Waiting {
+  run: (conn: Kysely<DB>) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const nextTurn = () => new Promise<void>((res) => setImmediate(res));
+
+export class GroupCommit {
+  private readonly queue: Waiting[] = [];
+  private draining = false;
+  private readonly sqlite: SqliteDatabase.Database;
+  private readonly begin: SqliteDatabase.Statement;
+  private readonly savepoint: SqliteDatabase.Statement;
+  private readonly release: SqliteDatabase.Statement;
+  private readonly rollbackTo: SqliteDatabase.Statement;
+  private readonly commit: SqliteDatabase.Statement;
+  private readonly rollback: SqliteDatabase.Statement;
+
+  constructor(private readonly db: Kysely<DB>, writer: CachedConnection) {
+    this.sqlite = writer.raw;
+    // IMMEDIATE: a second process waits for the write lock here (busy_timeout) instead of failing mid-way.
+    this.begin = this.sqlite.prepare('begin immediate');
+    this.savepoint = this.sqlite.prepare('savepoint one_tx');
+    this.release = this.sqlite.prepare('release one_tx');
+    this.rollbackTo = this.sqlite.prepare('rollback to one_tx');
+    this.commit = this.sqlite.prepare('commit');
+    this.rollback = this.sqlite.prepare('rollback');
+  }
+
+  run<T>(fn: (conn: Kysely<DB>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      // Kysely's own connection, behind its mutex: statements run straight on `db` (migrations, health) take turns with groups.
+      while (this.queue.length > 0) await this.db.connection().execute((conn) => this.group(conn));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async group(conn: Kysely<DB>): Promise<void> {
+    const first = this.queue.shift()!;
+    const done: { w: Waiting; out: unknown }[] = [];
+    try {
+      this.begin.run();
+      // The first needs no savepoint: when it fails, the transaction holds nothing else and is rolled back whole.
+      done.push({ w: first, out: await first.run(conn) });
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.rollback.run();
+      first.reject(e);
+      return;
+    }
+    const started = performance.now();
+    for (let count = 1, w = await this.next(count, started); w; w = await this.next(++count, started)) {
+      this.savepoint.run();
+      try {
+        const out = await w.run(conn);
+        this.release.run();
+        done.push({ w, out });
+      } catch (e) {
+        if (!this.sqlite.inTransaction) {
+          // SQLite gave the whole transaction up (an I/O error, a full disk): every effect of the group is gone.
+          w.reject(e);
+          for (const d of done) d.w.reject(e);
+          return;
+        }
+        this.rollbackTo.run();
+        this.release.run();
+        w.reject(e);
+      }
+    }
+    try {
+      this.commit.run();
+    } catch (e) {
+      if (this.sqlite.inTransaction) this.rollback.run();
+      for (const d of done) d.w.reject(e);
+      return;
+    }
+    for (const d of done) d.w.resolve(d.out);
+  }
+
+  private async next(count: number, started: number): Promise<Waiting | undefined> {
+    if (count >= MAX_GROUP || performance.now() - started >= MAX_GROUP_MS) return undefined;
+    if (this.queue.length === 0) await nextTurn();
+    return this.queue.shift();
+  }
+}
+
+/** An executor for statements outside transactions: reads on `reader`, each write a transaction of its own. */
+export function outsideTransactions(sqlite: SqliteConnections & { reader: CachedConnection }, groups: GroupCommit): Kysely<DB> {
+  const execute = (on: CachedConnection, q: CompiledQuery): QueryResult<any> => {
+    const stmt = on.prepare(q.sql);
+    if (stmt.reader) return { rows: stmt.all(q.parameters) };
+    const { changes, lastInsertRowid } = stmt.run(q.parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  };
+  const connection: DatabaseConnection = {
+    executeQuery: async (q) => (SelectQueryNode.is(q.query) ? execute(sqlite.reader, q) : groups.run(async () => execute(sqlite.writer, q))),
+    async *streamQuery(q) {
+      if (!SelectQueryNode.is(q.query)) throw new Error('only selects are streamed');
+      for (const row of sqlite.reader.prepare(q.sql).iterate(q.parameters)) yield { rows: [row as any] };
+    },
+  };
+  const refuse = () => Promise.reject(new Error('transactions go through Store.tx'));
+  const driver: Driver = {
+    init: async () => {},
+    acquireConnection: async () => connection,
+    beginTransaction: refuse,
+    commitTransaction: refuse,
+    rollbackTransaction: refuse,
+    releaseConnection: async () => {},
+    destroy: async () => {},
+  };
+  return new Kysely<DB>({ dialect: new (class extends SqliteDialect { override createDriver() { return driver; } })({ database: sqlite.reader }) });
+}
