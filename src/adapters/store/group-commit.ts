@@ -9,9 +9,9 @@
 // sockets, then commits. A group closes after MAX_GROUP transactions or MAX_GROUP_MS, so that another process
 // waiting for the file gets its turn.
 //
-// Statements outside transactions go through `outsideTransactions()`: reads to a second connection, which sees
-// only what was committed (never a group's work in progress) and never waits for a group; writes join a group
-// as a transaction of one statement.
+// Statements outside transactions go through `outsideTransactions()`: reads run on the writer between groups
+// and on a second connection while a group is open, which sees only what was committed (never a group's work
+// in progress) and never waits for it; writes join a group as a transaction of one statement.
 import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, SelectQueryNode, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import type { CachedConnection, SqliteConnections } from './db.ts';
@@ -123,10 +123,13 @@ export function outsideTransactions(sqlite: SqliteConnections & { reader: Cached
     const { changes, lastInsertRowid } = stmt.run(q.parameters);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
   };
+  // Between groups the writer holds only committed data, and its cache is the warm one.
+  const readOn = () => (sqlite.writer.raw.inTransaction ? sqlite.reader : sqlite.writer);
   const connection: DatabaseConnection = {
-    executeQuery: async (q) => (SelectQueryNode.is(q.query) ? execute(sqlite.reader, q) : groups.run(async () => execute(sqlite.writer, q))),
+    executeQuery: async (q) => (SelectQueryNode.is(q.query) ? execute(readOn(), q) : groups.run(async () => execute(sqlite.writer, q))),
     async *streamQuery(q) {
       if (!SelectQueryNode.is(q.query)) throw new Error('only selects are streamed');
+      // A streamed select spans turns of the event loop, in which a group may begin: it reads apart.
       for (const row of sqlite.reader.prepare(q.sql).iterate(q.parameters)) yield { rows: [row as any] };
     },
   };
