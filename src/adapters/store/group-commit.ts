@@ -115,7 +115,7 @@ export class GroupCommit {
   }
 }
 
-/** An executor for statements outside transactions: reads on `reader`, each write a transaction of its own. */
+/** An executor for statements outside transactions: reads beside the groups, each write a transaction of its own. */
 export function outsideTransactions(sqlite: SqliteConnections & { reader: CachedConnection }, groups: GroupCommit): Kysely<DB> {
   const execute = (on: CachedConnection, q: CompiledQuery): QueryResult<any> => {
     const stmt = on.prepare(q.sql);
