@@ -22,6 +22,10 @@ function notesInFileAlone(file: string): number {
   try {
     if (!raw.prepare(`select 1 from sqlite_master where name = 'notes'`).get()) return 0;
     return (raw.prepare('select count(*) as n from notes').get() as { n: number }).n;
+  } catch (e) {
+    // The copy caught a checkpoint half-way through writing the file: nothing to count yet, look again.
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test((e as { code?: string }).code ?? '')) return 0;
+    throw e;
   } finally {
     raw.close();
   }
