@@ -204,7 +204,7 @@ async function main() {
       ...flashReport(pg.flash),
       '',
     ] : []),
-    `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB; highest during the HTTP runs ${f(httpPeakMb, 0)} MB, during the outbox drain ${f(h.drain.peakRss / MB, 0)} MB; process peak ${f(peakMb, 0)} MB`,
+    `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB (JavaScript heap ${f(h.memory.heapUsed / MB, 0)} MB of it); highest during the HTTP runs ${f(httpPeakMb, 0)} MB, during the outbox drain ${f(h.drain.peakRss / MB, 0)} MB; process peak ${f(peakMb, 0)} MB`,
     '',
     'targets (issue 7):',
     `  place+cancel over HTTP >= 0.5 x ceiling   ${f(pcRatio, 2)} (CPU ${f(pcCpuRatio, 2)})  ${pcRatio >= 0.5 ? 'met' : 'MISSED'}`,
