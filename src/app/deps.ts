@@ -1,7 +1,7 @@
-import { randomFillSync } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PaymentChannel } from '../domain/order.ts';
 import { isError, Rejection, type DomainError } from '../domain/errors.ts';
+import { random32 } from './system-random.ts';
 import type { Repos, Store } from '../adapters/store/store.ts';
 import type { CarrierPort, Clock, CourierPort, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
@@ -50,15 +50,4 @@ export async function inTx<T>(store: Store, fn: (r: Repos) => Promise<T | Domain
 /** A time-sortable, unguessable identifier with a readable prefix (HK… orders, PAY… payments). */
 export function newId(prefix: string, now: number): string {
   return `${prefix}${now.toString(36).toUpperCase().padStart(9, '0')}${random32().toString(36).toUpperCase().padStart(7, '0')}${(random32() % 1296).toString(36).toUpperCase().padStart(2, '0')}`;
-}
-
-/** Random words from the system's generator, fetched 4 KB at a time (one call per id costs more than the id). */
-const randomPool = new Uint32Array(1024);
-let randomAt = randomPool.length;
-function random32(): number {
-  if (randomAt === randomPool.length) {
-    randomFillSync(randomPool);
-    randomAt = 0;
-  }
-  return randomPool[randomAt++]!;
 }

@@ -1,8 +1,9 @@
 // Keyed hashes and signed tokens. The key comes from HAOKA_SECRET, or is made once and kept in the store
 // so that every process on the same database agrees on it.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PhoneVault } from '../adapters/store/personal-data.ts';
 import { maskPhone } from '../domain/resident-id.ts';
+import { randomBytesPooled } from './system-random.ts';
 import type { Store } from '../adapters/store/store.ts';
 
 export type Role = 'customer' | 'agent' | 'supervisor' | 'operator';
@@ -44,7 +45,7 @@ export class Secrets {
    * key per purpose derived from the secret by HKDF, so a key for phones never decrypts anything else.
    */
   seal(purpose: string, value: string): string {
-    const iv = nextIv();
+    const iv = randomBytesPooled(12);
     const c = createCipheriv('aes-256-gcm', this.sealKey(purpose), iv);
     const body = Buffer.concat([c.update(value, 'utf8'), c.final()]);
     return `g1.${b64url(iv)}.${b64url(body)}.${b64url(c.getAuthTag())}`;
@@ -106,16 +107,4 @@ export class Secrets {
       return null;
     }
   }
-}
-
-/** Random 96-bit nonces from the system's generator, fetched 6 KB at a time (one call per seal costs more than the seal). */
-const ivPool = Buffer.alloc(12 * 512);
-let ivAt = ivPool.length;
-function nextIv(): Buffer {
-  if (ivAt === ivPool.length) {
-    randomFillSync(ivPool);
-    ivAt = 0;
-  }
-  ivAt += 12;
-  return ivPool.subarray(ivAt - 12, ivAt);
 }
