@@ -88,13 +88,10 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Hooks that do no I/O take the callback form: an async hook costs a promise and its turn on every request.
+  // The request id is echoed, and kept in async context for the use cases (outbox rows, log lines). The body arrives
+  // on the socket's own context, so the scope is entered again before validation (as @fastify/request-context does).
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    done();
-  });
-  // The request id is kept in async context for the use cases (outbox rows, log lines). The body arrives
-  // on the socket's own context, so the scope is entered again before validation (as @fastify/request-context does).
-  app.addHook('onRequest', (req, _reply, done) => {
     withRequestId(req.id, () => {
       const scope = new AsyncResource('haoka-request');
       requestScopes.set(req, scope);
