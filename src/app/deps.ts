@@ -23,21 +23,33 @@ export interface Deps {
 
 /**
  * What a caller writes in the use case's own transaction around its effect: the HTTP layer's Idempotency-Key
- * (taken first, so that a second request with the key waits or stops there) and the answer to it (last, built
- * from the result), so that a key and its effect commit or vanish together.
+ * and the answer to it (built from the result), so that a key and its effect commit or vanish together. The key
+ * is taken before the use case (`claim`: a second request with the key waits or stops there) or with the answer
+ * (`keep`), in which case a refusal is checked against it (`refused`): a request that finds its key already
+ * taken stops there by throwing, and nothing it did is kept.
  */
 export interface Receipt<T> {
-  claim(r: Repos): Promise<void>;
+  claim?(r: Repos): Promise<void>;
   keep(r: Repos, result: T): Promise<void>;
+  refused?(r: Repos): Promise<void>;
 }
 
 /** Runs a transaction whose expected failures come back as values (the transaction rolled back). */
 export async function inTx<T>(store: Store, fn: (r: Repos) => Promise<T | DomainError>, receipt?: Receipt<T>): Promise<T | DomainError> {
   try {
     return await store.tx(async (r) => {
-      if (receipt) await receipt.claim(r);
-      const out = await fn(r);
-      if (isError(out)) throw new Rejection(out);
+      if (receipt?.claim) await receipt.claim(r);
+      let out: T | DomainError;
+      try {
+        out = await fn(r);
+      } catch (e) {
+        if (e instanceof Rejection) out = e.error;
+        else throw e;
+      }
+      if (isError(out)) {
+        if (receipt?.refused) await receipt.refused(r);
+        throw new Rejection(out);
+      }
       if (receipt) await receipt.keep(r, out);
       return out;
     });

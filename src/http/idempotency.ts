@@ -77,8 +77,8 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     const platform = deps.store.platform;
 
     if (req.routeOptions.config.keyInTx) {
-      // The use case's transaction takes the key (see answerOnce). On SQLite it reads the key there first anyway,
-      // so a replay is found there, unless the use case would call out before its transaction.
+      // The use case's transaction takes the key (see answerOnce). On SQLite a replay is found there, so the store
+      // is not asked here, unless the use case would call out before its transaction.
       if (deps.store.engine === 'sqlite' && !req.routeOptions.config.replayBeforeRun) {
         req.idempotencyPending = row;
         return;
@@ -125,11 +125,14 @@ class KeyTaken extends Error {}
 
 /**
  * Runs a use case for a route marked `keyInTx` and sends its answer. With a new Idempotency-Key, `run` gets a
- * receipt to hand to its transaction (`inTx`): the key is taken first, the answer is built from the result
- * through the transaction's own repositories and written last. On PostgreSQL the key is inserted first and
- * completed at the end (a concurrent request with the same key waits on its unique index); SQLite's write
- * transactions take turns, so a look-up first and one insert of the finished record at the end do the same
- * with one write. When the key turns out to be taken, nothing happened here and the first answer is replayed.
+ * receipt to hand to its transaction (`inTx`), and the key goes into the store with the answer, built from the
+ * result through the transaction's own repositories. On PostgreSQL the key is inserted before the use case and
+ * completed at the end: a concurrent request with the same key waits on its unique index. SQLite's write
+ * transactions take turns, so the finished record is inserted once, at the end, and a key found there already
+ * undoes the transaction; a use case that refuses looks for the key before its rollback, since a request
+ * repeated after its first one succeeded is refused by the state that first one left (the number is taken, the
+ * order already cancelled). When the key turns out to be taken, nothing happened here and the first answer is
+ * replayed.
  */
 export async function answerOnce<T>(
   deps: Deps, req: FastifyRequest, reply: FastifyReply,
@@ -145,27 +148,40 @@ export async function answerOnce<T>(
   }
   req.idempotencyPending = null;
   const kept: { answer?: { status: number; text: string } } = {};
-  const oneWriter = deps.store.engine === 'sqlite';
-  let out: T | DomainError;
-  try {
-    out = await run({
-      async claim(r) {
-        if (!oneWriter) {
-          if (!(await r.platform.reserveIdempotencyKey(pending))) throw new KeyTaken();
-          return;
+  /** SQLite: the key is free, or holds a record past its time, which is dropped; otherwise this request stops. */
+  const mustBeFree = async (r: Repos) => {
+    const existing = await r.platform.getIdempotencyKey(pending.scope, pending.key);
+    if (existing && !lapsed(existing, pending.created_at)) throw new KeyTaken();
+    if (existing) await r.platform.dropIdempotencyKey(pending.scope, pending.key, existing.created_at);
+  };
+  const receipt: Receipt<T> = deps.store.engine === 'sqlite'
+    ? {
+      async keep(r, result) {
+        const a = await answer(r, result);
+        const text = JSON.stringify(a.body);
+        const row = { ...pending, status_code: a.status, response: text };
+        if (!(await r.platform.reserveIdempotencyKey(row))) {
+          await mustBeFree(r);
+          await r.platform.putIdempotencyKey(row);
         }
-        const existing = await r.platform.getIdempotencyKey(pending.scope, pending.key);
-        if (existing && !lapsed(existing, pending.created_at)) throw new KeyTaken();
-        if (existing) await r.platform.dropIdempotencyKey(pending.scope, pending.key, existing.created_at);
+        kept.answer = { status: a.status, text };
+      },
+      refused: mustBeFree,
+    }
+    : {
+      async claim(r) {
+        if (!(await r.platform.reserveIdempotencyKey(pending))) throw new KeyTaken();
       },
       async keep(r, result) {
         const a = await answer(r, result);
         const text = JSON.stringify(a.body);
-        if (oneWriter) await r.platform.putIdempotencyKey({ ...pending, status_code: a.status, response: text });
-        else await r.platform.completeIdempotencyKey(pending.scope, pending.key, a.status, text);
+        await r.platform.completeIdempotencyKey(pending.scope, pending.key, a.status, text);
         kept.answer = { status: a.status, text };
       },
-    });
+    };
+  let out: T | DomainError;
+  try {
+    out = await run(receipt);
   } catch (e) {
     if (!(e instanceof KeyTaken)) throw e;
     // Read in a transaction: on SQLite the request that took the key may share a commit still to come, and

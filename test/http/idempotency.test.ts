@@ -81,6 +81,36 @@ describe('Idempotency-Key written with the effect (place, cancel, cancellation r
     expect(json(retry).number).toBe(number.number);
   });
 
+  it('a request repeated after its order was cancelled replays the first answer and places nothing more', async () => {
+    const c = await h.customer();
+    const number = await h.freeNumber();
+    const body = orderBody(number.id, '11010519491231002X');
+    const placed = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-8' });
+    expect(placed.statusCode).toBe(201);
+    // The number is free again, so placing would succeed: the key, not the state, says this was done.
+    expect((await h.post(`/api/v1/orders/${json(placed).id}/cancel`, c.token, { confirm: true })).statusCode).toBe(200);
+    const again = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-8' });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toBe(placed.body);
+    expect(json(await h.get('/api/v1/orders', c.token)).orders.map((o: any) => o.state)).toEqual(['cancelled']);
+    expect(await h.haoka.deps.store.orders.getNumber(number.id)).toMatchObject({ state: 'free', orderId: null });
+  });
+
+  it('a key past its day is taken again by the request that succeeds with it', async () => {
+    const c = await h.customer();
+    const number = await h.freeNumber();
+    const body = orderBody(number.id, '11010519491231002X');
+    const placed = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-9' });
+    expect((await h.post(`/api/v1/orders/${json(placed).id}/cancel`, c.token, { confirm: true })).statusCode).toBe(200);
+    h.clock.advance(IDEMPOTENCY_TTL_MS);
+    const later = await h.post('/api/v1/orders', c.token, body, { 'idempotency-key': 'tx-9' });
+    expect(later.statusCode).toBe(201);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(json(later).id).not.toBe(json(placed).id);
+    expect(await keyRow(c.customerId, 'tx-9')).toMatchObject({ status_code: 201, response: later.body });
+  });
+
   it('the same key and body sent at once: one order, and every caller gets the same answer', async () => {
     const c = await h.customer();
     const number = await h.freeNumber();

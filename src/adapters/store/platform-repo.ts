@@ -61,7 +61,7 @@ export class PlatformRepo {
   }
 
   // ---- idempotency
-  /** Reserves a key; false if it is already there (finished or in flight). */
+  /** Takes a key with this record (reserved, or finished with its answer); false if it is already there (finished or in flight). */
   async reserveIdempotencyKey(row: Insertable<IdempotencyKeysTable>): Promise<boolean> {
     const r = await this.db.insertInto('idempotency_keys').values(row).onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
