@@ -9,6 +9,7 @@ import { BankTransferSimulator } from '../../src/adapters/payment/bank.ts';
 import { WechatPaySimulator } from '../../src/adapters/payment/wechat.ts';
 import { SimJournal } from '../../src/adapters/sim/journal.ts';
 import type { PaymentChannelSimulator, SignedDelivery } from '../../src/adapters/payment/simulator.ts';
+import { CarrierSimulator } from '../../src/adapters/carrier/simulator.ts';
 
 const SECRET = 'channel-test-secret';
 
@@ -92,5 +93,52 @@ describe('the simulated channels', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keep the newest finished refunds in full and only the request numbers of older ones, never paying one twice', async () => {
+    const clock = new FakeClock();
+    const sim = new WechatPaySimulator(SECRET, clock, { keepFinished: 2 });
+    for (const no of ['PAY1', 'PAY2', 'PAY3', 'PAY4']) await paid(sim, no, 100);
+    const refund = (refundNo: string, paymentNo: string, amountFen = 50) => sim.refund({ refundNo, paymentNo, amountFen, reason: 'test' });
+    sim.settleDelayMs = 60_000;
+    // One refund waits for its settlement while three others finish: it is in progress, so it is kept.
+    await refund('SLOW', 'PAY4');
+    sim.settleDelayMs = 0;
+    for (const [no, pay] of [['RF1', 'PAY1'], ['RF2', 'PAY2'], ['RF3', 'PAY3']] as const) {
+      await refund(no, pay);
+      sim.settleRefunds([no]);
+    }
+    expect([...sim.refunds.keys()].sort()).toEqual(['RF2', 'RF3', 'SLOW']);
+    expect(sim.refundPayouts.has('RF1')).toBe(false);
+    // RF1 is known by its number: sent again, it pays nothing, though half of PAY1 is still unrefunded.
+    expect(await refund('RF1', 'PAY1')).toMatchObject({ status: 'failed', retryable: false, error: expect.stringContaining('REFUND_RECORD_EXPIRED') });
+    expect(await refund('RF2', 'PAY2')).toMatchObject({ status: 'succeeded' });
+    expect(await sim.queryRefund({ refundNo: 'SLOW', paymentNo: 'PAY4' })).toMatchObject({ status: 'processing' });
+    clock.advance(60_000);
+    expect(sim.settleRefunds()).toEqual(['SLOW']);
+    expect(sim.refundPayouts.get('SLOW')).toBe(1);
+    expect([...sim.refunds.keys()].sort()).toEqual(['RF3', 'SLOW']);
+  });
+
+  it('keep the latest refund calls for inspection, not every one', async () => {
+    const sim = await paid(new AlipaySimulator(SECRET, new FakeClock()), 'PAY1', 1_000_000);
+    for (let i = 0; i < 1005; i++) await sim.refund(req(`RF${i}`, 1));
+    expect(sim.refundCalls).toHaveLength(1000);
+    expect(sim.refundCalls[0]!.refundNo).toBe('RF5');
+    expect(sim.refundCalls.at(-1)!.refundNo).toBe('RF1004');
+  });
+});
+
+describe('the simulated carrier', () => {
+  it('keeps the newest completed releases and answers an older release number as done, without releasing again', async () => {
+    const carrier = new CarrierSimulator(new FakeClock(), 'carrier-test-secret', 1, 2);
+    const release = (releaseNo: string, number: string) => carrier.releaseNumber({ releaseNo, carrier: 'china_mobile', number });
+    for (const [no, number] of [['R1', '13800000001'], ['R2', '13800000002'], ['R3', '13800000003']] as const) {
+      expect(await release(no, number)).toEqual({ status: 'released' });
+    }
+    expect([...carrier.released.keys()]).toEqual(['R2', 'R3']);
+    expect(await release('R1', '13800000001')).toEqual({ status: 'released' });
+    expect(carrier.releasesOf.get('13800000001')).toBe(1);
+    expect(carrier.released.has('R1')).toBe(false);
   });
 });

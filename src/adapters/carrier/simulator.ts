@@ -5,19 +5,22 @@ import type { CarrierNotice, CarrierPort, Clock, LineStatus, NumberReleaseAnswer
 import type { SignedDelivery } from '../payment/simulator.ts';
 import { SeededRandom } from '../sim/random.ts';
 import { signCallback, verifyCallback } from '../sim/signed-callback.ts';
+import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
 
 export class CarrierSimulator implements CarrierPort {
-  /** Release numbers the carrier has completed, with when. */
+  /** Release numbers the carrier has completed, with when: the newest (see retention.ts). */
   readonly released = new Map<string, { number: string; at: number }>();
   /** How many times each number really went back to the pool (a test asserts 1 however often we ask). */
   readonly releasesOf = new Map<string, number>();
-  /** Every call, by release number: retries and repeated questions show here. */
+  /** Calls by release number: retries and repeated questions show here (kept as long as the release). */
   readonly calls = new Map<string, number>();
   /** Scripting: the next N calls fail as a busy carrier system does. */
   failNext = 0;
   /** Scripting: a release completes this long (clock time) after the carrier first hears of it; until then it is pending. */
   delayMs = 0;
+  /** Releases still pending (delayMs), by release number: when the carrier first heard of each. */
   private readonly firstSeen = new Map<string, number>();
+  private readonly done: Retention;
   /** Each line as the carrier's own system sees it (the truth the platform synchronises with). */
   readonly lines = new Map<string, LineStatus>();
   /** Set by the composition root: how a signed status push reaches the platform; true when acknowledged. */
@@ -25,8 +28,12 @@ export class CarrierSimulator implements CarrierPort {
   private pushes = 0;
   private readonly rnd: SeededRandom;
 
-  constructor(private readonly clock: Clock, private readonly secret = 'haoka-simulated-carrier-key', seed = 1) {
+  constructor(private readonly clock: Clock, private readonly secret = 'haoka-simulated-carrier-key', seed = 1, keepFinished = KEEP_FINISHED) {
     this.rnd = new SeededRandom(seed ^ 0x2545f491);
+    this.done = new Retention(keepFinished, (no) => {
+      this.released.delete(no);
+      this.calls.delete(no);
+    });
   }
 
   /**
@@ -84,6 +91,7 @@ export class CarrierSimulator implements CarrierPort {
   }
 
   async releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer> {
+    if (this.done.forgotten(req.releaseNo)) return { status: 'released' };
     this.calls.set(req.releaseNo, (this.calls.get(req.releaseNo) ?? 0) + 1);
     if (this.released.has(req.releaseNo)) return { status: 'released' };
     if (this.failNext > 0) {
@@ -94,7 +102,9 @@ export class CarrierSimulator implements CarrierPort {
     const seen = this.firstSeen.get(req.releaseNo) ?? now;
     this.firstSeen.set(req.releaseNo, seen);
     if (now < seen + this.delayMs) return { status: 'pending' };
+    this.firstSeen.delete(req.releaseNo);
     this.released.set(req.releaseNo, { number: req.number, at: now });
+    this.done.finished(req.releaseNo);
     if (this.lines.has(req.number)) this.lines.set(req.number, 'recycled');
     this.releasesOf.set(req.number, (this.releasesOf.get(req.number) ?? 0) + 1);
     return { status: 'released' };

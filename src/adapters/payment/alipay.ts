@@ -19,7 +19,7 @@ export class AlipaySimulator extends PaymentChannelSimulator {
   async refund(req: RefundRequest): Promise<RefundAnswer> {
     const timeout = this.timeouts.shift();
     if (timeout === 'before_payout') {
-      this.refundCalls.push({ ...req });
+      this.called(req);
       return { status: 'unknown', error: 'TIMEOUT: no answer from alipay.trade.refund' };
     }
     const got = this.receive(req, () => ({ status: 'SUCCESS', error: null }));

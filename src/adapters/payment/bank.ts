@@ -41,8 +41,8 @@ export class BankTransferSimulator extends PaymentChannelSimulator {
   settleBatch(): { batchNo: string; lines: BatchLine[] } {
     const lines: BatchLine[] = [];
     this.sync();
-    for (const r of this.refunds.values()) {
-      if (r.status !== 'PROCESSING') continue;
+    for (const no of [...this.processing]) {
+      const r = this.refunds.get(no)!;
       this.settle(r);
       const ended = r.status as SimRefund['status'];
       lines.push({ refundNo: r.refundNo, channelRefundNo: r.channelRefundNo, amountFen: r.amountFen, status: ended === 'SUCCESS' ? 'SUCCESS' : 'FAILED', error: r.error });

@@ -8,6 +8,7 @@ import type { PaymentChannel } from '../../domain/order.ts';
 import type { Clock, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus } from '../../app/ports.ts';
 import { SeededRandom } from '../sim/random.ts';
 import type { SimJournal } from '../sim/journal.ts';
+import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
 
 export interface SignedDelivery {
   headers: Record<string, string>;
@@ -46,15 +47,24 @@ export interface SimulatorOptions {
   seed?: number;
   /** Keeps the channel's state across our restarts (a real channel outlives our process). */
   journal?: SimJournal | null;
+  /** Finished refunds kept in full (see retention.ts); older ones are known by request number only. */
+  keepFinished?: number;
 }
+
+/** Refund calls kept for inspection, newest last. */
+const KEEP_CALLS = 1000;
 
 export abstract class PaymentChannelSimulator implements PaymentPort {
   readonly payments = new Map<string, SimPayment>();
+  /** Refunds by request number: those in progress, and the newest finished ones (see retention.ts). */
   readonly refunds = new Map<string, SimRefund>();
   /** How many times money actually left for a refund request number (tests assert 1). */
   readonly refundPayouts = new Map<string, number>();
-  /** Every refund request received, in order, including repeats of a request number. */
+  /** The latest refund requests received, in order, including repeats of a request number (bounded). */
   readonly refundCalls: RefundRequest[] = [];
+  /** Request numbers of the refunds still processing: what can settle. */
+  protected readonly processing = new Set<string>();
+  private readonly finished: Retention;
   /** Scripting: the next N refund calls answer SYSTEM_ERROR (busy; retry the same number) and change nothing. */
   failNextRefunds = 0;
   /** Scripting: share of refund calls that answer SYSTEM_ERROR at random (seeded). */
@@ -72,6 +82,12 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
 
   constructor(readonly channel: PaymentChannel, protected readonly secret: string, protected readonly clock: Clock, opts: SimulatorOptions = {}) {
     this.journal = opts.journal ?? null;
+    this.finished = new Retention(opts.keepFinished ?? KEEP_FINISHED, (no) => {
+      this.refunds.delete(no);
+      this.refundPayouts.delete(no);
+      this.known.delete(`r:${no}`);
+      this.known.delete(`o:${no}`);
+    });
     // A journaled channel is shared by several processes, or one restarted: each draws its own nonces,
     // so that no two deliveries are ever signed with the same one.
     this.rnd = new SeededRandom(this.journal ? (opts.seed ?? 1) ^ (process.pid * 2654435761) : (opts.seed ?? 1));
@@ -87,7 +103,7 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       const value = JSON.parse(r.json);
       const id = r.key.slice(2);
       if (r.key.startsWith('p:')) this.payments.set(id, value as SimPayment);
-      else if (r.key.startsWith('r:')) this.refunds.set(id, value as SimRefund);
+      else if (r.key.startsWith('r:')) this.track(value as SimRefund);
       else if (r.key.startsWith('o:')) this.refundPayouts.set(id, value as number);
     }
   }
@@ -205,8 +221,9 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     this.sync();
     const now = this.clock.now();
     const settled: string[] = [];
-    for (const r of this.refunds.values()) {
-      if (r.status === 'PROCESSING' && r.settleAt !== null && r.settleAt <= now) {
+    for (const no of this.processing) {
+      const r = this.refunds.get(no)!;
+      if (r.settleAt !== null && r.settleAt <= now) {
         this.settle(r);
         settled.push(r.refundNo);
       }
@@ -221,10 +238,13 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
    * enough left. Returns the answer to give, or the new refund (reserved, not yet paid) to carry on with.
    */
   protected receive(req: RefundRequest, plannedStatus: () => SimRefund['planned']): { answer: RefundAnswer } | { refund: SimRefund } {
-    this.refundCalls.push({ ...req });
+    this.called(req);
     this.sync();
     const known = this.refunds.get(req.refundNo);
     if (known) return { answer: answerOf(known) };
+    if (this.finished.forgotten(req.refundNo)) {
+      return { answer: { status: 'failed', error: 'REFUND_RECORD_EXPIRED: this request number was settled long ago', retryable: false } };
+    }
     if (this.failNextRefunds > 0 || (this.transientFailureRate > 0 && this.rnd.next() < this.transientFailureRate)) {
       if (this.failNextRefunds > 0) this.failNextRefunds--;
       return { answer: { status: 'failed', error: 'SYSTEM_ERROR: channel busy, retry with the same request number', retryable: true } };
@@ -242,8 +262,24 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       channelRefundNo: this.nextNo(`${this.channel.toUpperCase()}RF`, 16), acceptedAt: this.clock.now(), settleAt: null,
       planned: plannedStatus(), error: null, settledAt: null,
     };
-    this.refunds.set(req.refundNo, refund);
+    this.track(refund);
     return { refund };
+  }
+
+  /** A refund's record, new or changed: in progress, or finished and kept for a while. */
+  private track(r: SimRefund): void {
+    this.refunds.set(r.refundNo, r);
+    if (r.status === 'PROCESSING') this.processing.add(r.refundNo);
+    else {
+      this.processing.delete(r.refundNo);
+      this.finished.finished(r.refundNo);
+    }
+  }
+
+  /** Keeps a refund call for inspection; the oldest go first. */
+  protected called(req: RefundRequest): void {
+    this.refundCalls.push({ ...req });
+    if (this.refundCalls.length > KEEP_CALLS) this.refundCalls.shift();
   }
 
   /** Ends a refund as planned: money leaves exactly here, once per request number. */
@@ -254,6 +290,7 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     r.settledAt = this.clock.now();
     if (r.status === 'SUCCESS') this.refundPayouts.set(r.refundNo, (this.refundPayouts.get(r.refundNo) ?? 0) + 1);
     else this.payments.get(r.paymentNo)!.refundedFen -= r.amountFen;
+    this.track(r);
   }
 
   /** Total payouts over all request numbers of a payment: what the customer actually got back, in count. */
