@@ -139,6 +139,20 @@ describe(`the store on ${ENGINE}`, () => {
     expect(await other.platform.getIdempotencyKey('C1', 'k')).toMatchObject({ status_code: 201, response: '{}' });
   });
 
+  it('purges the keys older than a day in batches, oldest first, and keeps the rest', async () => {
+    const B = T0 + 1_000_000_000;
+    await store.platform.purgeIdempotencyKeys(B);
+    const key = (k: string, at: number) => ({ scope: 'C-PURGE', key: k, method: 'POST', path: '/x', body_hash: 'h', status_code: 201, response: '{}', created_at: at });
+    // Seven old keys, two of them made in the same millisecond, and two recent ones.
+    for (const [k, at] of [['a', 1], ['b', 2], ['c', 3], ['d', 3], ['e', 4], ['f', 5], ['g', 6], ['new1', 100], ['new2', 101]] as const) {
+      expect(await store.platform.reserveIdempotencyKey(key(k, B + at))).toBe(true);
+    }
+    expect(await store.platform.purgeIdempotencyKeys(B + 100, 2)).toBe(7);
+    for (const k of ['a', 'd', 'g']) expect(await store.platform.getIdempotencyKey('C-PURGE', k)).toBeUndefined();
+    for (const k of ['new1', 'new2']) expect(await store.platform.getIdempotencyKey('C-PURGE', k)).toMatchObject({ status_code: 201 });
+    expect(await store.platform.purgeIdempotencyKeys(B + 100, 2)).toBe(0);
+  });
+
   it('rolls back every write of a transaction that fails', async () => {
     const before = await store.orders.countLiveOrders('ID-R', 'china_mobile');
     await expect(store.tx(async (r) => {

@@ -87,7 +87,19 @@ export class PlatformRepo {
     await q.execute();
   }
 
-  async purgeIdempotencyKeys(before: number): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
+  /**
+   * Deletes the keys created before `before`, oldest first, `batch` at a time (each delete its own statement, so
+   * requests take turns with it on the embedded store's one writer). Returns how many went.
+   */
+  async purgeIdempotencyKeys(before: number, batch = 2000): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      // The batch ends at the `batch`-th oldest key's time (keys made in the same millisecond go together).
+      const last = await this.db.selectFrom('idempotency_keys').select('created_at').where('created_at', '<', before)
+        .orderBy('created_at').offset(batch - 1).limit(1).executeTakeFirst();
+      const r = await this.db.deleteFrom('idempotency_keys').where('created_at', '<', last ? last.created_at + 1 : before).executeTakeFirst();
+      purged += Number(r.numDeletedRows);
+      if (!last || last.created_at + 1 >= before) return purged;
+    }
   }
 }

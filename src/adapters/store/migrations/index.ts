@@ -11,6 +11,7 @@ import { pickPenaltyCarrierTasks } from './008-pick-penalty-carrier-tasks.ts';
 import { rateLimits } from './009-rate-limits.ts';
 import { planRuleChanges } from './010-plan-rule-changes.ts';
 import { queueOrder } from './011-queue-order.ts';
+import { idempotencyExpiry } from './012-idempotency-expiry.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -26,6 +27,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '009_rate_limits': rateLimits(),
     '010_plan_rule_changes': planRuleChanges(engine),
     '011_queue_order': queueOrder(),
+    '012_idempotency_expiry': idempotencyExpiry(),
   };
 }
 
