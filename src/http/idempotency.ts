@@ -148,35 +148,38 @@ export async function answerOnce<T>(
   }
   req.idempotencyPending = null;
   const kept: { answer?: { status: number; text: string } } = {};
-  /** SQLite: the key is free, or holds a record past its time, which is dropped; otherwise this request stops. */
-  const mustBeFree = async (r: Repos) => {
+  /** The answer, built from the result inside the transaction and sent once it has committed. */
+  const answered = async (r: Repos, result: T) => {
+    const a = await answer(r, result);
+    return (kept.answer = { status: a.status, text: JSON.stringify(a.body) });
+  };
+  /** SQLite: a record under the key that still answers stops this request; one past its time is returned. */
+  const stopIfTaken = async (r: Repos) => {
     const existing = await r.platform.getIdempotencyKey(pending.scope, pending.key);
     if (existing && !lapsed(existing, pending.created_at)) throw new KeyTaken();
-    if (existing) await r.platform.dropIdempotencyKey(pending.scope, pending.key, existing.created_at);
+    return existing;
   };
   const receipt: Receipt<T> = deps.store.engine === 'sqlite'
     ? {
       async keep(r, result) {
-        const a = await answer(r, result);
-        const text = JSON.stringify(a.body);
-        const row = { ...pending, status_code: a.status, response: text };
-        if (!(await r.platform.reserveIdempotencyKey(row))) {
-          await mustBeFree(r);
-          await r.platform.putIdempotencyKey(row);
-        }
-        kept.answer = { status: a.status, text };
+        const { status, text } = await answered(r, result);
+        const row = { ...pending, status_code: status, response: text };
+        if (await r.platform.reserveIdempotencyKey(row)) return;
+        const old = await stopIfTaken(r);
+        if (old) await r.platform.dropIdempotencyKey(pending.scope, pending.key, old.created_at);
+        await r.platform.putIdempotencyKey(row);
       },
-      refused: mustBeFree,
+      async refused(r) {
+        await stopIfTaken(r);
+      },
     }
     : {
       async claim(r) {
         if (!(await r.platform.reserveIdempotencyKey(pending))) throw new KeyTaken();
       },
       async keep(r, result) {
-        const a = await answer(r, result);
-        const text = JSON.stringify(a.body);
-        await r.platform.completeIdempotencyKey(pending.scope, pending.key, a.status, text);
-        kept.answer = { status: a.status, text };
+        const { status, text } = await answered(r, result);
+        await r.platform.completeIdempotencyKey(pending.scope, pending.key, status, text);
       },
     };
   let out: T | DomainError;

@@ -41,7 +41,7 @@ export class BankTransferSimulator extends PaymentChannelSimulator {
   settleBatch(): { batchNo: string; lines: BatchLine[] } {
     const lines: BatchLine[] = [];
     this.sync();
-    for (const no of [...this.processing]) {
+    for (const no of this.processing) {
       const r = this.refunds.get(no)!;
       this.settle(r);
       const ended = r.status as SimRefund['status'];
