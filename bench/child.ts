@@ -3,6 +3,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The processes the bench starts. `npm run bench` first builds each into compiled JavaScript in dist/bench
+ * (`scripts/bundle.ts`), as `npm start` serves compiled code: measured without the TypeScript loader.
+ */
+export const CHILDREN = {
+  'server-process': 'bench/server-process.ts',
+  'timer-lateness': 'bench/timer-lateness.ts',
+  'sla-lateness': 'bench/sla-lateness.ts',
+  'overdue-close': 'bench/overdue-close.ts',
+  'flash-server': 'bench/flash-server.ts',
+  'million-server': 'bench/million-server.ts',
+} as const;
+export const CHILDREN_DIR = 'dist/bench';
+
 export interface Child {
   /** The first message the child sends (it is ready, or its result when it only does one thing). */
   first: Promise<any>;
@@ -17,9 +31,9 @@ function profileFlags(): string[] {
   return at >= 0 && process.argv[at + 1] ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[at + 1]}`] : [];
 }
 
-export function startChild(script: string, args: unknown): Child {
-  const proc = fork(fileURLToPath(new URL(script, import.meta.url)), [JSON.stringify(args)], {
-    execArgv: ['--import', 'tsx', ...profileFlags()],
+export function startChild(script: keyof typeof CHILDREN, args: unknown): Child {
+  const proc = fork(fileURLToPath(new URL(`../${CHILDREN_DIR}/${script}.mjs`, import.meta.url)), [JSON.stringify(args)], {
+    execArgv: profileFlags(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const waiting: ((m: any) => void)[] = [];

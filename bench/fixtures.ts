@@ -22,6 +22,9 @@ export const customerPhone = (i: number): string => `139${String(i).padStart(8, 
 /** Bench numbers are China Mobile 198-numbers, apart from the demo catalog's prefixes. */
 export const benchNumberId = (i: number): string => `NB198${String(i).padStart(8, '0')}`;
 
+/** The flash sale's numbers: China Mobile 166-numbers, apart from the demo catalog and the other bench numbers. */
+export const flashNumberId = (i: number): string => `NF166${String(i).padStart(8, '0')}`;
+
 /** The plan every bench order buys (China Mobile, 50 yuan up front, so payments carry money). */
 export const BENCH_PLAN = 'cm-129';
 

@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startChild } from './child.ts';
-import { ADDRESS, BENCH_PLAN } from './fixtures.ts';
+import { ADDRESS, BENCH_PLAN, flashNumberId } from './fixtures.ts';
 import type { FlashOutcome, FlashServerArgs } from './flash-server.ts';
 import { createPgDatabase } from './pg.ts';
 import type { Customer } from './workload.ts';
 
 const MB = 1024 * 1024;
 
-/** The sale's numbers: China Mobile 166-numbers, apart from the demo catalog and the other bench numbers. */
-export const flashNumberId = (i: number): string => `NF166${String(i).padStart(8, '0')}`;
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 export interface FlashResult {
@@ -39,7 +37,7 @@ export interface FlashResult {
 }
 
 export async function runFlash(databaseUrl: string, engine: string, o = { attempts: 10_000, numbers: 100, connections: 200 }): Promise<FlashResult> {
-  const server = startChild('./flash-server.ts', { databaseUrl, customers: o.connections, numbers: o.numbers } satisfies FlashServerArgs);
+  const server = startChild('flash-server', { databaseUrl, customers: o.connections, numbers: o.numbers } satisfies FlashServerArgs);
   const { port, customers } = (await server.first) as { port: number; customers: Customer[] };
   let conn = 0;
   let k = 0;

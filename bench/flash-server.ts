@@ -7,10 +7,9 @@ import { compose } from '../src/main.ts';
 import { issueCustomerToken } from '../src/app/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
-import { residentId } from './fixtures.ts';
+import { flashNumberId, residentId } from './fixtures.ts';
 import { ProcessMeter } from './stats.ts';
 import type { Customer } from './workload.ts';
-import { flashNumberId } from './flash-sale.ts';
 
 export interface FlashServerArgs {
   databaseUrl: string;

@@ -65,7 +65,7 @@ export async function runMillion(dir: string, orders: number): Promise<MillionRe
   const fileBytes = [file, `${file}-wal`].filter(existsSync).reduce((n, p) => n + statSync(p).size, 0);
 
   log('  server on that store ...');
-  const server = startChild('./million-server.ts', { file, sample: 2000 } satisfies MillionServerArgs);
+  const server = startChild('million-server', { file, sample: 2000 } satisfies MillionServerArgs);
   const { port, sample, agentToken } = (await server.first) as { port: number; sample: Sampled[]; agentToken: string };
   const url = `http://127.0.0.1:${port}`;
   if (sample.length === 0) throw new Error('no seeded order to read');

@@ -4,7 +4,8 @@
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startChild } from './child.ts';
+import { CHILDREN, CHILDREN_DIR, startChild } from './child.ts';
+import { bundle } from '../scripts/bundle.ts';
 import { runHttp, type HttpResult } from './http-load.ts';
 import type { LoopResult } from './stats.ts';
 import type { ServerArgs, ServerStats } from './server-process.ts';
@@ -40,7 +41,7 @@ const waited = (r: Ceiling | Http) => {
 };
 
 async function httpVsCeiling(databaseUrl?: string) {
-  const server = startChild('./server-process.ts', { dir, ...(databaseUrl ? { databaseUrl } : {}), customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles, reviewCycles: P.reviewCycles } satisfies ServerArgs);
+  const server = startChild('server-process', { dir, ...(databaseUrl ? { databaseUrl } : {}), customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles, reviewCycles: P.reviewCycles } satisfies ServerArgs);
   const { port, workload } = (await server.first) as { port: number; workload: Workload };
   const url = `http://127.0.0.1:${port}`;
   // Both paid scenarios draw numbers and resident IDs from one index space.
@@ -110,6 +111,7 @@ async function httpVsCeiling(databaseUrl?: string) {
 async function main() {
   const started = new Date();
   const loadBefore = loadavg()[0]!;
+  await bundle(CHILDREN, CHILDREN_DIR);
   if (million) {
     log(`haoka bench --million: store files in ${dir}`);
     const r = await runMillion(dir, ordersFlag(process.argv, 1_000_000));
@@ -121,11 +123,11 @@ async function main() {
   log('HTTP and ceiling (server in its own process) ...');
   const h = await httpVsCeiling();
   log(`timer lateness: ${P.due} due over ${P.windowMs / 1000} s among ${P.due + P.background} pending orders ...`);
-  const t = await startChild('./timer-lateness.ts', { dir, due: P.due, windowMs: P.windowMs, background: P.background } satisfies TimerArgs).first;
+  const t = await startChild('timer-lateness', { dir, due: P.due, windowMs: P.windowMs, background: P.background } satisfies TimerArgs).first;
   log(`SLA escalation lateness: ${P.slaDue} warnings over ${P.windowMs / 1000} s among ${P.slaDue + P.slaRequests} open requests and ${P.slaOrders} pending orders ...`);
-  const sla = await startChild('./sla-lateness.ts', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
+  const sla = await startChild('sla-lateness', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
   log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
-  const o = await startChild('./overdue-close.ts', { dir, orders: P.overdue } satisfies OverdueArgs).first;
+  const o = await startChild('overdue-close', { dir, orders: P.overdue } satisfies OverdueArgs).first;
   log('flash sale on the embedded store ...');
   const flash = await runFlash(join(dir, 'flash.db'), 'the embedded store (SQLite file, WAL)');
   let pg: { h: Awaited<ReturnType<typeof httpVsCeiling>>; flash: Awaited<ReturnType<typeof runFlash>> } | null = null;

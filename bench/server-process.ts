@@ -45,7 +45,9 @@ const args = childArgs<ServerArgs>();
 const file = join(args.dir, 'haoka.db');
 
 async function main() {
-  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' });
+  // HAOKA_HEAP_GROWTH from the bench's environment, to compare the heap's pacing; the server's default otherwise.
+  const heap = process.env.HAOKA_HEAP_GROWTH ? { HAOKA_HEAP_GROWTH: process.env.HAOKA_HEAP_GROWTH } : {};
+  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...heap });
   const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
   const reviewFrom = args.cancelPool + args.paidCycles;

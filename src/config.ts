@@ -14,6 +14,11 @@ export interface Config {
   simStateDir: string | null;
   /** Mount the simulators' own pages under /sim (pay in the channel app, the SMS inbox with sign-in codes). */
   simulatorRoutes: boolean;
+  /**
+   * How far the JavaScript heap may grow past what a full collection left before the next one, in percent; null:
+   * V8's own pacing, which lets a busy server's heap grow to about four times its live data.
+   */
+  heapGrowthPercent: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(workerRaw)) throw new ConfigError(`HAOKA_WORKER must be on or off, not ${JSON.stringify(env.HAOKA_WORKER)}.`);
   const simRaw = (env.HAOKA_SIMULATOR_ROUTES ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(simRaw)) throw new ConfigError(`HAOKA_SIMULATOR_ROUTES must be on or off, not ${JSON.stringify(env.HAOKA_SIMULATOR_ROUTES)}.`);
+  const growthRaw = (env.HAOKA_HEAP_GROWTH ?? '50%').trim();
+  const growth = /^\d+%$/.test(growthRaw) ? Number(growthRaw.slice(0, -1)) : growthRaw === 'auto' ? 0 : NaN;
+  if (!(growth === 0 || (growth >= 10 && growth <= 300))) throw new ConfigError(`HAOKA_HEAP_GROWTH must be a percentage from 10% to 300%, or auto, not ${JSON.stringify(env.HAOKA_HEAP_GROWTH)}.`);
   const secret = env.HAOKA_SECRET ?? null;
   if (secret !== null && secret.length < 16) throw new ConfigError('HAOKA_SECRET must be at least 16 characters long.');
   return {
@@ -67,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
     simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
+    heapGrowthPercent: growth === 0 ? null : growth,
   };
 }

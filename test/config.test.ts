@@ -12,6 +12,12 @@ describe('configuration', () => {
     expect(loadConfig({ HAOKA_SIMULATOR_ROUTES: 'ON' }).simulatorRoutes).toBe(true);
   });
 
+  it('lets the heap grow by half its live data between full collections by default; auto leaves the pacing to Node', () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(50);
+    expect(loadConfig({ HAOKA_HEAP_GROWTH: '100%' }).heapGrowthPercent).toBe(100);
+    expect(loadConfig({ HAOKA_HEAP_GROWTH: 'auto' }).heapGrowthPercent).toBeNull();
+  });
+
   it('reads durations like 2s, 15m and 1h30m', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('15m')).toBe(900_000);
@@ -27,6 +33,9 @@ describe('configuration', () => {
       { HAOKA_DATABASE_URL: 'mysql://x' },
       { HAOKA_WORKER: 'maybe' },
       { HAOKA_SIMULATOR_ROUTES: 'sometimes' },
+      { HAOKA_HEAP_GROWTH: '50' },
+      { HAOKA_HEAP_GROWTH: '5%' },
+      { HAOKA_HEAP_GROWTH: '400%' },
     ];
     for (const env of bad) {
       const name = Object.keys(env)[0]!;
