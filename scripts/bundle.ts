@@ -1,6 +1,6 @@
-// Bundles TypeScript entry points into one JavaScript file each, so that a long-running process starts from compiled
-// code: without the TypeScript loader's thread and modules, an idle server holds about 55 MB less memory.
-// `tsx scripts/bundle.ts` (`npm run build:server`) builds the service (dist/server/haoka.mjs, what `npm start` runs); the benchmarks build
+// Bundles TypeScript entry points into one JavaScript file each, so that a long-running process starts from
+// compiled code: without the TypeScript loader's thread and modules, an idle server holds about 55 MB less.
+// `npm run build:server` builds the service (dist/server/haoka.mjs, what `npm start` runs); the benchmarks build
 // their own processes the same way.
 import { cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -60,8 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const simRaw = (env.HAOKA_SIMULATOR_ROUTES ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(simRaw)) throw new ConfigError(`HAOKA_SIMULATOR_ROUTES must be on or off, not ${JSON.stringify(env.HAOKA_SIMULATOR_ROUTES)}.`);
   const growthRaw = (env.HAOKA_HEAP_GROWTH ?? '50%').trim();
-  const growth = /^\d+%$/.test(growthRaw) ? Number(growthRaw.slice(0, -1)) : growthRaw === 'auto' ? 0 : NaN;
-  if (!(growth === 0 || (growth >= 10 && growth <= 300))) throw new ConfigError(`HAOKA_HEAP_GROWTH must be a percentage from 10% to 300%, or auto, not ${JSON.stringify(env.HAOKA_HEAP_GROWTH)}.`);
+  const growth = growthRaw === 'auto' ? null : /^\d+%$/.test(growthRaw) ? Number(growthRaw.slice(0, -1)) : NaN;
+  if (growth !== null && !(growth >= 10 && growth <= 300)) throw new ConfigError(`HAOKA_HEAP_GROWTH must be a percentage from 10% to 300%, or auto, not ${JSON.stringify(env.HAOKA_HEAP_GROWTH)}.`);
   const secret = env.HAOKA_SECRET ?? null;
   if (secret !== null && secret.length < 16) throw new ConfigError('HAOKA_SECRET must be at least 16 characters long.');
   return {
@@ -75,6 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
     simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
-    heapGrowthPercent: growth === 0 ? null : growth,
+    heapGrowthPercent: growth,
   };
 }

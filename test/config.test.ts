@@ -35,6 +35,7 @@ describe('configuration', () => {
       { HAOKA_SIMULATOR_ROUTES: 'sometimes' },
       { HAOKA_HEAP_GROWTH: '50' },
       { HAOKA_HEAP_GROWTH: '5%' },
+      { HAOKA_HEAP_GROWTH: '0%' },
       { HAOKA_HEAP_GROWTH: '400%' },
     ];
     for (const env of bad) {
