@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/store/db.ts';
 import { migrate } from '../../src/adapters/store/migrations/index.ts';
-import { Store } from '../../src/adapters/store/store.ts';
+import { Store, type Executor } from '../../src/adapters/store/store.ts';
+import { sql } from 'kysely';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { Secrets } from '../../src/app/secrets.ts';
 import { anOrder, T0 } from '../fixtures/builders.ts';
@@ -192,6 +193,27 @@ describe(`the store on ${ENGINE}`, () => {
     finish();
     await tx;
     expect((await other.orders.getOrder(id))?.id).toBe(id);
+  });
+
+  it('runs a statement it ran before after another process adds a column to the table it reads', async () => {
+    const schema = other.database.db;
+    await sql`create table probe_columns (id text primary key, a text)`.execute(schema);
+    await sql`insert into probe_columns (id, a) values ('p1', 'x')`.execute(schema);
+    const read = async (db: Executor = store.db) => (await sql`select * from probe_columns where id = ${'p1'}`.execute(db)).rows;
+    for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: 'p1', a: 'x' }]);
+    await sql`alter table probe_columns add column b text`.execute(schema);
+    for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: 'p1', a: 'x', b: null }]);
+    expect(await store.tx((r) => read(r.db))).toEqual([{ id: 'p1', a: 'x', b: null }]);
+  });
+
+  it.runIf(ENGINE === 'postgres')('keeps a statement with parameters parsed on its connection, and parses none without', async () => {
+    const prepared = await store.tx(async (r) => {
+      await sql`select id from plans where id = ${'cm-129'}`.execute(r.db);
+      await sql`select count(*) from plans`.execute(r.db);
+      return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(r.db)).rows.map((p) => p.statement);
+    });
+    expect(prepared).toContain('select id from plans where id = $1');
+    expect(prepared).not.toContain('select count(*) from plans');
   });
 
   it('keeps an order\'s contact phone as a keyed hash, a sealed copy and a masked form, and reads it back whole', async () => {

@@ -1,6 +1,6 @@
 // The one place that knows which engine is underneath: connection set-up and the few dialect differences.
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient, type RawBuilder } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +31,8 @@ export interface Database {
   forUpdate: boolean;
   /** SQLite only: its connections, for group commit (see group-commit.ts). */
   sqlite?: SqliteConnections;
+  /** PostgreSQL only: the statements each connection keeps parsed (see NamedStatements). */
+  statements?: NamedStatements;
   close(): Promise<void>;
 }
 
@@ -43,11 +45,14 @@ function isPostgresUrl(url: string): boolean {
 
 export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // A connection lives a minute at most: the plans it keeps for its named statements (see NamedStatements)
+    // are made again on the next, so none outlives the table sizes it was chosen for.
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, maxLifetimeSeconds: 60 });
     // An idle connection cut by the server (restart, failover) must not crash the process; the pool reconnects.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', forUpdate: true, close: () => db.destroy() };
+    const statements = new NamedStatements();
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing(pool, statements) }) });
+    return { db, engine: 'postgres', forUpdate: true, statements, close: () => db.destroy() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SqliteDatabase(url);
@@ -136,6 +141,84 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest 
       if (cache.size > max) cache.delete(cache.keys().next().value!);
       return stmt;
     },
+  };
+}
+
+/**
+ * PostgreSQL parses and plans an unnamed statement afresh each time it is sent. A statement with parameters gets
+ * a name for its text (the first 500 texts of up to 1,024 characters, as the SQLite cache keeps), so each
+ * connection parses it once and afterwards only binds and runs it. After five runs PostgreSQL may keep one
+ * generic plan for it, chosen for the table sizes of that moment and made again only after an ANALYZE: a plan
+ * made while `orders` was nearly empty went on reading a state's whole index range for each guarded update
+ * where the primary key reads one row. Connections are therefore replaced every minute (openDatabase).
+ * A named `select *` refuses to run once its table's columns change under it (0A000, "cached plan must not
+ * change result type"): migrations run unnamed and are followed by fresh names, and that error, met after another
+ * process's migration, moves every connection to fresh names (a statement outside a transaction is run again).
+ */
+export class NamedStatements {
+  private readonly names = new Map<string, string>();
+  private generation = 0;
+  private paused = 0;
+
+  constructor(private readonly max = 500, private readonly longest = 1024) {}
+
+  name(text: string): string | undefined {
+    if (this.paused > 0 || text.length > this.longest) return undefined;
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < this.max) {
+      name = `h${this.generation}_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** Later statements get new names: what connections parsed before is no longer used. */
+  renew(): void {
+    this.generation++;
+    this.names.clear();
+  }
+
+  /** Runs `fn` (a schema change) with every statement unnamed, then renews the names. */
+  async unnamed<T>(fn: () => Promise<T>): Promise<T> {
+    this.paused++;
+    try {
+      return await fn();
+    } finally {
+      this.paused--;
+      this.renew();
+    }
+  }
+}
+
+type Client = PostgresPoolClient & { query(config: pg.QueryConfig): Promise<pg.QueryResult> };
+
+function preparing(pool: pg.Pool, statements: NamedStatements): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const raw = client as unknown as Client;
+    const query = (text: unknown, values?: unknown[]): unknown => {
+      const name = typeof text === 'string' && values && values.length > 0 ? statements.name(text) : undefined;
+      if (name === undefined) return (raw.query as (...a: unknown[]) => unknown)(text, values);
+      return raw.query({ name, text: text as string, values }).catch((e: unknown) => {
+        if ((e as { code?: string }).code !== '0A000') throw e;
+        statements.renew();
+        // Outside a transaction the statement failed alone: it runs again, parsed afresh. Inside one, the
+        // transaction is lost and its caller sees the error.
+        if ((client as unknown as { _txStatus?: string })._txStatus !== 'I') throw e;
+        return (raw.query as (...a: unknown[]) => unknown)(text, values);
+      });
+    };
+    return { query: query as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy) };
+  };
+  return {
+    // Kysely keeps one connection object per client: the same client is handed back wrapped the same way.
+    connect: async () => {
+      const client = await pool.connect();
+      let w = wrapped.get(client);
+      if (!w) wrapped.set(client, (w = wrap(client)));
+      return w;
+    },
+    end: () => pool.end(),
   };
 }
 
