@@ -115,6 +115,9 @@ const timer = setInterval(pass, workerData.everyMs);
 parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
+/** How many statement texts a connection keeps compiled (SQLite) or parsed (PostgreSQL), and the longest kept. */
+const KEPT_STATEMENTS = { max: 500, longest: 1024 };
+
 /**
  * Kysely prepares every query afresh, and compiling a statement costs SQLite about as much as running a
  * short one: an order cycle's queries are a few dozen distinct texts, so they are kept, least recently
@@ -122,7 +125,7 @@ parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.
  * vary with the batch size, each would hold tens of kilobytes, and the rows they carry dwarf the compile.
  * A statement still being iterated (a streamed select) is busy and not handed out twice.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest = 1024): CachedConnection {
+function withStatementCache(sqlite: SqliteDatabase.Database, { max, longest } = KEPT_STATEMENTS): CachedConnection {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     raw: sqlite,
@@ -146,7 +149,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 500, longest 
 
 /**
  * PostgreSQL parses and plans an unnamed statement afresh each time it is sent. A statement with parameters gets
- * a name for its text (the first 500 texts of up to 1,024 characters, as the SQLite cache keeps), so each
+ * a name for its text (the first 500 texts of up to 1,024 characters, KEPT_STATEMENTS), so each
  * connection parses it once and afterwards only binds and runs it. After five runs PostgreSQL may keep one
  * generic plan for it, chosen for the table sizes of that moment and made again only after an ANALYZE: a plan
  * made while `orders` was nearly empty went on reading a state's whole index range for each guarded update
@@ -160,12 +163,10 @@ export class NamedStatements {
   private generation = 0;
   private paused = 0;
 
-  constructor(private readonly max = 500, private readonly longest = 1024) {}
-
   name(text: string): string | undefined {
-    if (this.paused > 0 || text.length > this.longest) return undefined;
+    if (this.paused > 0 || text.length > KEPT_STATEMENTS.longest) return undefined;
     let name = this.names.get(text);
-    if (name === undefined && this.names.size < this.max) {
+    if (name === undefined && this.names.size < KEPT_STATEMENTS.max) {
       name = `h${this.generation}_${this.names.size}`;
       this.names.set(text, name);
     }
