@@ -191,22 +191,21 @@ export class NamedStatements {
   }
 }
 
-type Client = PostgresPoolClient & { query(config: pg.QueryConfig): Promise<pg.QueryResult> };
-
 function preparing(pool: pg.Pool, statements: NamedStatements): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    const raw = client as unknown as Client;
+    // Kysely hands over a text with its values, or a cursor: either goes to pg as it came.
+    const send = client.query.bind(client) as (text: unknown, values?: unknown[]) => unknown;
     const query = (text: unknown, values?: unknown[]): unknown => {
       const name = typeof text === 'string' && values && values.length > 0 ? statements.name(text) : undefined;
-      if (name === undefined) return (raw.query as (...a: unknown[]) => unknown)(text, values);
-      return raw.query({ name, text: text as string, values }).catch((e: unknown) => {
+      if (name === undefined) return send(text, values);
+      return client.query({ name, text: text as string, values }).catch((e: unknown) => {
         if ((e as { code?: string }).code !== '0A000') throw e;
         statements.renew();
         // Outside a transaction the statement failed alone: it runs again, parsed afresh. Inside one, the
         // transaction is lost and its caller sees the error.
         if ((client as unknown as { _txStatus?: string })._txStatus !== 'I') throw e;
-        return (raw.query as (...a: unknown[]) => unknown)(text, values);
+        return send(text, values);
       });
     };
     return { query: query as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy) };
