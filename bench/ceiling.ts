@@ -1,10 +1,10 @@
 // The ceiling: the same cycles as the HTTP run, issued straight to the use cases in the server's process.
-import { placeOrder } from '../src/app/place-order.ts';
-import { cancelUnpaidOrder } from '../src/app/cancel-order.ts';
-import { startPayment } from '../src/app/start-payment.ts';
-import { applyPaymentNotice } from '../src/app/apply-payment-notice.ts';
-import { applyForCancellation } from '../src/app/apply-cancellation.ts';
-import type { Deps } from '../src/app/deps.ts';
+import { placeOrder } from '../src/app/ordering/place-order.ts';
+import { cancelUnpaidOrder } from '../src/app/ordering/cancel-order.ts';
+import { startPayment } from '../src/app/ordering/start-payment.ts';
+import { applyPaymentNotice } from '../src/app/ordering/apply-payment-notice.ts';
+import { applyForCancellation } from '../src/app/cancellation/apply-cancellation.ts';
+import type { Deps } from '../src/app/platform/deps.ts';
 import { isError, type DomainError } from '../src/domain/errors.ts';
 import type { PaymentChannelSimulator } from '../src/adapters/payment/simulator.ts';
 import { CANCEL_REASON, cycleInput, type Scenario, type Workload } from './workload.ts';

@@ -3,8 +3,8 @@ import SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from '../src/adapters/store/schema.ts';
 import { withCheckDigit } from '../src/domain/resident-id.ts';
-import type { Deps } from '../src/app/deps.ts';
-import { issueCustomerToken } from '../src/app/sign-in.ts';
+import type { Deps } from '../src/app/platform/deps.ts';
+import { issueCustomerToken } from '../src/app/platform/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import type { Customer } from './workload.ts';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueCustomerToken } from '../src/app/sign-in.ts';
+import { issueCustomerToken } from '../src/app/platform/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { flashNumberId, residentId } from './fixtures.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueAgentToken, issueCustomerToken } from '../src/app/sign-in.ts';
+import { issueAgentToken, issueCustomerToken } from '../src/app/platform/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { seededCustomerPhone } from '../src/seed/orders.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';

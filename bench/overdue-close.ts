@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { fireDueTimers } from '../src/app/fire-timers.ts';
+import { fireDueTimers } from '../src/app/platform/fire-timers.ts';
 import { childArgs, finish, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
 import { insertCustomers, seedPendingOrders } from './seed-orders.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { issueAgentToken } from '../src/app/sign-in.ts';
+import { issueAgentToken } from '../src/app/platform/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { insertFreeNumbers, insertFreeNumbersPg, openRaw, signInCustomers } from './fixtures.ts';

@@ -1,5 +1,5 @@
 // What the i-th cycle of each scenario sends, the same whether it goes over HTTP or straight to the use cases.
-import type { PlaceOrderInput } from '../src/app/place-order.ts';
+import type { PlaceOrderInput } from '../src/app/ordering/place-order.ts';
 import { ADDRESS, BENCH_PLAN, benchNumberId, residentId } from './fixtures.ts';
 
 export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review';

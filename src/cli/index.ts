@@ -6,9 +6,9 @@ import { openDatabase } from '../adapters/store/db.ts';
 import { migrate } from '../adapters/store/migrations/index.ts';
 import { Store } from '../adapters/store/store.ts';
 import { seedDemo } from '../seed/demo.ts';
-import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';
+import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts';
 import { isError } from '../domain/errors.ts';
-import { checkInvariants } from '../app/check-invariants.ts';
+import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
 
 function config(): Config {

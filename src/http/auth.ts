@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { fail } from '../domain/errors.ts';
 import type { Actor } from '../domain/decide.ts';
-import type { Principal, Role } from '../app/secrets.ts';
-import type { Deps } from '../app/deps.ts';
+import type { Principal, Role } from '../app/platform/secrets.ts';
+import type { Deps } from '../app/platform/deps.ts';
 import { sendError } from './errors.ts';
 
 declare module 'fastify' {

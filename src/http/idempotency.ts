@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Insertable } from 'kysely';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
-import type { Deps, Receipt } from '../app/deps.ts';
+import type { Deps, Receipt } from '../app/platform/deps.ts';
 import type { Repos } from '../adapters/store/store.ts';
 import type { IdempotencyKeysTable } from '../adapters/store/schema.ts';
 import type { IdempotencyRow } from '../adapters/store/platform-repo.ts';

@@ -2,7 +2,7 @@
 // (orders by state, timers due and late, outbox backlog, refunds by state) read from the store at scrape.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Deps } from '../app/deps.ts';
+import type { Deps } from '../app/platform/deps.ts';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 

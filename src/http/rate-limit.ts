@@ -5,7 +5,7 @@
 // memory, because they sit on busy paths and only hold back flooding.
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { fail } from '../domain/errors.ts';
-import type { Clock } from '../app/ports.ts';
+import type { Clock } from '../app/platform/ports.ts';
 import { sendError } from './errors.ts';
 
 export interface Limit {

@@ -5,7 +5,7 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { randomUUID } from 'node:crypto';
 import { AsyncResource } from 'node:async_hooks';
 import { withRequestId } from '../adapters/request-context.ts';
-import type { Deps } from '../app/deps.ts';
+import type { Deps } from '../app/platform/deps.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler, sendError } from './errors.ts';
 import { fail } from '../domain/errors.ts';

@@ -1,8 +1,8 @@
 // Claims due timers and outbox rows. Runs inside `serve` or as separate `haoka worker` processes.
-import { fireDueTimers } from '../app/fire-timers.ts';
-import { dispatchOutbox } from '../app/dispatch-outbox.ts';
-import { reconcileRefunds } from '../app/reconcile-refunds.ts';
-import type { Deps } from '../app/deps.ts';
+import { fireDueTimers } from '../app/platform/fire-timers.ts';
+import { dispatchOutbox } from '../app/platform/dispatch-outbox.ts';
+import { reconcileRefunds } from '../app/refunds/reconcile-refunds.ts';
+import type { Deps } from '../app/platform/deps.ts';
 import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */

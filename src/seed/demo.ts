@@ -2,7 +2,7 @@
 import type { Carrier, Plan } from '../domain/order.ts';
 import type { NumbersTable } from '../adapters/store/schema.ts';
 import type { Store } from '../adapters/store/store.ts';
-import { hashPassword } from '../app/sign-in.ts';
+import { hashPassword } from '../app/platform/sign-in.ts';
 import { SeededRandom } from '../adapters/sim/random.ts';
 
 export const DEMO_PLANS: Plan[] = [

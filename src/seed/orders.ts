@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { FakeClock } from '../adapters/clock.ts';
 import type { Config } from '../config.ts';
 import { compose } from '../main.ts';
-import { issueAgentToken, issueCustomerToken } from '../app/sign-in.ts';
+import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts';
 import { isError } from '../domain/errors.ts';
 import { luhnCheckDigit } from '../domain/iccid.ts';
 import { maskResidentId, withCheckDigit } from '../domain/resident-id.ts';

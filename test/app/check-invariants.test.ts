@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 // Order and payment ids: a readable prefix, the time first (so they sort by it), then random characters.
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/app/deps.ts';
+import { newId } from '../../src/app/platform/deps.ts';
 
 const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
 

@@ -4,8 +4,8 @@ import pino from 'pino';
 import { compose, type Haoka } from '../../src/main.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FakeClock } from '../../src/adapters/clock.ts';
-import { placeOrder } from '../../src/app/place-order.ts';
-import { issueCustomerToken } from '../../src/app/sign-in.ts';
+import { placeOrder } from '../../src/app/ordering/place-order.ts';
+import { issueCustomerToken } from '../../src/app/platform/sign-in.ts';
 import { isError } from '../../src/domain/errors.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
@@ -39,8 +39,8 @@ describe.skipIf(ENGINE !== 'postgres')('three workers on one PostgreSQL database
     }
     clock.advance(31 * 60_000);
     // All three drain at once, each claiming small batches so that they really interleave.
-    const { fireDueTimers } = await import('../../src/app/fire-timers.ts');
-    const { dispatchOutbox } = await import('../../src/app/dispatch-outbox.ts');
+    const { fireDueTimers } = await import('../../src/app/platform/fire-timers.ts');
+    const { dispatchOutbox } = await import('../../src/app/platform/dispatch-outbox.ts');
     await Promise.all(nodes.map(async (n) => {
       for (;;) {
         const t = await fireDueTimers(n.deps, 7);

@@ -3,8 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 import { sql } from 'kysely';
-import { fireDueTimers, TIMER_BATCH, TIMER_LEASE_MS } from '../../src/app/fire-timers.ts';
-import { deadlineCloseShape } from '../../src/app/close-overdue.ts';
+import { fireDueTimers, TIMER_BATCH, TIMER_LEASE_MS } from '../../src/app/platform/fire-timers.ts';
+import { deadlineCloseShape } from '../../src/app/ordering/close-overdue.ts';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 
 const MIN = 60_000;

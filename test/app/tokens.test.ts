@@ -1,6 +1,6 @@
 // Sign-in tokens: signed with the store's secret, checked once and then remembered, never past their expiry; sealed values.
 import { describe, expect, it } from 'vitest';
-import { Secrets } from '../../src/app/secrets.ts';
+import { Secrets } from '../../src/app/platform/secrets.ts';
 
 const T0 = Date.UTC(2026, 10, 27, 2, 0, 0);
 const HOUR = 3_600_000;

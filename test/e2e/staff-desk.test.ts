@@ -3,8 +3,8 @@
 // and ships an order, and, once the customer has sent the card back, inspects it and the refund starts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { issueAgentToken, issueCustomerToken } from '../../src/app/sign-in.ts';
-import { escalateRequests } from '../../src/app/escalate-requests.ts';
+import { issueAgentToken, issueCustomerToken } from '../../src/app/platform/sign-in.ts';
+import { escalateRequests } from '../../src/app/desk/escalate-requests.ts';
 import { luhnCheckDigit } from '../../src/domain/iccid.ts';
 import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
 import { spacedNumber } from '../../web/src/format.ts';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { ADDRESS, json, residentId, startHarness, type Harness } from '../fixtures/harness.ts';
-import type { Role } from '../../src/app/secrets.ts';
+import type { Role } from '../../src/app/platform/secrets.ts';
 import { deliveredOrder } from '../fixtures/after-sales.ts';
 
 /**

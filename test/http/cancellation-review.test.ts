@@ -1,7 +1,7 @@
 // Cancellation requests that an agent reviews: identity check, approve, reject, withdraw, the priority
 // channel, a concurrent approve and reject, and bad input or wrong roles changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 
 let h: Harness;

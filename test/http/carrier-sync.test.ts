@@ -2,7 +2,7 @@
 // carrier has not confirmed the order's state, stops when its answer settles it, and leaves an agent task after
 // the set number of polls; agents resolve carrier tasks by following the carrier or keeping ours.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { activatedOrder, deliveredOrder } from '../fixtures/after-sales.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 

@@ -2,7 +2,7 @@
 // agent closes the line; withdrawn or refused after payment, it goes back through the refund path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { activatedOrder } from '../fixtures/after-sales.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 

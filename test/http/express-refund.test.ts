@@ -1,6 +1,6 @@
 // Express refund (极速退款) and the carrier's number release, end to end over HTTP with the simulators.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 
 let h: Harness;

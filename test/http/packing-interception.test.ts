@@ -1,7 +1,7 @@
 // Cancelling a packing order: warehouse interception (拦截发货) accepted or refused, and a cancellation
 // racing the warehouse's "shipped" report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 import { pick } from '../fixtures/after-sales.ts';
 

@@ -2,7 +2,7 @@
 // packing. The order stays `paid`; packing needs a picked card; a cancellation approved before packing puts the
 // card back in stock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { luhnCheckDigit } from '../../src/domain/iccid.ts';
 import { nextIccid, pick } from '../fixtures/after-sales.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';

@@ -6,8 +6,8 @@ import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
 import type { PaymentChannelSimulator } from '../../src/adapters/payment/simulator.ts';
 import { SeededRandom } from '../../src/adapters/sim/random.ts';
 import { FakeClock } from '../../src/adapters/clock.ts';
-import { inTx } from '../../src/app/deps.ts';
-import { startRefund, type StartRefundInput } from '../../src/app/refunds.ts';
+import { inTx } from '../../src/app/platform/deps.ts';
+import { startRefund, type StartRefundInput } from '../../src/app/refunds/refunds.ts';
 
 const MIN = 60_000;
 type Channel = 'alipay' | 'wechat' | 'bank';

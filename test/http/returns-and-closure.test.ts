@@ -2,7 +2,7 @@
 // never arrive, activation and real-name failure from the carrier, trial unsubscription, account closure with
 // its penalty, and carrier status synchronisation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { addWorkingDays } from '../../src/domain/policies/working-days.ts';
 import { earlyTerminationPenalty } from '../../src/domain/policies/penalty.ts';
 import { DEMO_PLANS } from '../../src/seed/demo.ts';

@@ -1,7 +1,7 @@
 // Shipped orders: tracking from the courier's signed pushes, courier interception (快递拦截) accepted or refused,
 // and pushes that come twice, late, out of order or forged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../src/app/check-invariants.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { ALL_CHECKS, shippedOrder } from '../fixtures/after-sales.ts';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
 

@@ -5,7 +5,7 @@ import { migrate } from '../../src/adapters/store/migrations/index.ts';
 import { Store, type Executor } from '../../src/adapters/store/store.ts';
 import { sql } from 'kysely';
 import { seedDemo } from '../../src/seed/demo.ts';
-import { Secrets } from '../../src/app/secrets.ts';
+import { Secrets } from '../../src/app/platform/secrets.ts';
 import { anOrder, T0 } from '../fixtures/builders.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 

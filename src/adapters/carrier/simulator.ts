@@ -1,7 +1,7 @@
 // A carrier's number-release interface as the platform meets it: idempotent by release number, sometimes
 // busy (a transient failure), sometimes slow (accepted, done later). Deterministic and scriptable.
 import type { DomainError } from '../../domain/errors.ts';
-import type { CarrierNotice, CarrierPort, Clock, LineStatus, NumberReleaseAnswer, NumberReleaseRequest } from '../../app/ports.ts';
+import type { CarrierNotice, CarrierPort, Clock, LineStatus, NumberReleaseAnswer, NumberReleaseRequest } from '../../app/platform/ports.ts';
 import type { SignedDelivery } from '../payment/simulator.ts';
 import { SeededRandom } from '../sim/random.ts';
 import { signCallback, verifyCallback } from '../sim/signed-callback.ts';

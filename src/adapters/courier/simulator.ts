@@ -3,7 +3,7 @@
 // Deterministic: seeded nonces, numbered waybills; tests drive each step and may hold a delivery back to
 // send it late, twice, or out of order.
 import type { DomainError } from '../../domain/errors.ts';
-import type { Clock, CourierInterceptAnswer, CourierNotice, CourierPort, TrackingKind } from '../../app/ports.ts';
+import type { Clock, CourierInterceptAnswer, CourierNotice, CourierPort, TrackingKind } from '../../app/platform/ports.ts';
 import { SeededRandom } from '../sim/random.ts';
 import type { SignedDelivery } from '../payment/simulator.ts';
 import { signCallback, verifyCallback } from '../sim/signed-callback.ts';

@@ -1,8 +1,8 @@
 // SMS and app push behave like gateways (they accept, may fail, and keep what they sent); the in-app
 // channel is the customer's inbox in the store.
-import type { NotifierPort, OutgoingMessage } from '../../app/ports.ts';
+import type { NotifierPort, OutgoingMessage } from '../../app/platform/ports.ts';
 import type { Store } from '../store/store.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock } from '../../app/platform/ports.ts';
 
 const KEEP = 1000;
 

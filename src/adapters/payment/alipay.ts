@@ -1,8 +1,8 @@
 // Alipay-style refunds (alipay.trade.refund): the answer comes back in the same call, and the money has
 // left when it says so. A timeout leaves the outcome unknown; Alipay's rule is to confirm it with
 // alipay.trade.fastpay.refund.query, or to resend under the SAME out_request_no, never a new one.
-import type { RefundAnswer, RefundRequest } from '../../app/ports.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { RefundAnswer, RefundRequest } from '../../app/platform/ports.ts';
+import type { Clock } from '../../app/platform/ports.ts';
 import { PaymentChannelSimulator, type SimulatorOptions } from './simulator.ts';
 
 /** How a scripted timeout happens: after the channel paid (the answer is lost), or before it saw the request. */

@@ -1,8 +1,8 @@
 // Bank-transfer refunds: the bank accepts a transfer order and pays it in its next settlement batch.
 // Until the batch runs the transfer is processing; a transfer to a closed or frozen account bounces in the
 // batch. The platform learns the outcome by asking (the bank's transfer-status query).
-import type { RefundAnswer, RefundRequest } from '../../app/ports.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { RefundAnswer, RefundRequest } from '../../app/platform/ports.ts';
+import type { Clock } from '../../app/platform/ports.ts';
 import { PaymentChannelSimulator, type SimRefund, type SimulatorOptions } from './simulator.ts';
 
 export interface BatchLine {

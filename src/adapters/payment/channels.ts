@@ -1,7 +1,7 @@
 // The three simulated channels, built together: each with its own seed, and, when a state directory is
 // configured, its own journal so that it remembers payments and refunds across our restarts.
 import { join } from 'node:path';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock } from '../../app/platform/ports.ts';
 import { SimJournal } from '../sim/journal.ts';
 import { AlipaySimulator } from './alipay.ts';
 import { BankTransferSimulator } from './bank.ts';

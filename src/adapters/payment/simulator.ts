@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
-import type { Clock, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus } from '../../app/ports.ts';
+import type { Clock, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus } from '../../app/platform/ports.ts';
 import { SeededRandom } from '../sim/random.ts';
 import type { SimJournal } from '../sim/journal.ts';
 import { KEEP_FINISHED, Retention } from '../sim/retention.ts';

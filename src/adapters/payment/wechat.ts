@@ -6,7 +6,7 @@
 // any order. The real signature is RSA with the platform certificate; the simulator signs with HMAC.
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { fail, type DomainError } from '../../domain/errors.ts';
-import type { Clock, RefundAnswer, RefundNotice, RefundRequest } from '../../app/ports.ts';
+import type { Clock, RefundAnswer, RefundNotice, RefundRequest } from '../../app/platform/ports.ts';
 import { NOTIFICATION_MAX_AGE_MS, PaymentChannelSimulator, sameText, type SignedDelivery, type SimRefund, type SimulatorOptions } from './simulator.ts';
 
 const EVENT_OF: Record<'SUCCESS' | 'FAILED' | 'CLOSED', { event: string; status: string; summary: string }> = {

@@ -1,4 +1,4 @@
-// Closing a batch of orders with one decision (app/close-overdue.ts): set-based statements whose texts do not
+// Closing a batch of orders with one decision (app/ordering/close-overdue.ts): set-based statements whose texts do not
 // depend on the batch's size, so that SQLite compiles each once and the rows go in as one parameter.
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Order } from '../../domain/order.ts';

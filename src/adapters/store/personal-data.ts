@@ -1,6 +1,6 @@
 // Phone numbers at rest. The store never holds a phone in the clear: a keyed hash finds it, a sealed copy
 // (AES-GCM, key from the platform secret) is opened to text the customer or show them their own order, and a
-// masked form (138****8000) is what anyone without the key sees. The key lives in app/secrets.ts; the
+// masked form (138****8000) is what anyone without the key sees. The key lives in app/platform/secrets.ts; the
 // composition root hands the store a vault once the secret is loaded.
 
 export interface PhoneVault {

@@ -1,6 +1,6 @@
 // The warehouse as the platform meets it: parcels wait, get held on request (拦截发货), or leave with a
 // tracking number. An interception is idempotent by its number and refused once the parcel has left.
-import type { InterceptionAnswer, InterceptionRequest, WarehousePort } from '../../app/ports.ts';
+import type { InterceptionAnswer, InterceptionRequest, WarehousePort } from '../../app/platform/ports.ts';
 
 type ParcelStatus = 'waiting' | 'held' | 'shipped';
 

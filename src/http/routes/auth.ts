@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isError } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
-import { sendSignInCode, signInAgent, signInCustomer } from '../../app/sign-in.ts';
+import type { Deps } from '../../app/platform/deps.ts';
+import { sendSignInCode, signInAgent, signInCustomer } from '../../app/platform/sign-in.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CARRIERS } from '../../domain/order.ts';
 import { fail } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
+import type { Deps } from '../../app/platform/deps.ts';
 import { sendError } from '../errors.ts';
 import { errors, numberResource, plan } from '../schemas.ts';
 

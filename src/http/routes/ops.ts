@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Deps } from '../../app/deps.ts';
+import type { Deps } from '../../app/platform/deps.ts';
 import { migrationsCurrent } from '../../adapters/store/migrations/index.ts';
 
 const readiness = z.object({ status: z.string(), store: z.string(), migrations: z.string(), simulatorRoutes: z.enum(['mounted', 'off']) });

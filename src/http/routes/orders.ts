@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isError } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
-import { placeOrder } from '../../app/place-order.ts';
-import { cancelUnpaidOrder } from '../../app/cancel-order.ts';
-import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView, viewOrderWith } from '../../app/order-view.ts';
+import type { Deps } from '../../app/platform/deps.ts';
+import { placeOrder } from '../../app/ordering/place-order.ts';
+import { cancelUnpaidOrder } from '../../app/ordering/cancel-order.ts';
+import { loadPreviewFacts, loadVisibleOrder, previewCancellation, toView, viewOrderWith } from '../../app/ordering/order-view.ts';
 import { answerOnce } from '../idempotency.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
-import { loadVisibleOrder } from '../../app/order-view.ts';
-import { retryRefund } from '../../app/refunds.ts';
-import { listRefundViews, type RefundView } from '../../app/refund-view.ts';
-import { applyRefundNotice } from '../../app/apply-refund-notice.ts';
+import type { Deps } from '../../app/platform/deps.ts';
+import { loadVisibleOrder } from '../../app/ordering/order-view.ts';
+import { retryRefund } from '../../app/refunds/refunds.ts';
+import { listRefundViews, type RefundView } from '../../app/refunds/refund-view.ts';
+import { applyRefundNotice } from '../../app/refunds/apply-refund-notice.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors, orderIdParams, refundView } from '../schemas.ts';

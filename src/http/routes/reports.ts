@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
+import type { Deps } from '../../app/platform/deps.ts';
 import { requireRole } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';

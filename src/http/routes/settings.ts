@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isError } from '../../domain/errors.ts';
-import type { Deps } from '../../app/deps.ts';
-import { settingsPatchSchema } from '../../app/settings.ts';
+import type { Deps } from '../../app/platform/deps.ts';
+import { settingsPatchSchema } from '../../app/platform/settings.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';

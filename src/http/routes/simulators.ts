@@ -11,7 +11,7 @@ import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
-import { TRACKING_KINDS } from '../../app/ports.ts';
+import { TRACKING_KINDS } from '../../app/platform/ports.ts';
 
 export interface Simulators {
   payments: ChannelSimulators;

@@ -1,0 +1,68 @@
+// The courier's signed pushes: tracking scans, the answer to an interception, a parcel back at the warehouse.
+// Each is applied once: a forged or stale push is refused before anything is written, a byte-for-byte replay
+// (same nonce) is refused, and a resend of a known event (fresh nonce) is acknowledged with no effect. Scans
+// arrive late and out of order; only a move forward in the transition table changes the order, so a
+// "delivered" is never followed by "shipped" again, and the tracking list is shown by scan time.
+import { decideRequest } from '../../domain/cancellation-request.ts';
+import { decide, SYSTEM, type Actor } from '../../domain/decide.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
+import { arrivedParcel } from '../../domain/return.ts';
+import type { Order } from '../../domain/order.ts';
+import type { Repos } from '../../adapters/store/store.ts';
+import type { CourierNotice } from '../platform/ports.ts';
+import { commitDecisions } from '../platform/commit.ts';
+import { newId, type Deps } from '../platform/deps.ts';
+import { applyCallbackOnce, type CallbackOutcome } from '../platform/signed-callback.ts';
+import { commitRequest, requestEventRow } from '../cancellation/request-commit.ts';
+
+const COURIER: Actor = { type: 'system', id: 'courier' };
+
+export async function applyCourierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
+  const notice = deps.courier.verifyCallback(headers, rawBody, deps.clock.now());
+  if (isError(notice)) return notice;
+  return applyCallbackOnce(deps, notice, {
+    source: 'courier', ref: notice.trackingNo, kind: notice.kind,
+    findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),
+    notFound: () => fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo }),
+    apply: (r, order, ctx) => applyScan(r, order, notice, ctx),
+  });
+}
+
+/** What a new scan changes; false when it only joins the tracking history. */
+async function applyScan(r: Repos, order: Order, n: CourierNotice, ctx: { now: number; settings: Awaited<ReturnType<Deps['settings']['get']>> }): Promise<boolean> {
+  const { now } = ctx;
+  const req = await r.requests.getOpenForOrder(order.id, true);
+  switch (n.kind) {
+    case 'delivered': {
+      const d = decide(order, { type: 'deliver', at: n.occurredAt }, ctx);
+      if (isError(d)) return false;
+      await commitDecisions(r, [{ before: order, decision: d, actor: COURIER }], now);
+      // The parcel reached the customer before the courier could turn it back: the interception is over, a return follows.
+      if (req && req.state === 'approved' && req.interception === 'pending') {
+        const s = decideRequest(req, d.order, { type: 'interception_answered', accepted: false, detail: order.trackingNo }, { now });
+        if (!isError(s)) await commitRequest(r, req, s, d.order, SYSTEM, now);
+      }
+      return true;
+    }
+    case 'interception_accepted':
+    case 'interception_refused': {
+      if (!req || req.state !== 'approved' || req.interception !== 'pending' || order.state !== 'shipped') return false;
+      const accepted = n.kind === 'interception_accepted';
+      const s = decideRequest(req, order, { type: 'interception_answered', accepted, detail: accepted ? n.detail : order.trackingNo }, { now });
+      if (isError(s)) return false;
+      await commitRequest(r, req, s, order, COURIER, now);
+      return true;
+    }
+    case 'returned_to_sender': {
+      // Back at the warehouse: the card waits for inspection; the refund follows a pass.
+      if (order.state !== 'shipped' || (await r.afterSales.openReturnFor(order.id, true))) return false;
+      const intercepted = req && req.state === 'approved' && req.interception === 'accepted' ? req.id : null;
+      const ret = arrivedParcel(order, newId('RT', now), intercepted, now);
+      await r.afterSales.insertReturn(ret);
+      await r.orders.insertEvents([requestEventRow(order, { action: 'return.received', reason: `${ret.id} parcel ${order.trackingNo} back at the warehouse`, automatic: true }, COURIER, now)]);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

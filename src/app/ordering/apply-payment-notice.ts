@@ -1,0 +1,51 @@
+import { decide, SYSTEM } from '../../domain/decide.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
+import type { PaymentChannel } from '../../domain/order.ts';
+import { commitDecisions, eventRow } from '../platform/commit.ts';
+import { startRefund } from '../refunds/refunds.ts';
+import { applyPenaltyPaid } from '../after-sales/closure-penalty.ts';
+import { inTx, type Deps } from '../platform/deps.ts';
+
+export type NoticeOutcome = 'paid' | 'duplicate' | 'refunded_late_payment';
+
+/**
+ * Applies a channel's payment notification exactly once. Channels resend until acknowledged, so a fresh
+ * delivery of a known payment is acknowledged with no second effect; a byte-for-byte replay (same nonce)
+ * is refused. Money that arrives for an order that already closed is refunded, never kept.
+ */
+export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: NoticeOutcome; orderId: string } | DomainError> {
+  const now = deps.clock.now();
+  const notice = deps.payments[channel].verifyNotification(headers, rawBody, now);
+  if (isError(notice)) return notice;
+  const settings = await deps.settings.get();
+  return inTx(deps.store, async (r) => {
+    const payment = await r.payments.getPayment(notice.paymentNo, true);
+    if (!payment) return fail('PAYMENT.NOT_FOUND', 'No such payment.', { paymentNo: notice.paymentNo });
+    if (payment.channel !== channel) return fail('PAYMENT.CHANNEL_MISMATCH', 'The payment was opened at another channel.', { paymentNo: payment.id });
+    if (payment.amount_fen !== notice.amountFen) {
+      return fail('PAYMENT.AMOUNT_MISMATCH', 'The notified amount differs from the payment.', { expectedFen: payment.amount_fen, notifiedFen: notice.amountFen });
+    }
+    const captured = await r.payments.markPaymentSucceeded(payment.id, notice.tradeNo, now);
+    const outcome: NoticeOutcome = !captured ? 'duplicate' : 'paid';
+    if (!(await r.payments.recordNotification(channel, notice.nonce, payment.id, outcome, now))) {
+      return fail('PAYMENT.REPLAYED', 'This notification was already received.', { nonce: notice.nonce });
+    }
+    if (!captured) return { outcome, orderId: payment.order_id };
+    // An account closure's early-termination penalty: the closure moves on, the order does not.
+    if (payment.purpose === 'penalty') return { outcome: await applyPenaltyPaid(r, payment, now), orderId: payment.order_id };
+    const order = await r.orders.getOrder(payment.order_id, true);
+    if (!order) throw new Error(`payment ${payment.id} refers to missing order ${payment.order_id}`);
+    // A payment opened before the order was re-priced (plan switched) does not pay for it: refunded like a late one.
+    const decision = payment.amount_fen === order.amountFen
+      ? decide(order, { type: 'pay', channel, paymentNo: payment.id }, { now, settings })
+      : fail('ORDER.NOT_PAYABLE', 'The order was re-priced after this payment was opened.', { paidFen: payment.amount_fen, amountFen: order.amountFen });
+    if (!isError(decision)) {
+      await commitDecisions(r, [{ before: order, decision, actor: SYSTEM }], now);
+      return { outcome, orderId: order.id };
+    }
+    // The order closed (or was paid another way, or re-priced) before this money arrived: refund it to where it came from.
+    await r.orders.insertEvents([eventRow(order, { event: { action: 'payment.late_refund_started', fromState: order.state, toState: order.state, reason: `${channel}:${payment.id}`, automatic: true } }, SYSTEM, now)]);
+    if (payment.amount_fen > 0) await startRefund(r, { orderId: order.id, paymentId: payment.id, channel, amountFen: payment.amount_fen, reason: 'late_payment' }, now);
+    return { outcome: 'refunded_late_payment', orderId: order.id };
+  });
+}

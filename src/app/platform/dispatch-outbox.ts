@@ -1,0 +1,39 @@
+import type { OutboxRow } from '../../adapters/store/queue-repo.ts';
+import type { Deps } from './deps.ts';
+import { OUTBOX_HANDLERS } from './outbox-handlers.ts';
+import { withRequestId } from '../../adapters/request-context.ts';
+
+export const OUTBOX_LEASE_MS = 60_000;
+/** After this many failed attempts a row stops being retried and waits for a person (it stays visible). */
+export const MAX_ATTEMPTS = 12;
+
+/** Exponential backoff with a ceiling: 1s, 2s, 4s ... 10 min. */
+export const backoffMs = (attempts: number) => Math.min(1000 * 2 ** Math.max(0, attempts - 1), 600_000);
+
+/** Delivers due outbox rows; a failure is retried later with backoff, a success is never repeated. */
+export async function dispatchOutbox(deps: Deps, limit = 100): Promise<number> {
+  const now = deps.clock.now();
+  const rows = await deps.store.queue.claimOutbox(now, limit, OUTBOX_LEASE_MS);
+  const delivered: number[] = [];
+  for (const row of rows) {
+    try {
+      const handler = OUTBOX_HANDLERS[row.topic];
+      if (!handler) throw new Error(`unknown outbox topic ${row.topic}`);
+      // The delivery runs under the id of the request that wrote the row: its log lines and any rows it
+      // writes (a refund's notice) carry that id on.
+      await withRequestId(row.request_id ?? null, async () => {
+        await handler(deps, row, JSON.parse(row.payload) as Record<string, unknown>);
+        deps.log.info({ outboxId: row.id, orderId: row.order_id, topic: row.topic, requestId: row.request_id ?? null }, 'outbox row delivered');
+      });
+      delivered.push(row.id);
+    } catch (e) {
+      const next = row.attempts >= MAX_ATTEMPTS ? Number.MAX_SAFE_INTEGER : deps.clock.now() + backoffMs(row.attempts);
+      deps.log.warn({ outboxId: row.id, orderId: row.order_id, topic: row.topic, attempts: row.attempts, err: String(e) }, 'outbox delivery failed');
+      await deps.store.queue.markFailed(row.id, String(e), next);
+    }
+  }
+  if (delivered.length) await deps.store.queue.markDelivered(delivered, deps.clock.now());
+  return rows.length;
+}
+
+export type { OutboxRow };

@@ -1,0 +1,44 @@
+// One handler per outbox topic. A handler must be safe to run twice for the same row (the worker may die
+// after the call and before the row is marked delivered): it passes an idempotency key to the adapter.
+import type { OutboxRow } from '../../adapters/store/queue-repo.ts';
+import type { NotificationChannel } from './ports.ts';
+import { renderNotification } from './notification-text.ts';
+import type { Deps } from './deps.ts';
+import { CANCELLATION_HANDLERS } from '../cancellation/cancellation-outbox.ts';
+import { sendRefund } from '../refunds/send-refund.ts';
+
+export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
+
+/** Which notifier channels each notice goes out on; every notice also lands in the in-app inbox. */
+const CHANNELS: Record<string, NotificationChannel[]> = {
+  order_placed: ['sms', 'push', 'inapp'],
+  payment_reminder: ['sms', 'push', 'inapp'],
+  late_payment_refunded: ['sms', 'inapp'],
+  refund_started: ['sms', 'push', 'inapp'],
+  refund_arrived: ['sms', 'push', 'inapp'],
+  refund_failed: ['sms', 'push', 'inapp'],
+  // A decision on a paid order's cancellation is worth a text message; progress notices go to the app.
+  cancellation_express: ['sms', 'push', 'inapp'],
+  cancellation_approved: ['sms', 'push', 'inapp'],
+  cancellation_rejected: ['sms', 'push', 'inapp'],
+  interception_refused: ['sms', 'push', 'inapp'],
+  cancellation_completed: ['sms', 'push', 'inapp'],
+};
+
+const notify: OutboxHandler = async (deps, row, p) => {
+  const template = p.template as string;
+  const { title, body } = renderNotification(template, p.data as Record<string, unknown>);
+  const channels = CHANNELS[template] ?? ['push', 'inapp'];
+  // Rows written before phones were sealed carry the number; newer ones leave it in the order, sealed.
+  let phone = typeof p.phone === 'string' ? p.phone : '';
+  if (!phone && channels.includes('sms') && row.order_id) phone = (await deps.store.orders.getOrder(row.order_id))?.contactPhone ?? '';
+  for (const channel of channels) {
+    await deps.notifier.send({ key: `outbox:${row.id}:${channel}`, channel, customerId: p.customerId as string, phone, orderId: row.order_id, template, title, body });
+  }
+};
+
+export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
+  notify,
+  refund: sendRefund,
+  ...CANCELLATION_HANDLERS,
+};

@@ -1,0 +1,165 @@
+// What the use cases need from the outside world. Each port ships with a deterministic simulator.
+import type { DomainError } from '../../domain/errors.ts';
+import type { Carrier, PaymentChannel } from '../../domain/order.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface CreatePaymentRequest {
+  paymentNo: string;
+  amountFen: number;
+  subject: string;
+  expiresAt: number;
+}
+
+/** A channel notification after its signature has been checked. */
+export interface PaymentNotice {
+  nonce: string;
+  paymentNo: string;
+  tradeNo: string;
+  amountFen: number;
+  status: 'SUCCESS';
+}
+
+export interface RefundRequest {
+  /** Our refund request number: the channel's idempotency key (Alipay out_request_no, WeChat out_refund_no). */
+  refundNo: string;
+  paymentNo: string;
+  amountFen: number;
+  reason: string;
+}
+
+/**
+ * A channel's answer to a refund request. `unknown` is a timeout or a garbled answer: the money may or may
+ * not have left, so the only safe next step is to ask (`queryRefund`) under the same request number.
+ * A `failed` answer that is `retryable` (the channel was busy) may be sent again under the same number;
+ * one that is not is the channel refusing this refund for good.
+ */
+export type RefundAnswer =
+  | { status: 'succeeded'; channelRefundNo: string }
+  | { status: 'processing'; channelRefundNo: string | null }
+  | { status: 'unknown'; error: string }
+  | { status: 'failed'; error: string; retryable: boolean };
+
+/** What the channel says it knows of a request number. `not_found`: it never received it, nothing was paid. */
+export type RefundStatus =
+  | { status: 'succeeded'; channelRefundNo: string }
+  | { status: 'processing'; channelRefundNo: string | null }
+  | { status: 'failed' | 'closed'; error: string }
+  | { status: 'not_found' };
+
+/** A refund-result notification after its signature has been checked and its content decrypted. */
+export interface RefundNotice {
+  /** The channel's id of this notification: resends carry the same id. */
+  notifyId: string;
+  refundNo: string;
+  paymentNo: string;
+  channelRefundNo: string;
+  amountFen: number;
+  status: 'succeeded' | 'failed' | 'closed';
+  error: string | null;
+}
+
+export interface PaymentPort {
+  readonly channel: PaymentChannel;
+  /** Opens a payment at the channel; the customer completes it there, the channel notifies us. */
+  createPayment(req: CreatePaymentRequest): Promise<{ payUrl: string }>;
+  /** Checks a notification's signature and freshness; never trusts an unsigned body. */
+  verifyNotification(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): PaymentNotice | DomainError;
+  /** Refunds to the original channel. `refundNo` is the channel's idempotency key: sent again, it pays nothing more. */
+  refund(req: RefundRequest): Promise<RefundAnswer>;
+  /** Asks the channel about a request number (alipay.trade.fastpay.refund.query, WeChat's GET /refund/domestic/refunds/{no}). */
+  queryRefund(req: { refundNo: string; paymentNo: string }): Promise<RefundStatus>;
+  /** Channels that notify refund results (WeChat Pay): checks signature and freshness, decrypts the content. */
+  verifyRefundNotification?(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): RefundNotice | DomainError;
+}
+
+export type NotificationChannel = 'sms' | 'push' | 'inapp';
+
+export interface OutgoingMessage {
+  /** Same key, same message: a repeated delivery attempt is not a second message. */
+  key: string;
+  channel: NotificationChannel;
+  customerId: string;
+  phone: string;
+  orderId: string | null;
+  template: string;
+  title: string;
+  body: string;
+}
+
+export interface NotifierPort {
+  send(msg: OutgoingMessage): Promise<void>;
+}
+
+/** Releasing a sold number back to the carrier's pool. `releaseNo` is the idempotency key the carrier receives. */
+export interface NumberReleaseRequest {
+  releaseNo: string;
+  carrier: Carrier;
+  number: string;
+}
+
+/** `pending`: accepted, not yet done (carriers release in batches); ask again later with the same releaseNo. */
+export type NumberReleaseAnswer = { status: 'released' } | { status: 'pending' } | { status: 'failed'; error: string; retryable: boolean };
+
+export interface CarrierPort {
+  releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer>;
+  /** Checks a carrier status push (activation, real-name failure, suspension, closure, recycling). */
+  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CarrierNotice | DomainError;
+  /** What the carrier's own system says of a line now (the poll behind status synchronisation). */
+  queryLine(number: string): Promise<LineStatus>;
+  /** Closes a line (销户); `closeNo` is the idempotency key. */
+  closeLine(req: { closeNo: string; number: string }): Promise<{ status: 'closed' } | { status: 'failed'; error: string }>;
+}
+
+export type LineStatus = 'inactive' | 'activated' | 'suspended' | 'closed' | 'recycled';
+
+/** A carrier push after its signature has been checked. */
+export interface CarrierNotice {
+  nonce: string;
+  eventId: string;
+  number: string;
+  status: Exclude<LineStatus, 'inactive'> | 'real_name_failed';
+  occurredAt: number;
+  detail: string | null;
+}
+
+/** The courier's tracking scans, in the order a parcel normally meets them. */
+export const TRACKING_KINDS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivered', 'returned_to_sender'] as const;
+export type TrackingKind = (typeof TRACKING_KINDS)[number];
+
+/** A courier push after its signature has been checked: a tracking scan or the answer to an interception. */
+export interface CourierNotice {
+  nonce: string;
+  eventId: string;
+  trackingNo: string;
+  kind: TrackingKind | 'interception_accepted' | 'interception_refused';
+  occurredAt: number;
+  detail: string | null;
+}
+
+/** An interception is only received at once; the courier answers it later by callback. */
+export type CourierInterceptAnswer = { status: 'received' } | { status: 'failed'; error: string };
+
+export interface CourierPort {
+  createWaybill(req: { orderId: string }): Promise<{ trackingNo: string }>;
+  /** 快递拦截, idempotent per parcel: one interception per parcel whatever the number of calls. */
+  intercept(req: { interceptNo: string; trackingNo: string }): Promise<CourierInterceptAnswer>;
+  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | DomainError;
+}
+
+/** Asking the warehouse to hold a packed parcel (拦截发货). `interceptNo` is its idempotency key. */
+export interface InterceptionRequest {
+  interceptNo: string;
+  orderId: string;
+}
+
+export type InterceptionAnswer =
+  | { status: 'accepted' }
+  | { status: 'refused'; reason: 'already_shipped'; trackingNo: string | null }
+  | { status: 'failed'; error: string };
+
+export interface WarehousePort {
+  intercept(req: InterceptionRequest): Promise<InterceptionAnswer>;
+}

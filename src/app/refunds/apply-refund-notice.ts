@@ -1,0 +1,38 @@
+// A channel's refund-result notification (WeChat Pay's REFUND.SUCCESS / ABNORMAL / CLOSED), applied once.
+// WeChat resends until acknowledged and deliveries of several refunds arrive in any order; a notification
+// may even overtake our own record of the channel's "accepted" answer. Each is verified, remembered by
+// its notification id, and moves the attempt only if the state table allows it: the first ending wins.
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
+import type { PaymentChannel } from '../../domain/order.ts';
+import { recordRefundOutcome } from './refunds.ts';
+import { inTx, type Deps } from '../platform/deps.ts';
+
+export type RefundNoticeOutcome = 'applied' | 'duplicate';
+
+export async function applyRefundNotice(deps: Deps, channel: PaymentChannel, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: RefundNoticeOutcome; refundNo: string } | DomainError> {
+  const port = deps.payments[channel];
+  if (!port.verifyRefundNotification) return fail('REQUEST.NOT_FOUND', 'This channel does not notify refund results.', { channel });
+  const now = deps.clock.now();
+  const notice = port.verifyRefundNotification(headers, rawBody, now);
+  if (isError(notice)) return notice;
+  return inTx(deps.store, async (r) => {
+    const refund = await r.refunds.getRefund(notice.refundNo, true);
+    if (!refund) return fail('REFUND.NOT_FOUND', 'No such refund.', { refundNo: notice.refundNo });
+    if (refund.channel !== channel || refund.payment_id !== notice.paymentNo) {
+      return fail('PAYMENT.CHANNEL_MISMATCH', 'The notification does not match the refund it names.', { refundNo: refund.id });
+    }
+    if (refund.amount_fen !== notice.amountFen) {
+      return fail('PAYMENT.AMOUNT_MISMATCH', 'The notified amount differs from the refund.', { expectedFen: refund.amount_fen, notifiedFen: notice.amountFen });
+    }
+    const outcome = notice.status === 'succeeded'
+      ? { to: 'succeeded' as const, channelRefundNo: notice.channelRefundNo }
+      : { to: notice.status, error: notice.error ?? notice.status };
+    const fresh = await r.refunds.recordNotification(channel, notice.notifyId, refund.id, notice.status, now);
+    const moved = fresh && (await recordRefundOutcome(r, refund.id, outcome, 'notification', now));
+    if (fresh && !moved && refund.state !== notice.status) {
+      // A channel contradicting an outcome it already gave is a channel bug: keep ours, make it visible.
+      deps.log.warn({ refundNo: refund.id, state: refund.state, notified: notice.status }, 'refund notification contradicts the recorded outcome');
+    }
+    return { outcome: moved ? 'applied' : 'duplicate', refundNo: refund.id };
+  });
+}
