@@ -9,7 +9,7 @@ import type { Order, PaymentChannel } from '../../domain/order.ts';
 import type { ClosureRow } from '../../adapters/store/after-sales-repo.ts';
 import type { PaymentRow } from '../../adapters/store/payment-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
-import { notifyRow } from '../platform/commit.ts';
+import { notifyRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { startRefund } from '../refunds/refunds.ts';
 import { requestEventRow } from '../cancellation/request-commit.ts';

@@ -7,7 +7,8 @@ import { fail, isError, Rejection, type DomainError } from '../../domain/errors.
 import { decideReturn, openReturn, RETURN_ADDRESS, RETURN_ENCLOSURES, type Checklist, type Return } from '../../domain/return.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Repos } from '../../adapters/store/store.ts';
-import { applyEffects, commitDecisions, notifyRow } from '../platform/commit.ts';
+import { applyEffects, commitDecisions } from '../platform/commit.ts';
+import { notifyRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { requestEventRow } from '../cancellation/request-commit.ts';
 import type { Principal } from '../platform/secrets.ts';

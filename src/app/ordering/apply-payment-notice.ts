@@ -1,7 +1,8 @@
 import { decide, SYSTEM } from '../../domain/decide.ts';
 import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
-import { commitDecisions, eventRow } from '../platform/commit.ts';
+import { commitDecisions } from '../platform/commit.ts';
+import { eventRow } from '../platform/rows.ts';
 import { startRefund } from '../refunds/refunds.ts';
 import { applyPenaltyPaid } from '../after-sales/closure-penalty.ts';
 import { inTx, type Deps } from '../platform/deps.ts';

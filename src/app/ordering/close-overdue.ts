@@ -9,7 +9,7 @@ import type { Order } from '../../domain/order.ts';
 import type { Settings } from '../../domain/settings.ts';
 import type { BatchClose, ClosedRow } from '../../adapters/store/batch-close-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
-import { eventRow, notifyRow } from '../platform/commit.ts';
+import { eventRow, notifyRow } from '../platform/rows.ts';
 
 /** Stand-ins for each order's own values: a decision that copies one of them into its effects is per order. */
 const MARK = '\u0000batch:';

@@ -2,7 +2,8 @@ import { placementEffects, type Actor } from '../../domain/decide.ts';
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { Address, Order } from '../../domain/order.ts';
 import { isValidResidentId, maskResidentId, normaliseResidentId } from '../../domain/resident-id.ts';
-import { applyEffects, eventRow } from '../platform/commit.ts';
+import { applyEffects } from '../platform/commit.ts';
+import { eventRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
 
 export interface PlaceOrderInput {

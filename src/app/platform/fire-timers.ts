@@ -1,7 +1,8 @@
 import { decide, SYSTEM } from '../../domain/decide.ts';
 import { isError } from '../../domain/errors.ts';
 import type { TimerRow } from '../../adapters/store/queue-repo.ts';
-import { commitDecisions, notifyRow, type Decided } from './commit.ts';
+import { commitDecisions, type Decided } from './commit.ts';
+import { notifyRow } from './rows.ts';
 import type { Deps } from './deps.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import type { Settings } from '../../domain/settings.ts';

@@ -4,7 +4,7 @@
 // its notification id, and moves the attempt only if the state table allows it: the first ending wins.
 import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
-import { recordRefundOutcome } from './refunds.ts';
+import { recordRefundOutcome } from './refund-outcome.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 
 export type RefundNoticeOutcome = 'applied' | 'duplicate';

@@ -5,7 +5,7 @@
 import type { RefundRow } from '../../adapters/store/refund-repo.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import { refundCheckDelay } from '../../domain/refund.ts';
-import { recordRefundOutcome, type RefundOutcome } from './refunds.ts';
+import { recordRefundOutcome, type RefundOutcome } from './refund-outcome.ts';
 import { answerOutcome, askChannel, statusOutcome } from './send-refund.ts';
 import type { Deps } from '../platform/deps.ts';
 

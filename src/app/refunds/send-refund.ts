@@ -8,7 +8,7 @@ import type { RefundRow } from '../../adapters/store/refund-repo.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import { REFUND_SEND_ATTEMPTS } from '../../domain/refund.ts';
 import type { RefundAnswer } from '../platform/ports.ts';
-import { recordRefundOutcome, type RefundOutcome } from './refunds.ts';
+import { recordRefundOutcome, type RefundOutcome } from './refund-outcome.ts';
 import type { Deps } from '../platform/deps.ts';
 
 /** An answer lost in a timeout is asked about this soon (alipay.trade.fastpay.refund.query). */
