@@ -10,6 +10,9 @@ import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts'
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
+import { clusterRole, parseProcesses, runCluster } from './cluster.ts';
+import pino from 'pino';
+import { logOptions } from '../adapters/log.ts';
 
 function config(): Config {
   try {
@@ -37,26 +40,45 @@ function onSignals(log: { info(o: object, msg: string): void }, stop: () => Prom
 
 const program = new Command().name('haoka').description('Orders and after-sales for phone-number-card platforms');
 
-program.command('serve').description('serve the API and pages (timers and outbox too, unless HAOKA_WORKER=off)').action(async () => {
-  const cfg = config();
-  const haoka = await compose(cfg, { seed: true });
-  const app = await haoka.server();
-  await app.listen({ host: cfg.host, port: cfg.port });
-  if (cfg.worker) haoka.worker.start();
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
-  haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' }, 'haoka is serving');
-  // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
-  onSignals(haoka.deps.log, () => haoka.close());
-});
+program.command('serve').description('serve the API and pages (timers and outbox too, unless HAOKA_WORKER=off)')
+  .option('--processes <n>', 'server processes sharing the port; timers and the outbox then run in one more process of their own', '1')
+  .action(async (o: { processes: string }) => {
+    const cfg = config();
+    const role = clusterRole();
+    if (role === 'worker') return runWorker(cfg);
+    const processes = parseProcesses(o.processes);
+    if (processes === null) {
+      process.stderr.write('haoka serve: --processes must be a whole number from 1 to 64\n');
+      process.exit(2);
+    }
+    if (processes > 1 && role === null) {
+      // Migrate and seed once, before any server process starts.
+      const db = openDatabase(cfg.databaseUrl);
+      await migrate(db);
+      await seedDemo(new Store(db), Date.now());
+      await db.close();
+      return runCluster({ processes, worker: cfg.worker, host: cfg.host, port: cfg.port }, pino(logOptions(cfg.logLevel)));
+    }
+    const haoka = await compose(cfg, { seed: role === null });
+    const app = await haoka.server();
+    await app.listen({ host: cfg.host, port: cfg.port });
+    if (cfg.worker) haoka.worker.start();
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : cfg.port;
+    haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' },
+      role === 'serve' ? 'haoka server process ready' : 'haoka is serving');
+    // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
+    onSignals(haoka.deps.log, () => haoka.close());
+  });
 
-program.command('worker').description('run timers and the outbox only, beside API processes').action(async () => {
-  const cfg = config();
+async function runWorker(cfg: Config) {
   const haoka = await compose(cfg);
   haoka.worker.start();
   haoka.deps.log.info({ database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
   onSignals(haoka.deps.log, () => haoka.close());
-});
+}
+
+program.command('worker').description('run timers and the outbox only, beside API processes').action(() => runWorker(config()));
 
 program.command('migrate').description('bring the database schema up to date').action(async () => {
   const db = openDatabase(config().databaseUrl);
