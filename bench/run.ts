@@ -1,6 +1,7 @@
-// npm run bench [-- --quick] [-- --keep] [-- --profile DIR] [-- --pg] [-- --million [--orders N]]: figures from one run
-// on the embedded store (SQLite file, WAL); --pg adds the HTTP figures and the flash sale on PostgreSQL, --million
-// measures a store of a million orders instead (bench/million.ts). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
+// npm run bench [-- --quick] [-- --keep] [-- --profile DIR] [-- --pg] [-- --million [--orders N]] [-- --processes]: figures
+// from one run on the embedded store (SQLite file, WAL); --pg adds the HTTP figures and the flash sale on PostgreSQL, --million
+// measures a store of a million orders instead (bench/million.ts), --processes one server process against two on PostgreSQL
+// (bench/processes.ts). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import type { SlaArgs } from './sla-lateness.ts';
 import { flashReport, runFlash } from './flash-sale.ts';
 import { millionReport, ordersFlag, runMillion } from './million.ts';
 import { createPgDatabase } from './pg.ts';
+import { runProcesses } from './processes.ts';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -112,6 +114,12 @@ async function main() {
   const started = new Date();
   const loadBefore = loadavg()[0]!;
   await bundle(CHILDREN, CHILDREN_DIR);
+  if (process.argv.includes('--processes')) {
+    const lines = await runProcesses(dir, quick);
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
   if (million) {
     log(`haoka bench --million: store files in ${dir}`);
     const r = await runMillion(dir, ordersFlag(process.argv, 1_000_000));
