@@ -56,5 +56,5 @@ describe('serve --processes', () => {
     const live = [pids[1]!, again.pid as number, ready.worker.pid as number].filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
     expect(live).toEqual([]);
     expect(lines().filter((x) => x.msg === 'haoka stopped').length).toBe(4);
-  }, 120_000);
+  }, 180_000);
 });
