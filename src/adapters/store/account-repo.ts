@@ -60,8 +60,20 @@ export class AccountRepo {
     return this.db.selectFrom('otp_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
   }
 
-  async bumpOtpAttempts(phone: string): Promise<void> {
-    await this.db.updateTable('otp_codes').set({ attempts: sql`attempts + 1` }).where('phone', '=', phone).execute();
+  /**
+   * Takes one try at the phone's code in one statement, before the code is compared: the count goes up only while
+   * the code is live and under `max` tries, so tries made at the same moment cannot all read the same count.
+   * Returns the code's hash and the tries now used, or undefined when there is no live code or no try left.
+   */
+  async takeOtpAttempt(phone: string, now: number, max: number): Promise<{ code_hash: string; attempts: number } | undefined> {
+    return this.db.updateTable('otp_codes').set({ attempts: sql`attempts + 1` })
+      .where('phone', '=', phone).where('expires_at', '>', now).where('attempts', '<', max)
+      .returning(['code_hash', 'attempts']).executeTakeFirst();
+  }
+
+  /** Deletes the code that was used, not a newer one sent meanwhile. */
+  async deleteOtpIf(phone: string, codeHash: string): Promise<void> {
+    await this.db.deleteFrom('otp_codes').where('phone', '=', phone).where('code_hash', '=', codeHash).execute();
   }
 
   async deleteOtp(phone: string): Promise<void> {
