@@ -108,7 +108,8 @@ const fieldFromAddress = (name: string) => {
  */
 export const LIMITS = {
   codesPerPhoneAndAddress: { name: 'codes-per-phone-address', max: 5, windowMs: 60 * MIN, key: fieldFromAddress('phone'), shared: true },
-  codesPerAddress: { name: 'codes-per-address', max: 20, windowMs: 15 * MIN, key: (req) => req.ip, shared: true },
+  // Wide: behind a carrier's NAT many customers share one address; it bounds the texts one address can cost.
+  codesPerAddress: { name: 'codes-per-address', max: 60, windowMs: MIN, key: (req) => req.ip, shared: true },
   cancellationsPerCustomer: { name: 'cancellations', max: 60, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
   // The per-order lock (five wrong IDs) stops guessing on one order; this stops one account spreading its
   // guesses over many orders, and an agent reading out IDs in a loop.

@@ -127,9 +127,9 @@ describe('sign-in codes asked for by a stranger', () => {
   it('are limited per address over all phones', async () => {
     const address = '198.51.100.99';
     const answers = [];
-    for (let i = 0; i < 21; i++) answers.push(await askCode(address, `1350000${String(i).padStart(4, '0')}`));
-    expect(answers.slice(0, 20).every((r) => r.statusCode === 200)).toBe(true);
-    expect(json(answers[20]!).error).toMatchObject({ code: 'REQUEST.RATE_LIMITED', details: { limit: 'codes-per-address' } });
+    for (let i = 0; i < 61; i++) answers.push(await askCode(address, `1350000${String(i).padStart(4, '0')}`));
+    expect(answers.slice(0, 60).every((r) => r.statusCode === 200)).toBe(true);
+    expect(json(answers[60]!).error).toMatchObject({ code: 'REQUEST.RATE_LIMITED', details: { limit: 'codes-per-address' } });
     expect((await askCode(OWNER, '13500000099')).statusCode).toBe(200);
   });
 });
