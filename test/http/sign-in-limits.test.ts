@@ -109,6 +109,18 @@ describe('wrong staff passwords', () => {
   });
 });
 
+describe('sign-in codes asked for at the same moment', () => {
+  it('send one text: the others are told when to ask again', async () => {
+    const phone = '13600000006';
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => askCode(`192.0.2.${100 + i}`, phone)));
+    expect(answers.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    const refused = answers.filter((r) => r.statusCode !== 200);
+    expect(codes(refused)).toEqual(Array(11).fill('AUTH.TOO_MANY_ATTEMPTS'));
+    expect(refused.every((r) => r.headers['retry-after'] === '60')).toBe(true);
+    expect(h.haoka.sims.notifier.smsTo(phone)).toHaveLength(1);
+  });
+});
+
 describe('sign-in codes asked for by a stranger', () => {
   it('use up the stranger\'s allowance for that phone, not the owner\'s', async () => {
     const phone = '13600000005';

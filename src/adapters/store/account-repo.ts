@@ -51,9 +51,16 @@ export class AccountRepo {
   }
 
   // ---- one-time sign-in codes
-  async putOtp(phone: string, codeHash: string, expiresAt: number, now: number): Promise<void> {
-    await this.db.insertInto('otp_codes').values({ phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
-      .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })).execute();
+  /**
+   * Files a new code unless one was made after `resendAfter`, in one statement: of requests made at the same moment
+   * one files its code and the others find it. False when a recent code is there.
+   */
+  async putOtp(phone: string, codeHash: string, expiresAt: number, now: number, resendAfter = now): Promise<boolean> {
+    const row = await this.db.insertInto('otp_codes').values({ phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
+      .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
+        .where('otp_codes.created_at', '<=', resendAfter))
+      .returning('phone').executeTakeFirst();
+    return row !== undefined;
   }
 
   async getOtp(phone: string) {

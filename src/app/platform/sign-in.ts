@@ -19,12 +19,13 @@ export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentT
   const now = deps.clock.now();
   // Codes are filed under the phone's keyed hash: the table never holds the number.
   const key = deps.secrets.hash('phone', phone);
-  const existing = await deps.store.accounts.getOtp(key);
-  if (existing && now - existing.created_at < CODE_RESEND_MS) {
-    return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: CODE_RESEND_MS - (now - existing.created_at) });
-  }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await deps.store.accounts.putOtp(key, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now);
+  // Filed only if no code was made in the last minute, in one statement: requests at the same moment send one text.
+  if (!(await deps.store.accounts.putOtp(key, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now, now - CODE_RESEND_MS))) {
+    const existing = await deps.store.accounts.getOtp(key);
+    const waitMs = existing ? CODE_RESEND_MS - (now - existing.created_at) : CODE_RESEND_MS;
+    return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: Math.max(1, waitMs) });
+  }
   const { title, body } = renderNotification('sign_in_code', { code });
   await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body });
   return { sentTo: `${phone.slice(0, 3)}****${phone.slice(-4)}`, expiresAt: now + CODE_TTL_MS };
