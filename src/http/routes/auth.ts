@@ -26,6 +26,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   app.post('/api/v1/auth/customer', {
     schema: {
       tags: ['auth'], summary: 'Sign in with phone and code; returns a bearer token',
+      description: 'Five wrong tries for a phone from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
       body: z.object({ phone, code: z.string().regex(/^\d{6}$/) }),
       response: { 200: z.object({ token: z.string(), customerId: z.string() }), ...errors },
     },
@@ -37,6 +38,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   app.post('/api/v1/auth/agent', {
     schema: {
       tags: ['auth'], summary: 'Staff sign-in (agent, supervisor, operator)',
+      description: 'Five wrong passwords for a username from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
       response: { 200: z.object({ token: z.string(), agent: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() }) }), ...errors },
     },
