@@ -1,4 +1,5 @@
 // Configuration from the environment. A bad value stops start-up with a message naming the variable.
+import { isIP } from 'node:net';
 
 export interface Config {
   host: string;
@@ -19,6 +20,11 @@ export interface Config {
    * V8's own pacing, which lets a busy server's heap grow to about four times its live data.
    */
   heapGrowthPercent: number | null;
+  /**
+   * The proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or loopback / linklocal / uniquelocal);
+   * false: none, the client address is the connection's own.
+   */
+  trustProxy: string[] | false;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +46,23 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, min: n
   if (ms === null) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a duration; write it like 30m, 90s or 1h.`);
   if (ms < min || ms > max) throw new ConfigError(`${name}=${raw} is out of range (${min / 1000}s to ${max / 3_600_000}h).`);
   return ms;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** HAOKA_TRUST_PROXY: off (the default), or a comma-separated list of addresses, CIDR ranges and proxy-addr's names. */
+function trustProxy(raw: string | undefined): string[] | false {
+  const text = (raw ?? 'off').trim();
+  if (['', 'off', 'false', '0'].includes(text.toLowerCase())) return false;
+  const entries = text.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const [addr, prefix, extra] = e.split('/');
+    const family = isIP(addr ?? '');
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (PROXY_NAMES.includes(e) || (family !== 0 && prefixOk && extra === undefined)) continue;
+    throw new ConfigError(`HAOKA_TRUST_PROXY must be off or a comma-separated list of proxy addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8, ::1, loopback); ${JSON.stringify(e)} is not one.`);
+  }
+  return entries;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
     simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
     heapGrowthPercent: growth,
+    trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
   };
 }

@@ -90,7 +90,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (app) return app;
       const webDir = opts.webDir;
       // The simulators' pages (pay in the channel app, the SMS inbox with sign-in codes) only when configured.
-      const built = await buildServer(deps, { simulators: config.simulatorRoutes ? sims : undefined, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
+      const built = await buildServer(deps, { simulators: config.simulatorRoutes ? sims : undefined, trustProxy: config.trustProxy, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
       for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
         sim.deliver = async (d, kind = 'payment') => {

@@ -18,6 +18,13 @@ describe('configuration', () => {
     expect(loadConfig({ HAOKA_HEAP_GROWTH: 'auto' }).heapGrowthPercent).toBeNull();
   });
 
+  it('believes no proxy unless HAOKA_TRUST_PROXY lists addresses or ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ HAOKA_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ HAOKA_TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1']);
+    expect(loadConfig({ HAOKA_TRUST_PROXY: '10.0.0.0/8, ::1, fd00::/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  });
+
   it('reads durations like 2s, 15m and 1h30m', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('15m')).toBe(900_000);
@@ -37,6 +44,11 @@ describe('configuration', () => {
       { HAOKA_HEAP_GROWTH: '5%' },
       { HAOKA_HEAP_GROWTH: '0%' },
       { HAOKA_HEAP_GROWTH: '400%' },
+      { HAOKA_TRUST_PROXY: 'on' },
+      { HAOKA_TRUST_PROXY: 'proxy.local' },
+      { HAOKA_TRUST_PROXY: '10.0.0.0/33' },
+      { HAOKA_TRUST_PROXY: '127.0.0.1,,10.0.0.1' },
+      { HAOKA_TRUST_PROXY: '10.0.0.0/8/1' },
     ];
     for (const env of bad) {
       const name = Object.keys(env)[0]!;

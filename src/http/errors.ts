@@ -4,7 +4,11 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, fail, type DomainError } from '../domain/errors.ts';
 
 export function sendError(reply: FastifyReply, e: DomainError): FastifyReply {
-  return reply.code(ERROR_CODES[e.code]).send({ error: { code: e.code, message: e.message, details: e.details ?? {} } });
+  const status = ERROR_CODES[e.code];
+  // Every 429 that knows its wait says it in the standard header too, in whole seconds.
+  const wait = e.details?.retryAfterMs;
+  if (status === 429 && typeof wait === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(wait / 1000))));
+  return reply.code(status).send({ error: { code: e.code, message: e.message, details: e.details ?? {} } });
 }
 
 function fromFastify(err: FastifyError): DomainError | null {

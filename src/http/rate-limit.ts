@@ -58,7 +58,6 @@ export class RateLimiter {
   /** A route hook refusing with `REQUEST.RATE_LIMITED` over any of the limits; per-process limits answer without a promise. */
   guard(...limits: Limit[]) {
     const refuse = (reply: FastifyReply, l: Limit, wait: number) => {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
       sendError(reply, fail('REQUEST.RATE_LIMITED', 'Too many requests; please wait a moment and try again.', { limit: l.name, retryAfterMs: wait }));
     };
     if (limits.some((l) => l.shared && this.shared)) {
@@ -92,12 +91,25 @@ const field = (name: string) => (req: FastifyRequest) => {
   return typeof v === 'string' ? v : null;
 };
 
-/** The limits the routes use; sized for people, well above what a person does. */
+/** A body field together with the client address (`req.ip`: the proxy's client only behind HAOKA_TRUST_PROXY). */
+const fieldFromAddress = (name: string) => {
+  const f = field(name);
+  return (req: FastifyRequest) => {
+    const v = f(req);
+    return v === null ? null : `${v}\0${req.ip}`;
+  };
+};
+
+/**
+ * The limits the routes use; sized for people, well above what a person does. Sign-in codes count per phone and
+ * address and per address, never per phone alone, so that a stranger asking for someone's codes uses up their
+ * own allowance and not the owner's (the one-a-minute resend per phone still holds). Wrong codes and passwords
+ * are slowed down in the use case (app/platform/sign-in-attempts.ts), before the code or password is compared.
+ */
 export const LIMITS = {
-  codesPerPhone: { name: 'codes-per-phone', max: 5, windowMs: 60 * MIN, key: field('phone'), shared: true },
+  codesPerPhoneAndAddress: { name: 'codes-per-phone-address', max: 5, windowMs: 60 * MIN, key: fieldFromAddress('phone'), shared: true },
+  // Wide: behind a carrier's NAT many customers share one address; it bounds the texts one address can cost.
   codesPerAddress: { name: 'codes-per-address', max: 60, windowMs: MIN, key: (req) => req.ip, shared: true },
-  customerSignInsPerPhone: { name: 'sign-ins-per-phone', max: 10, windowMs: 15 * MIN, key: field('phone'), shared: true },
-  staffSignInsPerUser: { name: 'staff-sign-ins', max: 10, windowMs: 15 * MIN, key: field('username'), shared: true },
   cancellationsPerCustomer: { name: 'cancellations', max: 60, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
   // The per-order lock (five wrong IDs) stops guessing on one order; this stops one account spreading its
   // guesses over many orders, and an agent reading out IDs in a loop.

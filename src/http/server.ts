@@ -33,6 +33,8 @@ export interface ServerOptions {
   simulators?: Simulators;
   /** Extra routes (the web pages) registered after the API. */
   extra?: (app: FastifyInstance) => Promise<void>;
+  /** Proxies whose X-Forwarded-For gives the client address (`req.ip`, which the per-address limits count); none by default. */
+  trustProxy?: string[] | false;
 }
 
 const requestScopes = new WeakMap<object, AsyncResource>();
@@ -45,6 +47,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     // The request id reaches every line through the logger's mixin (request-context.ts): no child logger per request.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 1024 * 1024,
+    // X-Forwarded-For is believed only from these proxies: anyone else could write any address into it.
+    trustProxy: opts.trustProxy || false,
     // Errors raised before routing (a bad URL, an over-long id) get the same error body as the rest.
     frameworkErrors: (err, _req, reply) => {
       void sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH'

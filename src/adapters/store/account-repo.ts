@@ -51,17 +51,36 @@ export class AccountRepo {
   }
 
   // ---- one-time sign-in codes
-  async putOtp(phone: string, codeHash: string, expiresAt: number, now: number): Promise<void> {
-    await this.db.insertInto('otp_codes').values({ phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
-      .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })).execute();
+  /**
+   * Files a new code unless one was made after `resendAfter`, in one statement: of requests made at the same moment
+   * one files its code and the others find it. False when a recent code is there.
+   */
+  async putOtp(phone: string, codeHash: string, expiresAt: number, now: number, resendAfter = now): Promise<boolean> {
+    const row = await this.db.insertInto('otp_codes').values({ phone, code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
+      .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: codeHash, expires_at: expiresAt, attempts: 0, created_at: now })
+        .where('otp_codes.created_at', '<=', resendAfter))
+      .returning('phone').executeTakeFirst();
+    return row !== undefined;
   }
 
   async getOtp(phone: string) {
     return this.db.selectFrom('otp_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
   }
 
-  async bumpOtpAttempts(phone: string): Promise<void> {
-    await this.db.updateTable('otp_codes').set({ attempts: sql`attempts + 1` }).where('phone', '=', phone).execute();
+  /**
+   * Takes one try at the phone's code in one statement, before the code is compared: the count goes up only while
+   * the code is live and under `max` tries, so tries made at the same moment cannot all read the same count.
+   * Returns the code's hash and the tries now used, or undefined when there is no live code or no try left.
+   */
+  async takeOtpAttempt(phone: string, now: number, max: number): Promise<{ code_hash: string; attempts: number } | undefined> {
+    return this.db.updateTable('otp_codes').set({ attempts: sql`attempts + 1` })
+      .where('phone', '=', phone).where('expires_at', '>', now).where('attempts', '<', max)
+      .returning(['code_hash', 'attempts']).executeTakeFirst();
+  }
+
+  /** Deletes the code that was used, not a newer one sent meanwhile. */
+  async deleteOtpIf(phone: string, codeHash: string): Promise<void> {
+    await this.db.deleteFrom('otp_codes').where('phone', '=', phone).where('code_hash', '=', codeHash).execute();
   }
 
   async deleteOtp(phone: string): Promise<void> {

@@ -56,6 +56,22 @@ export class PlatformRepo {
     return { windowStart: row.window_start, hits: row.hits };
   }
 
+  /** Counters read by a caller that decides in code (sign-in throttling), under its own lock (Repos.lockKey). */
+  async getRateLimits(keys: string[]): Promise<Map<string, { windowStart: number; hits: number }>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.selectFrom('rate_limits').selectAll().where('key', 'in', keys).execute();
+    return new Map(rows.map((r) => [r.key, { windowStart: r.window_start, hits: r.hits }]));
+  }
+
+  async putRateLimit(key: string, windowStart: number, hits: number): Promise<void> {
+    await this.db.insertInto('rate_limits').values({ key, window_start: windowStart, hits })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ window_start: windowStart, hits })).execute();
+  }
+
+  async dropRateLimit(key: string): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  }
+
   async purgeRateLimits(before: number): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('window_start', '<', before).execute();
   }

@@ -1,9 +1,13 @@
-import { randomInt, scryptSync, timingSafeEqual, randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { fail, type DomainError } from '../../domain/errors.ts';
 import { isMainlandMobile } from '../../domain/resident-id.ts';
 import { newId, type Deps } from './deps.ts';
 import { renderNotification } from './notification-text.ts';
 import type { Principal, Role } from './secrets.ts';
+import { checkPassword, DUMMY_PASSWORD_HASH } from './passwords.ts';
+import { attemptKeys, forgetAttempts, takeAttempt } from './sign-in-attempts.ts';
+
+export { hashPassword } from './passwords.ts';
 
 const CODE_TTL_MS = 5 * 60_000;
 const CODE_RESEND_MS = 60_000;
@@ -15,29 +19,44 @@ export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentT
   const now = deps.clock.now();
   // Codes are filed under the phone's keyed hash: the table never holds the number.
   const key = deps.secrets.hash('phone', phone);
-  const existing = await deps.store.accounts.getOtp(key);
-  if (existing && now - existing.created_at < CODE_RESEND_MS) {
-    return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: CODE_RESEND_MS - (now - existing.created_at) });
-  }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await deps.store.accounts.putOtp(key, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now);
+  // Filed only if no code was made in the last minute, in one statement: requests at the same moment send one text.
+  if (!(await deps.store.accounts.putOtp(key, deps.secrets.hash('otp', `${phone}:${code}`), now + CODE_TTL_MS, now, now - CODE_RESEND_MS))) {
+    const existing = await deps.store.accounts.getOtp(key);
+    const waitMs = existing ? CODE_RESEND_MS - (now - existing.created_at) : CODE_RESEND_MS;
+    return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: Math.max(1, waitMs) });
+  }
   const { title, body } = renderNotification('sign_in_code', { code });
   await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body });
   return { sentTo: `${phone.slice(0, 3)}****${phone.slice(-4)}`, expiresAt: now + CODE_TTL_MS };
 }
 
-export async function signInCustomer(deps: Deps, phone: string, code: string): Promise<{ token: string; customerId: string } | DomainError> {
+/**
+ * Signs a customer in with the code sent to their phone, from client address `from`. The try is taken in the store
+ * before the code is compared: from the account-and-address counters (sign-in-attempts.ts) and from the code's own
+ * five tries, in one transaction, so tries made at the same moment are evaluated one by one up to the limits.
+ */
+export async function signInCustomer(deps: Deps, phone: string, code: string, from: string): Promise<{ token: string; customerId: string } | DomainError> {
   const now = deps.clock.now();
   const key = deps.secrets.hash('phone', phone);
-  const otp = await deps.store.accounts.getOtp(key);
-  if (!otp || otp.expires_at <= now) return fail('AUTH.INVALID_CODE', 'The code has expired; ask for a new one.');
-  if (otp.attempts >= CODE_MAX_ATTEMPTS) return fail('AUTH.TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one.');
-  if (otp.code_hash !== deps.secrets.hash('otp', `${phone}:${code}`)) {
-    await deps.store.accounts.bumpOtpAttempts(key);
-    return fail('AUTH.INVALID_CODE', 'The code is not right.', { attemptsLeft: CODE_MAX_ATTEMPTS - otp.attempts - 1 });
-  }
-  await deps.store.accounts.deleteOtp(key);
-  return issueCustomerToken(deps, phone);
+  const given = deps.secrets.hash('otp', `${phone}:${code}`);
+  const keys = attemptKeys(deps, 'code', phone, from);
+  const checked = await deps.store.tx(async (r): Promise<DomainError | null> => {
+    const refused = await takeAttempt(r, keys, now);
+    if (refused) return refused;
+    const otp = await r.accounts.takeOtpAttempt(key, now, CODE_MAX_ATTEMPTS);
+    if (!otp) {
+      const live = await r.accounts.getOtp(key);
+      return live && live.expires_at > now
+        ? fail('AUTH.TOO_MANY_ATTEMPTS', 'Too many wrong codes; ask for a new one.')
+        : fail('AUTH.INVALID_CODE', 'The code has expired; ask for a new one.');
+    }
+    if (otp.code_hash !== given) return fail('AUTH.INVALID_CODE', 'The code is not right.', { attemptsLeft: CODE_MAX_ATTEMPTS - otp.attempts });
+    await r.accounts.deleteOtpIf(key, otp.code_hash);
+    await forgetAttempts(r, keys);
+    return null;
+  });
+  return checked ?? issueCustomerToken(deps, phone);
 }
 
 /** A token for a customer by phone (sign-in, and the `haoka token customer` command for scripts). */
@@ -48,22 +67,18 @@ export async function issueCustomerToken(deps: Deps, phone: string): Promise<{ t
   return { token: deps.secrets.sign({ sub: customerId, role: 'customer', exp: now + TOKEN_TTL_MS }), customerId };
 }
 
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, 32).toString('base64')}`;
-}
-
-function checkPassword(password: string, stored: string): boolean {
-  const [, salt, hash] = stored.split('$');
-  if (!salt || !hash) return false;
-  const given = scryptSync(password, Buffer.from(salt, 'base64'), 32);
-  const expected = Buffer.from(hash, 'base64');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export async function signInAgent(deps: Deps, username: string, password: string): Promise<{ token: string; agent: { id: string; username: string; displayName: string; role: Role } } | DomainError> {
+/**
+ * Signs staff in from client address `from`. The try is taken before the password is compared; an unknown username
+ * runs the same scrypt against a dummy hash, so its answer takes as long as a known one's.
+ */
+export async function signInAgent(deps: Deps, username: string, password: string, from: string): Promise<{ token: string; agent: { id: string; username: string; displayName: string; role: Role } } | DomainError> {
+  const keys = attemptKeys(deps, 'password', username, from);
+  const refused = await deps.store.tx((r) => takeAttempt(r, keys, deps.clock.now()));
+  if (refused) return refused;
   const agent = await deps.store.accounts.getAgentByUsername(username);
-  if (!agent || !checkPassword(password, agent.password_hash)) return fail('AUTH.INVALID_CREDENTIALS', 'Wrong username or password.');
+  const matches = await checkPassword(password, agent?.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!agent || !matches) return fail('AUTH.INVALID_CREDENTIALS', 'Wrong username or password.');
+  await deps.store.tx((r) => forgetAttempts(r, keys));
   return issueAgentToken(deps, agent.username) as Promise<{ token: string; agent: { id: string; username: string; displayName: string; role: Role } }>;
 }
 

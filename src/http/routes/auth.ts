@@ -12,7 +12,7 @@ const phone = z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile num
 
 export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/v1/auth/code', {
-    preHandler: app.limiter.guard(LIMITS.codesPerAddress, LIMITS.codesPerPhone),
+    preHandler: app.limiter.guard(LIMITS.codesPerAddress, LIMITS.codesPerPhoneAndAddress),
     schema: {
       tags: ['auth'], summary: 'Send a one-time sign-in code by SMS',
       body: z.object({ phone }),
@@ -24,26 +24,26 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.post('/api/v1/auth/customer', {
-    preHandler: app.limiter.guard(LIMITS.customerSignInsPerPhone),
     schema: {
       tags: ['auth'], summary: 'Sign in with phone and code; returns a bearer token',
+      description: 'Five wrong tries for a phone from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
       body: z.object({ phone, code: z.string().regex(/^\d{6}$/) }),
       response: { 200: z.object({ token: z.string(), customerId: z.string() }), ...errors },
     },
   }, async (req, reply) => {
-    const r = await signInCustomer(deps, req.body.phone, req.body.code);
+    const r = await signInCustomer(deps, req.body.phone, req.body.code, req.ip);
     return isError(r) ? sendError(reply, r) : r;
   });
 
   app.post('/api/v1/auth/agent', {
-    preHandler: app.limiter.guard(LIMITS.staffSignInsPerUser),
     schema: {
       tags: ['auth'], summary: 'Staff sign-in (agent, supervisor, operator)',
+      description: 'Five wrong passwords for a username from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
       response: { 200: z.object({ token: z.string(), agent: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() }) }), ...errors },
     },
   }, async (req, reply) => {
-    const r = await signInAgent(deps, req.body.username, req.body.password);
+    const r = await signInAgent(deps, req.body.username, req.body.password, req.ip);
     return isError(r) ? sendError(reply, r) : r;
   });
 

@@ -61,6 +61,12 @@ export function errorText(t: T, e: unknown): string {
   if (e.code === 'AUTH.TOO_MANY_ATTEMPTS' && typeof d.retryAfterMs === 'number') {
     return t('error.AUTH.TOO_MANY_ATTEMPTS.resend', { s: Math.ceil(d.retryAfterMs / 1000) });
   }
+  // Waits are told in seconds up to a minute and a half, then in whole minutes (a sign-in delay runs up to 15).
+  const wait = typeof d.retryAfterMs === 'number'
+    ? (d.retryAfterMs <= 90_000 ? t('wait.seconds', { n: Math.max(1, Math.ceil(d.retryAfterMs / 1000)) }) : t('wait.minutes', { n: Math.ceil(d.retryAfterMs / 60_000) }))
+    : null;
+  if (e.code === 'AUTH.SIGN_IN_DELAYED' && wait) return t(d.scope === 'account' ? 'error.AUTH.SIGN_IN_DELAYED.account' : 'error.AUTH.SIGN_IN_DELAYED.address', { wait });
+  if (e.code === 'REQUEST.RATE_LIMITED' && wait) return t('error.REQUEST.RATE_LIMITED.wait', { wait });
   if (e.code === 'IDENTITY.MISMATCH' && typeof d.attemptsLeft === 'number') {
     return t('error.IDENTITY.MISMATCH.left', { n: d.attemptsLeft });
   }
