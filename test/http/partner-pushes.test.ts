@@ -199,6 +199,30 @@ describe('payment notices', () => {
   });
 });
 
+describe('refund notices', () => {
+  it('refuses a refund result naming another channel refund than the one the channel gave us', async () => {
+    const wechat = h.haoka.sims.payments.wechat;
+    // Money that arrives after the order closed is refunded: the quickest way to a refund in flight.
+    const c = await h.customer();
+    const order = json(await h.placeOrder(c.token, { planId: 'cm-129' }));
+    const { paymentNo } = json(await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel: 'wechat' }));
+    expect('kind' in wechat.pay(paymentNo)).toBe(false);
+    h.clock.advance(2 * DAY);
+    await h.haoka.worker.drain();
+    expect(json(await post('/api/v1/payments/callback/wechat', wechat.notification(paymentNo) as SignedDelivery)).outcome).toBe('refunded_late_payment');
+    await h.haoka.worker.drain();
+    const [refundNo] = wechat.settleRefunds();
+    const [ours] = await h.haoka.deps.store.refunds.listRefunds(order.id);
+    expect(ours?.channel_refund_no).toBeTruthy();
+    // The channel's record now names some other refund of its own: the notice is about other money.
+    wechat.refunds.get(refundNo!)!.channelRefundNo = 'WECHATRF-SOMEONE-ELSE';
+    const before = await h.snapshot();
+    expect(refusal(await post('/api/v1/refunds/callback/wechat', wechat.refundNotification(refundNo!) as SignedDelivery))).toEqual([422, 'PAYMENT.CHANNEL_MISMATCH']);
+    expect(await h.snapshot()).toEqual(before);
+    expect(refusalLogs().some((l) => l.source === 'refund' && l.orderId === order.id && l.code === 'PAYMENT.CHANNEL_MISMATCH')).toBe(true);
+  });
+});
+
 describe('refusals are counted', () => {
   it('shows refused pushes by partner and code on /metrics', async () => {
     const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
