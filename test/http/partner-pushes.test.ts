@@ -4,6 +4,7 @@
 // logged (order id and code, no personal data) and counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import type { LightMyRequestResponse } from 'fastify';
 import { Writable } from 'node:stream';
 import { logOptions } from '../../src/adapters/log.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
@@ -26,7 +27,7 @@ const post = (url: string, d: SignedDelivery) => h.app.inject({ method: 'POST', 
 /** A body of our choosing, signed by the partner's own simulator (its key, a fresh nonce). */
 const courierSigned = (body: object) => h.haoka.sims.courier.resend({ headers: {}, body: JSON.stringify(body) }, { send: false });
 const carrierSigned = (body: object) => h.haoka.sims.carrier.resend({ headers: {}, body: JSON.stringify(body) }, { send: false });
-const refusal = (r: { statusCode: number; body: string }) => [r.statusCode, json(r).error?.code];
+const refusal = (r: LightMyRequestResponse) => [r.statusCode, json(r).error?.code];
 const refusalLogs = () => lines.filter((l) => l.includes('"msg":"partner push refused"')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('the time a push claims', () => {
@@ -99,6 +100,14 @@ describe('what a push may carry', () => {
     // The same scan within bounds joins the tracking, its detail trimmed.
     expect(json(await post(COURIER, await courierSigned({ ...scan, detail: '  杭州转运中心 ' }))).outcome).toBe('recorded');
     expect(json(await h.get(`/api/v1/orders/${order.id}/tracking`, c.token)).events).toEqual([{ kind: 'in_transit', text: '运输中', at: scan.occurred_at, detail: '杭州转运中心' }]);
+  });
+
+  it('shows rows kept before pushes were checked only as known scans with a short detail', async () => {
+    const { c, order, trackingNo } = await shippedOrder(h);
+    const row = (eventId: string, kind: string, detail: string) => ({ source: 'courier', event_id: eventId, order_id: order.id, ref: trackingNo, kind, detail, occurred_at: h.clock.now(), received_at: h.clock.now(), outcome: 'received' });
+    await h.haoka.deps.store.database.db.insertInto('callback_events').values([row('OLD-1', 'teleported', 'x'), row('OLD-2', 'in_transit', 'z'.repeat(100_000))]).execute();
+    const events = json(await h.get(`/api/v1/orders/${order.id}/tracking`, c.token)).events;
+    expect(events.map((e: any) => [e.kind, e.detail.length])).toEqual([['in_transit', 200]]);
   });
 
   it('refuses a carrier push with an unknown status or an oversized failure reason, and tells the customer nothing', async () => {

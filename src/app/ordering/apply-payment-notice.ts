@@ -7,6 +7,7 @@ import { startRefund } from '../refunds/refunds.ts';
 import { applyPenaltyPaid } from '../after-sales/closure-penalty.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { refusePush } from '../platform/push-refusals.ts';
+import { checkPushText, PUSH_REF_MAX } from '../../domain/policies/partner-push.ts';
 
 export type NoticeOutcome = 'paid' | 'duplicate' | 'refunded_late_payment';
 
@@ -21,6 +22,9 @@ export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, he
   const now = deps.clock.now();
   const notice = deps.payments[channel].verifyNotification(headers, rawBody, now);
   if (isError(notice)) return refusePush(deps.log, 'payment', notice);
+  // The trade number is kept on the payment and shown to staff: whatever adapter read it, it stays a short reference.
+  const tradeNo = checkPushText('trade_no', notice.tradeNo, PUSH_REF_MAX);
+  if (isError(tradeNo) || tradeNo.text === null) return refusePush(deps.log, 'payment', isError(tradeNo) ? tradeNo : fail('CALLBACK.INVALID_FIELD', 'trade_no is empty.', { field: 'trade_no' }));
   const settings = await deps.settings.get();
   let orderId: string | null = null;
   const out = await inTx(deps.store, async (r): Promise<{ outcome: NoticeOutcome; orderId: string } | DomainError> => {
