@@ -26,7 +26,7 @@ export async function applyCarrierNotice(deps: Deps, headers: Record<string, str
     findOrderId: (r) => r.afterSales.orderIdByNumber(notice.number),
     notFound: () => fail('ORDER.NOT_FOUND', 'No order holds this number.'),
     fits: (order) => checkPushFits('carrier', notice.status, order.state),
-    apply: (r, order, ctx) => applyLineStatus(r, order, notice.status, notice.occurredAt, notice.detail, ctx),
+    apply: (r, order, ctx) => applyLineStatus(r, order, notice.status, notice.occurredAt, ctx.detail, ctx),
   });
 }
 

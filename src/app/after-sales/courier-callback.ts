@@ -28,7 +28,7 @@ export async function applyCourierNotice(deps: Deps, headers: Record<string, str
     findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),
     notFound: () => fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo }),
     fits: (order) => checkPushFits('courier', notice.kind, order.state),
-    apply: (r, order, ctx) => applyScan(r, order, notice, ctx),
+    apply: (r, order, ctx) => applyScan(r, order, { ...notice, detail: ctx.detail }, ctx),
   });
 }
 

@@ -32,8 +32,8 @@ export interface CallbackRule {
   notFound(): DomainError;
   /** Null when the push may be applied to an order in this state; the refusal otherwise (backwards, skipping). */
   fits(order: Order): DomainError | null;
-  /** True when the event changed the order; false when it only joins the history. */
-  apply(r: Repos, order: Order, ctx: { now: number; settings: Settings }): Promise<boolean>;
+  /** True when the event changed the order; false when it only joins the history. `detail` is the checked text. */
+  apply(r: Repos, order: Order, ctx: { now: number; settings: Settings; detail: string | null }): Promise<boolean>;
 }
 
 export async function applyCallbackOnce(deps: Deps, notice: VerifiedNotice, rule: CallbackRule): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
@@ -59,7 +59,7 @@ export async function applyCallbackOnce(deps: Deps, notice: VerifiedNotice, rule
     const entered = (await r.orders.stateEnteredAt(order.id, order.state)) ?? order.createdAt;
     const late = checkPushTime(stateSince(order, entered), notice.occurredAt, now);
     if (late) return late;
-    const applied = await rule.apply(r, order, { now, settings });
+    const applied = await rule.apply(r, order, { now, settings, detail: detail.text });
     return { outcome: applied ? 'applied' as const : 'recorded' as const, orderId: order.id };
   });
   return isError(out) ? refusePush(deps.log, rule.source, out, orderId) : out;
