@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from '../app/platform/deps.ts';
+import { pushRefusalCounts } from '../app/platform/push-refusals.ts';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -50,6 +51,8 @@ export function registerMetrics(app: FastifyInstance, deps: Deps) {
       lines.push(`haoka_http_request_duration_seconds_sum{${l}} ${s.sum}`, `haoka_http_request_duration_seconds_count{${l}} ${s.count}`);
     }
     const byState = await db.selectFrom('orders').select(['state', sql<number>`count(*)`.as('n')]).groupBy('state').execute();
+    lines.push('# HELP haoka_push_refusals_total Partners\' pushes refused, by partner and code.', '# TYPE haoka_push_refusals_total counter');
+    for (const r of pushRefusalCounts()) lines.push(`haoka_push_refusals_total{source="${r.source}",code="${r.code}"} ${r.count}`);
     lines.push('# HELP haoka_orders Orders by state.', '# TYPE haoka_orders gauge');
     for (const r of byState) lines.push(`haoka_orders{state="${r.state}"} ${Number(r.n)}`);
     const due = await db.selectFrom('timers').select([sql<number>`count(*)`.as('n'), sql<number | null>`min(due_at)`.as('oldest')]).where('due_at', '<=', now).executeTakeFirstOrThrow();

@@ -172,7 +172,7 @@ describe('WeChat Pay refunds: accepted, then notified', () => {
       [{ headers: { 'content-type': 'application/json' }, body: genuine.body }, 401, 'PAYMENT.BAD_SIGNATURE'],
       [tampered, 401, 'PAYMENT.BAD_SIGNATURE'],
       [wechat.refundNotification(k.refundNo, { at: h.clock.now() - 10 * MIN }) as SignedDelivery, 409, 'PAYMENT.REPLAYED'],
-      [wechat.signV3('{"id":1}', Math.floor(h.clock.now() / 1000), 'nonce-123456789'), 400, 'REQUEST.INVALID'],
+      [wechat.signV3('{"id":1}', Math.floor(h.clock.now() / 1000), 'nonce-123456789'), 422, 'CALLBACK.INVALID_FIELD'],
     ];
     for (const [d, status, code] of cases) {
       const res = await t.refundCallback(d);

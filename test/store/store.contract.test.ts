@@ -301,4 +301,13 @@ describe(`the store on ${ENGINE}`, () => {
     expect(await store.afterSales.countPolls(order.id, T0 + 9)).toBe(2);
     expect(await store.afterSales.countPolls(order.id, 0)).toBe(3);
   });
+
+  it('tells when an order entered a state: its first audit event there, not a later one in the same state', async () => {
+    const order = await anInsertedOrder({ state: 'shipped' });
+    const ev = (from: string | null, to: string, at: number) => ({ order_id: order.id, actor_type: 'system', actor_id: 'courier', action: 'x', from_state: from, to_state: to, reason: null, automatic: 1, at });
+    await store.orders.insertEvents([ev(null, 'pending_payment', T0), ev('pending_payment', 'paid', T0 + 5), ev('packing', 'shipped', T0 + 20), ev('shipped', 'shipped', T0 + 30)]);
+    expect(await store.orders.stateEnteredAt(order.id, 'shipped')).toBe(T0 + 20);
+    expect(await store.orders.stateEnteredAt(order.id, 'paid')).toBe(T0 + 5);
+    expect(await store.orders.stateEnteredAt(order.id, 'delivered')).toBeUndefined();
+  });
 });

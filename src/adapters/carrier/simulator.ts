@@ -1,6 +1,7 @@
 // A carrier's number-release interface as the platform meets it: idempotent by release number, sometimes
 // busy (a transient failure), sometimes slow (accepted, done later). Deterministic and scriptable.
-import type { DomainError } from '../../domain/errors.ts';
+import { isError, type DomainError } from '../../domain/errors.ts';
+import { carrierPushBody, parsePush } from '../../app/platform/push-schemas.ts';
 import type { CarrierNotice, CarrierPort, Clock, LineStatus, NumberReleaseAnswer, NumberReleaseRequest } from '../../app/platform/ports.ts';
 import type { SignedDelivery } from '../payment/simulator.ts';
 import { SeededRandom } from '../sim/random.ts';
@@ -83,11 +84,9 @@ export class CarrierSimulator implements CarrierPort {
   verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CarrierNotice | DomainError {
     const v = verifyCallback(this.secret, 'carrier', headers, rawBody, now);
     if ('kind' in v) return v;
-    const b = v.body;
-    if (typeof b.event_id !== 'string' || typeof b.number !== 'string' || typeof b.status !== 'string' || !Number.isFinite(b.occurred_at)) {
-      return { kind: 'error', code: 'REQUEST.INVALID', message: 'The callback lacks its fields.' };
-    }
-    return { nonce: v.nonce, eventId: b.event_id, number: b.number, status: b.status as CarrierNotice['status'], occurredAt: b.occurred_at as number, detail: typeof b.detail === 'string' ? b.detail : null };
+    const b = parsePush(carrierPushBody, v.body);
+    if (isError(b)) return b;
+    return { nonce: v.nonce, eventId: b.event_id, number: b.number, status: b.status, occurredAt: b.occurred_at, detail: b.detail };
   }
 
   async releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer> {

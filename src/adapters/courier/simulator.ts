@@ -2,7 +2,8 @@
 // signed callback, and interception (快递拦截) that is answered later, by callback, once per parcel.
 // Deterministic: seeded nonces, numbered waybills; tests drive each step and may hold a delivery back to
 // send it late, twice, or out of order.
-import type { DomainError } from '../../domain/errors.ts';
+import { isError, type DomainError } from '../../domain/errors.ts';
+import { courierPushBody, parsePush } from '../../app/platform/push-schemas.ts';
 import type { Clock, CourierInterceptAnswer, CourierNotice, CourierPort, TrackingKind } from '../../app/platform/ports.ts';
 import { SeededRandom } from '../sim/random.ts';
 import type { SignedDelivery } from '../payment/simulator.ts';
@@ -100,10 +101,8 @@ export class CourierSimulator implements CourierPort {
   verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | DomainError {
     const v = verifyCallback(this.secret, 'courier', headers, rawBody, now);
     if ('kind' in v) return v;
-    const b = v.body;
-    if (typeof b.event_id !== 'string' || typeof b.tracking_no !== 'string' || typeof b.kind !== 'string' || !Number.isFinite(b.occurred_at)) {
-      return { kind: 'error', code: 'REQUEST.INVALID', message: 'The callback lacks its fields.' };
-    }
-    return { nonce: v.nonce, eventId: b.event_id, trackingNo: b.tracking_no, kind: b.kind as CourierNotice['kind'], occurredAt: b.occurred_at as number, detail: typeof b.detail === 'string' ? b.detail : null };
+    const b = parsePush(courierPushBody, v.body);
+    if (isError(b)) return b;
+    return { nonce: v.nonce, eventId: b.event_id, trackingNo: b.tracking_no, kind: b.kind, occurredAt: b.occurred_at, detail: b.detail };
   }
 }

@@ -3,7 +3,8 @@
 // channel has seen, money reserved and paid out). Each channel's refund behaviour is in its own file:
 // alipay.ts (synchronous answer), wechat.ts (accepted, then notified), bank.ts (settled in batches).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { fail, type DomainError } from '../../domain/errors.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
+import { parsePush, paymentNoticeBody } from '../../app/platform/push-schemas.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import type { Clock, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus } from '../../app/platform/ports.ts';
 import { SeededRandom } from '../sim/random.ts';
@@ -187,10 +188,9 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     } catch {
       return fail('REQUEST.MALFORMED_JSON', 'The notification body is not JSON.');
     }
-    if (b.trade_state !== 'SUCCESS' || typeof b.payment_no !== 'string' || typeof b.trade_no !== 'string' || !Number.isInteger(b.amount_fen)) {
-      return fail('REQUEST.INVALID', 'The notification lacks its fields.');
-    }
-    return { nonce, paymentNo: b.payment_no, tradeNo: b.trade_no, amountFen: b.amount_fen as number, status: 'SUCCESS' };
+    const n = parsePush(paymentNoticeBody, b);
+    if (isError(n)) return n;
+    return { nonce, paymentNo: n.payment_no, tradeNo: n.trade_no, amountFen: n.amount_fen, status: n.trade_state };
   }
 
   /** Like the real channels: resend until acknowledged, backing off (here 1s, 2s, 4s, 8s). */

@@ -5,7 +5,8 @@
 // it is acknowledged, with the same notification id, so the platform sees duplicates and, across refunds,
 // any order. The real signature is RSA with the platform certificate; the simulator signs with HMAC.
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
-import { fail, type DomainError } from '../../domain/errors.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
+import { parsePush, refundNoticeBody, refundNoticeContent } from '../../app/platform/push-schemas.ts';
 import type { Clock, RefundAnswer, RefundNotice, RefundRequest } from '../../app/platform/ports.ts';
 import { NOTIFICATION_MAX_AGE_MS, PaymentChannelSimulator, sameText, type SignedDelivery, type SimRefund, type SimulatorOptions } from './simulator.ts';
 
@@ -109,29 +110,27 @@ export class WechatPaySimulator extends PaymentChannelSimulator {
     }
     if (!sameText(this.signV3(rawBody, ts, nonce).headers['wechatpay-signature']!, sig)) return fail('PAYMENT.BAD_SIGNATURE', 'The notification signature does not verify.');
     if (Math.abs(now - ts * 1000) > NOTIFICATION_MAX_AGE_MS) return fail('PAYMENT.REPLAYED', 'The notification is too old to be accepted.', { timestamp: ts });
-    let b: { id?: unknown; event_type?: unknown; resource?: { ciphertext?: unknown; nonce?: unknown; associated_data?: unknown } };
+    let raw: unknown;
     try {
-      b = JSON.parse(rawBody) as typeof b;
+      raw = JSON.parse(rawBody);
     } catch {
       return fail('REQUEST.MALFORMED_JSON', 'The notification body is not JSON.');
     }
+    const b = parsePush(refundNoticeBody, raw);
+    if (isError(b)) return b;
     const res = b.resource;
-    if (typeof b.id !== 'string' || typeof b.event_type !== 'string' || !res || typeof res.ciphertext !== 'string' || typeof res.nonce !== 'string' || typeof res.associated_data !== 'string') {
-      return fail('REQUEST.INVALID', 'The notification lacks its fields.');
-    }
-    let plain: { out_refund_no?: unknown; out_trade_no?: unknown; refund_id?: unknown; refund_status?: unknown; amount?: { refund?: unknown } };
+    let plain: unknown;
     try {
-      plain = JSON.parse(this.decrypt(res.ciphertext, res.nonce, res.associated_data)) as typeof plain;
+      plain = JSON.parse(this.decrypt(res.ciphertext, res.nonce, res.associated_data));
     } catch {
       return fail('PAYMENT.BAD_SIGNATURE', 'The notification content does not decrypt with our key.');
     }
-    const status = plain.refund_status === 'SUCCESS' ? 'succeeded' : plain.refund_status === 'ABNORMAL' ? 'failed' : plain.refund_status === 'CLOSED' ? 'closed' : null;
-    if (!status || typeof plain.out_refund_no !== 'string' || typeof plain.out_trade_no !== 'string' || typeof plain.refund_id !== 'string' || !Number.isInteger(plain.amount?.refund)) {
-      return fail('REQUEST.INVALID', 'The notification content lacks its fields.');
-    }
+    const c = parsePush(refundNoticeContent, plain);
+    if (isError(c)) return c;
+    const status = c.refund_status === 'SUCCESS' ? 'succeeded' : c.refund_status === 'ABNORMAL' ? 'failed' : 'closed';
     return {
-      notifyId: b.id, refundNo: plain.out_refund_no, paymentNo: plain.out_trade_no, channelRefundNo: plain.refund_id, amountFen: plain.amount!.refund as number,
-      status, error: status === 'succeeded' ? null : `${plain.refund_status}`,
+      notifyId: b.id, refundNo: c.out_refund_no, paymentNo: c.out_trade_no, channelRefundNo: c.refund_id, amountFen: c.amount.refund,
+      status, error: status === 'succeeded' ? null : c.refund_status,
     };
   }
 

@@ -170,6 +170,16 @@ export class OrderRepo {
     for (const c of chunks(rows)) await this.db.insertInto('order_events').values(c).execute();
   }
 
+  /**
+   * When the order entered a state: its first audit event there (the table has no way back into a state, so
+   * the first is the entry). Undefined for an order whose trail never reached it.
+   */
+  async stateEnteredAt(orderId: string, state: string): Promise<number | undefined> {
+    const r = await this.db.selectFrom('order_events').select('at').where('order_id', '=', orderId).where('to_state', '=', state)
+      .orderBy('id').limit(1).executeTakeFirst();
+    return r?.at;
+  }
+
   async listEvents(orderId: string): Promise<StoredEvent[]> {
     const rows = await this.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
     return rows.map((r) => ({

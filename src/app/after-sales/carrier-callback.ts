@@ -13,17 +13,20 @@ import { notifyRow } from '../platform/rows.ts';
 import type { Deps } from '../platform/deps.ts';
 import { requestEventRow } from '../cancellation/request-commit.ts';
 import { applyCallbackOnce, type CallbackOutcome } from '../platform/signed-callback.ts';
+import { refusePush } from '../platform/push-refusals.ts';
+import { checkPushFits } from '../../domain/policies/partner-push.ts';
 
 const CARRIER: Actor = { type: 'system', id: 'carrier' };
 
 export async function applyCarrierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
   const notice = deps.carrier.verifyCallback(headers, rawBody, deps.clock.now());
-  if (isError(notice)) return notice;
+  if (isError(notice)) return refusePush(deps.log, 'carrier', notice);
   return applyCallbackOnce(deps, notice, {
     source: 'carrier', ref: notice.number, kind: notice.status,
     findOrderId: (r) => r.afterSales.orderIdByNumber(notice.number),
-    notFound: () => fail('ORDER.NOT_FOUND', 'No order holds this number.', { number: notice.number }),
-    apply: (r, order, ctx) => applyLineStatus(r, order, notice.status, notice.occurredAt, notice.detail, ctx),
+    notFound: () => fail('ORDER.NOT_FOUND', 'No order holds this number.'),
+    fits: (order) => checkPushFits('carrier', notice.status, order.state),
+    apply: (r, order, ctx) => applyLineStatus(r, order, notice.status, notice.occurredAt, ctx.detail, ctx),
   });
 }
 

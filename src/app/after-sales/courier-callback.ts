@@ -1,8 +1,9 @@
 // The courier's signed pushes: tracking scans, the answer to an interception, a parcel back at the warehouse.
 // Each is applied once: a forged or stale push is refused before anything is written, a byte-for-byte replay
 // (same nonce) is refused, and a resend of a known event (fresh nonce) is acknowledged with no effect. Scans
-// arrive late and out of order; only a move forward in the transition table changes the order, so a
-// "delivered" is never followed by "shipped" again, and the tracking list is shown by scan time.
+// arrive late and out of order: a scan of the journey is taken only while the order is shipped and dated
+// after it left (a late "in transit" after the delivery is refused, never shown), and the tracking list is
+// shown by scan time.
 import { decideRequest } from '../../domain/cancellation-request.ts';
 import { decide, SYSTEM, type Actor } from '../../domain/decide.ts';
 import { fail, isError, type DomainError } from '../../domain/errors.ts';
@@ -13,18 +14,21 @@ import type { CourierNotice } from '../platform/ports.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { newId, type Deps } from '../platform/deps.ts';
 import { applyCallbackOnce, type CallbackOutcome } from '../platform/signed-callback.ts';
+import { refusePush } from '../platform/push-refusals.ts';
+import { checkPushFits } from '../../domain/policies/partner-push.ts';
 import { commitRequest, requestEventRow } from '../cancellation/request-commit.ts';
 
 const COURIER: Actor = { type: 'system', id: 'courier' };
 
 export async function applyCourierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
   const notice = deps.courier.verifyCallback(headers, rawBody, deps.clock.now());
-  if (isError(notice)) return notice;
+  if (isError(notice)) return refusePush(deps.log, 'courier', notice);
   return applyCallbackOnce(deps, notice, {
     source: 'courier', ref: notice.trackingNo, kind: notice.kind,
     findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),
     notFound: () => fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo }),
-    apply: (r, order, ctx) => applyScan(r, order, notice, ctx),
+    fits: (order) => checkPushFits('courier', notice.kind, order.state),
+    apply: (r, order, ctx) => applyScan(r, order, { ...notice, detail: ctx.detail }, ctx),
   });
 }
 

@@ -6,6 +6,7 @@ import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import { recordRefundOutcome } from './refund-outcome.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
+import { refusePush } from '../platform/push-refusals.ts';
 
 export type RefundNoticeOutcome = 'applied' | 'duplicate';
 
@@ -14,11 +15,15 @@ export async function applyRefundNotice(deps: Deps, channel: PaymentChannel, hea
   if (!port.verifyRefundNotification) return fail('REQUEST.NOT_FOUND', 'This channel does not notify refund results.', { channel });
   const now = deps.clock.now();
   const notice = port.verifyRefundNotification(headers, rawBody, now);
-  if (isError(notice)) return notice;
-  return inTx(deps.store, async (r) => {
+  if (isError(notice)) return refusePush(deps.log, 'refund', notice);
+  let orderId: string | null = null;
+  const out = await inTx(deps.store, async (r): Promise<{ outcome: RefundNoticeOutcome; refundNo: string } | DomainError> => {
     const refund = await r.refunds.getRefund(notice.refundNo, true);
     if (!refund) return fail('REFUND.NOT_FOUND', 'No such refund.', { refundNo: notice.refundNo });
-    if (refund.channel !== channel || refund.payment_id !== notice.paymentNo) {
+    orderId = refund.order_id;
+    // The channel's refund number, once it gave one, names this refund: a notice with another is about other money.
+    const otherRefund = refund.channel_refund_no !== null && refund.channel_refund_no !== notice.channelRefundNo;
+    if (refund.channel !== channel || refund.payment_id !== notice.paymentNo || otherRefund) {
       return fail('PAYMENT.CHANNEL_MISMATCH', 'The notification does not match the refund it names.', { refundNo: refund.id });
     }
     if (refund.amount_fen !== notice.amountFen) {
@@ -35,4 +40,5 @@ export async function applyRefundNotice(deps: Deps, channel: PaymentChannel, hea
     }
     return { outcome: moved ? 'applied' : 'duplicate', refundNo: refund.id };
   });
+  return isError(out) ? refusePush(deps.log, 'refund', out, orderId) : out;
 }

@@ -16,6 +16,13 @@ import type { Principal } from '../../app/platform/secrets.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { errors, orderIdParams, orderView } from '../schemas.ts';
+import { carrierPushBody, courierPushBody, pushRefusal } from '../../app/platform/push-schemas.ts';
+import { refusePush } from '../../app/platform/push-refusals.ts';
+import { PUSH_TEXT_MAX } from '../../domain/policies/partner-push.ts';
+
+/** A body refused by its route schema, as the push's refusal code (unknown kind, or the field at fault). */
+const shapeRefusal = (err: { validation?: readonly { instancePath: string; keyword: string; message?: string }[] }) =>
+  pushRefusal((err.validation ?? []).map((v) => ({ path: v.instancePath.split('/').filter(Boolean), code: v.keyword, message: v.message ?? 'is not valid' })));
 
 /** What the customer reads for each scan. */
 const TRACKING_TEXT: Record<string, string> = {
@@ -85,22 +92,29 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
     const events = await deps.store.afterSales.listEvents(found.order.id, 'courier');
     return {
       orderId: found.order.id, state: found.order.state, trackingNo: found.order.trackingNo, deliveredAt: found.order.deliveredAt,
-      events: events.map((e) => ({ kind: e.kind, text: TRACKING_TEXT[e.kind] ?? e.kind, at: e.occurred_at, detail: e.detail })),
+      // Rows kept before pushes were checked may hold any kind and any length: the page shows known scans only, briefly.
+      events: events.filter((e) => e.kind in TRACKING_TEXT).map((e) => ({ kind: e.kind, text: TRACKING_TEXT[e.kind]!, at: e.occurred_at, detail: e.detail === null ? null : e.detail.slice(0, PUSH_TEXT_MAX) })),
     };
   });
 
+  // The body's shape is declared (and documented) here; the signature is checked over the raw bytes, and a
+  // body that breaks the shape is refused with the push's own code before any of that, writing nothing.
   app.post('/api/v1/courier/callback', {
-    schema: { tags: ['fulfilment'], summary: 'Signed push from the courier: a tracking scan or an interception answer (applied exactly once)', response: { 200: callbackAck, ...errors } },
+    attachValidation: true,
+    schema: { tags: ['fulfilment'], summary: 'Signed push from the courier: a tracking scan or an interception answer (applied exactly once)', body: courierPushBody, response: { 200: callbackAck, ...errors } },
   }, async (req, reply) => {
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
+    if (req.validationError) return sendError(reply, refusePush(req.log, 'courier', shapeRefusal(req.validationError)));
     const r = await applyCourierNotice(deps, req.headers, req.rawBody);
     return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome };
   });
 
   app.post('/api/v1/carrier/callback', {
-    schema: { tags: ['fulfilment'], summary: 'Signed push from the carrier: activation, real-name failure, suspension, closure, recycling (applied exactly once)', response: { 200: callbackAck, ...errors } },
+    attachValidation: true,
+    schema: { tags: ['fulfilment'], summary: 'Signed push from the carrier: activation, real-name failure, suspension, closure, recycling (applied exactly once)', body: carrierPushBody, response: { 200: callbackAck, ...errors } },
   }, async (req, reply) => {
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
+    if (req.validationError) return sendError(reply, refusePush(req.log, 'carrier', shapeRefusal(req.validationError)));
     const r = await applyCarrierNotice(deps, req.headers, req.rawBody);
     return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome };
   });
