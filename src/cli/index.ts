@@ -10,6 +10,7 @@ import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts'
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
+import { rotateSecret } from '../app/platform/rotate-secret.ts';
 
 function config(): Config {
   try {
@@ -45,7 +46,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
   if (cfg.worker) haoka.worker.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
-  haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' }, 'haoka is serving');
+  haoka.deps.log.info({ mode: cfg.mode, url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' }, 'haoka is serving');
   // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
   onSignals(haoka.deps.log, () => haoka.close());
 });
@@ -54,7 +55,7 @@ program.command('worker').description('run timers and the outbox only, beside AP
   const cfg = config();
   const haoka = await compose(cfg);
   haoka.worker.start();
-  haoka.deps.log.info({ database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
+  haoka.deps.log.info({ mode: cfg.mode, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
   onSignals(haoka.deps.log, () => haoka.close());
 });
 
@@ -95,6 +96,22 @@ program.command('check').description('verify the database invariants; exit code 
   process.stdout.write(`${checked.length} invariants checked, ${violations.length} violation(s)\n`);
   process.exit(violations.length ? 1 : 0);
 });
+
+program.command('rotate-secret').description('seal every sealed value again under the current (first) key of HAOKA_SECRET; then older keys may be dropped')
+  .option('--batch <n>', 'rows per transaction', '500')
+  .action(async (o: { batch: string }) => {
+    const batchSize = Number(o.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      process.stderr.write('haoka rotate-secret: --batch must be a whole number from 1 to 10000\n');
+      process.exit(2);
+    }
+    const haoka = await compose(config());
+    const r = await rotateSecret(haoka.deps, { batchSize });
+    const others = haoka.deps.secrets.keyIds().filter((id) => id !== r.currentKeyId);
+    await haoka.close();
+    process.stdout.write(`sealed again under ${r.currentKeyId}: ${r.resealed.customers} customer phone(s), ${r.resealed.orders} order contact phone(s)${r.hashKeyResealed ? ', the matching key' : ''}\n`);
+    process.stdout.write(others.length ? `nothing is sealed under ${others.join(', ')} any more; drop them from HAOKA_SECRET once the tokens they signed may lapse\n` : 'only one key is configured\n');
+  });
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {
