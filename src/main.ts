@@ -79,7 +79,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
   // In production the master secret comes from configuration only and is never written to the store.
-  const secrets = await Secrets.load(store, config.secret, clock.now(), { keepInStore: config.mode === 'demo' });
+  const secrets = await Secrets.load(store, config.secret, clock.now(), { keepInStore: config.mode === 'demo' }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   store.protectWith(secrets.phoneVault());
   const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
   const seed = opts.simSeed ?? 1;
