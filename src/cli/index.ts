@@ -40,7 +40,8 @@ const program = new Command().name('haoka').description('Orders and after-sales 
 
 program.command('serve').description('serve the API and pages (timers and outbox too, unless HAOKA_WORKER=off)').action(async () => {
   const cfg = config();
-  const haoka = await compose(cfg, { seed: true });
+  // Only the demo fills an empty store by itself: the demo catalog's staff accounts have published passwords.
+  const haoka = await compose(cfg, { seed: cfg.mode === 'demo' });
   const app = await haoka.server();
   await app.listen({ host: cfg.host, port: cfg.port });
   if (cfg.worker) haoka.worker.start();
@@ -79,7 +80,12 @@ program.command('seed').description('fill the catalog, or the store with bulk or
       process.stderr.write('haoka seed: --numbers must be a whole number from 1 to 1000000\n');
       process.exit(2);
     }
-    const db = openDatabase(config().databaseUrl);
+    const cfg = config();
+    if (cfg.mode === 'production') {
+      process.stderr.write('haoka seed: the demo catalog\'s staff accounts have published passwords; production (HAOKA_MODE=production) does not seed it\n');
+      process.exit(2);
+    }
+    const db = openDatabase(cfg.databaseUrl);
     await migrate(db);
     const store = new Store(db);
     const seeded = await seedDemo(store, Date.now(), n);
@@ -125,7 +131,8 @@ token.command('customer <phone>').action(async (phone: string) => {
   process.stdout.write(`${r.token}\n`);
 });
 token.command('agent <username>').action(async (username: string) => {
-  const haoka = await compose(config(), { seed: true });
+  const cfg = config();
+  const haoka = await compose(cfg, { seed: cfg.mode === 'demo' });
   const r = await issueAgentToken(haoka.deps, username);
   await haoka.close();
   if (isError(r)) {
