@@ -11,6 +11,7 @@ import { WechatPaySimulator } from '../../src/adapters/payment/wechat.ts';
 import { BankTransferSimulator } from '../../src/adapters/payment/bank.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
 import { Secrets } from '../../src/app/platform/secrets.ts';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { PAYMENT_CHANNELS } from '../../src/domain/order.ts';
 
 let h: Harness;
@@ -62,6 +63,40 @@ describe('production mode', () => {
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('pending_payment');
     // The channel's own notification, under the configured key, still goes through.
     expect(json(await post(`/api/v1/payments/callback/${channel}`, genuine))).toEqual({ code: 'SUCCESS', outcome: 'paid' });
+  });
+
+  it('decrypts WeChat refund notifications with the configured API v3 key only, not one derived from a notification key', async () => {
+    const wechat = h.haoka.sims.payments.wechat;
+    const c = await h.customer();
+    const order = json(await h.placeOrder(c.token));
+    const { paymentNo } = json(await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel: 'wechat' }));
+    // Money that arrives after the order closed is refunded: the quickest way to a refund in flight.
+    expect('kind' in wechat.pay(paymentNo)).toBe(false);
+    h.clock.advance(2 * 24 * 3_600_000);
+    await h.haoka.worker.drain();
+    expect((await post('/api/v1/payments/callback/wechat', wechat.notification(paymentNo) as SignedDelivery)).statusCode).toBe(200);
+    await h.haoka.worker.drain();
+    const [refundNo] = wechat.settleRefunds();
+    const genuine = wechat.refundNotification(refundNo!) as SignedDelivery;
+    // The same content, encrypted the way the demo derives its key, under a valid signature.
+    const body = JSON.parse(genuine.body);
+    const r = body.resource;
+    const all = Buffer.from(r.ciphertext, 'base64');
+    const d = createDecipheriv('aes-256-gcm', Buffer.from(PRODUCTION_ENV.HAOKA_WECHAT_APIV3_KEY!, 'utf8'), Buffer.from(r.nonce, 'utf8'));
+    d.setAAD(Buffer.from(r.associated_data, 'utf8'));
+    d.setAuthTag(all.subarray(all.length - 16));
+    const plain = Buffer.concat([d.update(all.subarray(0, all.length - 16)), d.final()]);
+    const derived = createHash('sha256').update(`${PRODUCTION_ENV.HAOKA_WECHAT_NOTIFY_KEY}:apiv3`).digest();
+    const e = createCipheriv('aes-256-gcm', derived, Buffer.from(r.nonce, 'utf8'));
+    e.setAAD(Buffer.from(r.associated_data, 'utf8'));
+    body.resource = { ...r, ciphertext: Buffer.concat([e.update(plain), e.final(), e.getAuthTag()]).toString('base64') };
+    const text = JSON.stringify(body);
+    const forged = new WechatPaySimulator(PRODUCTION_ENV.HAOKA_WECHAT_NOTIFY_KEY!, h.clock).signV3(text, Math.floor(h.clock.now() / 1000), 'forged-nonce-0004');
+    const before = await h.snapshot();
+    const refused = await post('/api/v1/refunds/callback/wechat', forged);
+    expect([refused.statusCode, json(refused).error.code]).toEqual([401, 'PAYMENT.BAD_SIGNATURE']);
+    expect(await h.snapshot()).toEqual(before);
+    expect(json(await post('/api/v1/refunds/callback/wechat', genuine)).outcome).toBe('applied');
   });
 
   it('refuses a courier push signed with the former built-in key and changes nothing', async () => {
