@@ -102,6 +102,37 @@ describe('rotating the master secret', () => {
   });
 });
 
+describe('a store from before key ids', () => {
+  it('keeps its hashes matching when its secret is configured as k0, and refuses to start without it', async () => {
+    const db = await freshDatabase();
+    const clock = new FakeClock();
+    const old = 'old-unlabelled-secret-0123456789';
+    try {
+      const before = await startHarness({ HAOKA_SECRET: old }, { db, clock });
+      const customerId = await customerIdOf(before, '13900000009');
+      // As a store written before the matching key was kept: no such row.
+      await before.haoka.deps.store.database.db.deleteFrom('settings').where('key', '=', 'system.hash_key').execute();
+      await before.close();
+      await expect(startHarness({ HAOKA_SECRET: K2 }, { db, clock })).rejects.toThrow(/k0/);
+      const after = await startHarness({ HAOKA_SECRET: `${K2},k0:${old}` }, { db, clock });
+      try {
+        expect(await customerIdOf(after, '13900000009')).toBe(customerId);
+        await rotateSecret(after.haoka.deps);
+      } finally {
+        await after.close();
+      }
+      const rotated = await startHarness({ HAOKA_SECRET: K2 }, { db, clock });
+      try {
+        expect(await customerIdOf(rotated, '13900000009')).toBe(customerId);
+      } finally {
+        await rotated.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 describe('values made before key ids', () => {
   const legacy = 'legacy-secret-0123456789abcdef';
   const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');

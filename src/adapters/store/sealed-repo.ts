@@ -21,6 +21,13 @@ export class SealedRepo {
     return r.rows;
   }
 
+  /** Whether any customer or order is stored: hashes made before the matching key was kept would be among them. */
+  async anyRows(): Promise<boolean> {
+    const c = await this.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
+    const o = c ? c : await this.db.selectFrom('orders').select('id').limit(1).executeTakeFirst();
+    return o !== undefined;
+  }
+
   /** Replaces one sealed value, only if it is still the one read (a row sealed again meanwhile is left alone). */
   async replace(table: SealedTable, id: string, old: string, next: string): Promise<boolean> {
     const col = sql.ref(SEALED_COLUMNS[table]);

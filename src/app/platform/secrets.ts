@@ -60,8 +60,13 @@ export class Secrets {
     }
     const master = new Secrets(ring);
     // The first start's matching key: the unlabelled key's own value when configured (hashes made before key ids
-    // used it), else a random one.
-    const first = ring.find((k) => k.id === UNLABELLED_KEY_ID)?.secret ?? randomBytes(32).toString('base64url');
+    // used it), else a random one. A store with customers but no matching key yet was hashed with the secret of
+    // before key ids: a random key would silently stop every phone and resident ID from matching.
+    const legacy = ring.find((k) => k.id === UNLABELLED_KEY_ID)?.secret;
+    if (legacy === undefined && (await store.platform.getSettings())[HASH_KEY_SETTING] === undefined && (await store.sealed.anyRows())) {
+      throw new Error(`this store's phone and resident-ID hashes were made before master keys had ids: give the secret they were made with as key ${UNLABELLED_KEY_ID} in HAOKA_SECRET (after the current one)`);
+    }
+    const first = legacy ?? randomBytes(32).toString('base64url');
     const sealed = await store.tx((r) => r.platform.putSettingIfAbsent(HASH_KEY_SETTING, master.seal(HASH_KEY_PURPOSE, first), 'system', now));
     const kid = master.keyIdOf(sealed as string);
     if (kid === null || !master.keys.has(kid)) {
