@@ -74,6 +74,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent ?? 0}`);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino(logOptions(config.logLevel));
+  const keys = partnerKeysOf(config);
   const database = openDatabase(config.databaseUrl, opts.poolSize ? { poolSize: opts.poolSize } : {});
   await migrate(database);
   const store = new Store(database);
@@ -86,7 +87,6 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   store.protectWith(secrets.phoneVault());
   const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
   const seed = opts.simSeed ?? 1;
-  const keys = partnerKeysOf(config);
   const payments = createChannelSimulators(keys, clock, seed, config.simStateDir);
   const notifier = new NotifierSimulator(store, clock);
   const carrier = new CarrierSimulator(clock, keys.carrier);
