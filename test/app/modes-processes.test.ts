@@ -14,7 +14,7 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
   child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
   // A process that should have stopped but serves instead is ended, and the test sees it did not stop by itself.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
   return new Promise((res) => child.on('exit', (code) => { clearTimeout(timer); res({ code, output }); }));
 }
 
@@ -34,13 +34,13 @@ describe('haoka in production', () => {
     expect((await fetch(`${proc.url}/sim/sms/13800138000`)).status).toBe(404);
     const signIn = await fetch(`${proc.url}/api/v1/auth/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'ops123' }) });
     expect(signIn.status).toBe(401);
-  });
+  }, 60_000);
 
   it('refuses to seed the demo catalog, whose staff passwords are published', async () => {
     const r = await run(['seed', '--demo'], { ...PRODUCTION_ENV, HAOKA_DATABASE_URL: db.url });
     expect(r.code).toBe(2);
     expect(r.output).toContain('HAOKA_MODE=production');
-  }, 40_000);
+  }, 60_000);
 });
 
 describe('haoka in demo', () => {
@@ -49,5 +49,5 @@ describe('haoka in demo', () => {
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/configuration error: .*HAOKA_HOST.*HAOKA_MODE/);
     expect(r.output).not.toContain('haoka is serving');
-  }, 40_000);
+  }, 60_000);
 });
