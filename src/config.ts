@@ -1,13 +1,24 @@
 // Configuration from the environment. A bad value stops start-up with a message naming the variable.
 import { isIP } from 'node:net';
+import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
+
+/**
+ * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
+ * only. production: no /sim, and every key (master secret, partners') from configuration.
+ */
+export type Mode = 'demo' | 'production';
 
 export interface Config {
+  mode: Mode;
   host: string;
   port: number;
   databaseUrl: string;
   paymentTimeoutMs: number;
   reminderBeforeMs: number;
-  secret: string | null;
+  /** The master keys, current first (HAOKA_SECRET or HAOKA_SECRET_FILE); null in demo when unset (made once, kept in the store). */
+  secret: MasterKey[] | null;
+  /** The partners' keys from configuration: all of them in production; in demo, any set replace the built-in ones. */
+  partnerKeys: Partial<PartnerKeys>;
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
   worker: boolean;
   logLevel: string;
@@ -65,7 +76,31 @@ function trustProxy(raw: string | undefined): string[] | false {
   return entries;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: where the demo, with its published keys and open /sim pages, may listen. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+function keys<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof KeyConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const modeRaw = (env.HAOKA_MODE ?? 'demo').trim().toLowerCase();
+  if (modeRaw !== 'demo' && modeRaw !== 'production') throw new ConfigError(`HAOKA_MODE must be demo or production, not ${JSON.stringify(env.HAOKA_MODE)}.`);
+  const mode: Mode = modeRaw;
+  const host = env.HAOKA_HOST ?? '127.0.0.1';
+  if (mode === 'demo' && !isLoopbackHost(host)) {
+    throw new ConfigError(`HAOKA_HOST=${JSON.stringify(host)} is not a loopback address, and demo mode (HAOKA_MODE=demo, the default) serves simulators whose keys are public: listen on 127.0.0.1, or set HAOKA_MODE=production with its keys.`);
+  }
   const portRaw = env.HAOKA_PORT ?? '8080';
   const port = Number(portRaw);
   if (!/^\d+$/.test(portRaw) || port < 0 || port > 65535) throw new ConfigError(`HAOKA_PORT=${JSON.stringify(portRaw)} is not a port number (0-65535).`);
@@ -85,19 +120,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const growthRaw = (env.HAOKA_HEAP_GROWTH ?? '50%').trim();
   const growth = growthRaw === 'auto' ? null : /^\d+%$/.test(growthRaw) ? Number(growthRaw.slice(0, -1)) : NaN;
   if (growth !== null && !(growth >= 10 && growth <= 300)) throw new ConfigError(`HAOKA_HEAP_GROWTH must be a percentage from 10% to 300%, or auto, not ${JSON.stringify(env.HAOKA_HEAP_GROWTH)}.`);
-  const secret = env.HAOKA_SECRET ?? null;
-  if (secret !== null && secret.length < 16) throw new ConfigError('HAOKA_SECRET must be at least 16 characters long.');
+  // Production never mounts /sim: asking for it there is a mistake worth stopping for.
+  if (mode === 'production' && ['on', 'true', '1'].includes(simRaw) && env.HAOKA_SIMULATOR_ROUTES !== undefined) {
+    throw new ConfigError('HAOKA_SIMULATOR_ROUTES=on is a demo switch; production (HAOKA_MODE=production) never mounts /sim.');
+  }
+  const secret = keys(() => loadMasterKeys(env, mode === 'production'));
+  const partnerKeys = keys(() => loadPartnerKeys(env, mode === 'production'));
   return {
-    host: env.HAOKA_HOST ?? '127.0.0.1',
+    mode,
+    host,
     port,
     databaseUrl,
     paymentTimeoutMs,
     reminderBeforeMs,
     secret,
+    partnerKeys,
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
-    simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
+    simulatorRoutes: mode === 'demo' && ['on', 'true', '1'].includes(simRaw),
     heapGrowthPercent: growth,
     trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
   };

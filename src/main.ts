@@ -3,6 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { PARTNER_KEY_VARIABLES, type PartnerKeys } from './config-keys.ts';
+import { DEMO_PARTNER_KEYS } from './adapters/sim/demo-keys.ts';
 import { openDatabase } from './adapters/store/db.ts';
 import { migrate } from './adapters/store/migrations/index.ts';
 import { Store } from './adapters/store/store.ts';
@@ -48,9 +50,21 @@ export interface ComposeOptions {
   webDir?: string | null;
 }
 
-/** The secret the simulated channels sign with; a real channel's key would come from its own configuration. */
-export const SIM_CHANNEL_SECRET = 'haoka-simulated-channel-key';
-export const SIM_COURIER_SECRET = 'haoka-simulated-courier-key';
+/** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
+export const SIM_CHANNEL_SECRET = DEMO_PARTNER_KEYS.alipay;
+export const SIM_COURIER_SECRET = DEMO_PARTNER_KEYS.courier;
+
+/**
+ * The keys the partners sign with and we verify with. Production: configuration only (loadConfig made sure all are
+ * there). Demo: the built-in keys, unless one is configured.
+ */
+export function partnerKeysOf(config: Config): PartnerKeys {
+  if (config.mode === 'demo') return { ...DEMO_PARTNER_KEYS, wechatApiV3: null, ...config.partnerKeys };
+  const k = config.partnerKeys;
+  const missing = (Object.keys(PARTNER_KEY_VARIABLES) as (keyof PartnerKeys)[]).filter((f) => !k[f]);
+  if (missing.length) throw new Error(`production without partner keys: ${missing.map((f) => PARTNER_KEY_VARIABLES[f]).join(', ')}`);
+  return k as PartnerKeys;
+}
 
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
   const problems = [...validateTransitions(), ...validateRequestTransitions().map((p) => `cancellation request: ${p}`)];
@@ -60,19 +74,24 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent ?? 0}`);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino(logOptions(config.logLevel));
+  const keys = partnerKeysOf(config);
   const database = openDatabase(config.databaseUrl, opts.poolSize ? { poolSize: opts.poolSize } : {});
   await migrate(database);
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
-  const secrets = await Secrets.load(store, config.secret, clock.now());
+  // In production the master secret comes from configuration only and is never written to the store.
+  const secrets = await Secrets.load(store, config.secret, clock.now(), { keepInStore: config.mode === 'demo' }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   store.protectWith(secrets.phoneVault());
   const settings = new SettingsService(store, clock, { ...DEFAULT_SETTINGS, paymentTimeoutMs: config.paymentTimeoutMs, reminderBeforeMs: config.reminderBeforeMs });
   const seed = opts.simSeed ?? 1;
-  const payments = createChannelSimulators(SIM_CHANNEL_SECRET, clock, seed, config.simStateDir);
+  const payments = createChannelSimulators(keys, clock, seed, config.simStateDir);
   const notifier = new NotifierSimulator(store, clock);
-  const carrier = new CarrierSimulator(clock);
+  const carrier = new CarrierSimulator(clock, keys.carrier);
   const warehouse = new WarehouseSimulator();
-  const courier = new CourierSimulator(SIM_COURIER_SECRET, clock, seed);
+  const courier = new CourierSimulator(keys.courier, clock, seed);
   const deps: Deps = { store, clock, settings, secrets, payments, notifier, carrier, warehouse, courier, log };
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
@@ -90,7 +109,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (app) return app;
       const webDir = opts.webDir;
       // The simulators' pages (pay in the channel app, the SMS inbox with sign-in codes) only when configured.
-      const built = await buildServer(deps, { simulators: config.simulatorRoutes ? sims : undefined, trustProxy: config.trustProxy, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
+      // Production never mounts them (loadConfig leaves simulatorRoutes off there).
+      const mountSims = config.mode === 'demo' && config.simulatorRoutes;
+      const built = await buildServer(deps, { mode: config.mode, simulators: mountSims ? sims : undefined, trustProxy: config.trustProxy, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
       for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
         sim.deliver = async (d, kind = 'payment') => {

@@ -13,6 +13,7 @@ import { seedOrdersCommand } from './seed-orders.ts';
 import { clusterRole, parseProcesses, runCluster } from './cluster.ts';
 import pino from 'pino';
 import { logOptions } from '../adapters/log.ts';
+import { rotateSecret } from '../app/platform/rotate-secret.ts';
 
 function config(): Config {
   try {
@@ -55,17 +56,18 @@ program.command('serve').description('serve the API and pages (timers and outbox
       // Migrate and seed once, before any server process starts.
       const db = openDatabase(cfg.databaseUrl);
       await migrate(db);
-      await seedDemo(new Store(db), Date.now());
+      // Only the demo fills an empty store by itself: the demo catalog's staff accounts have published passwords.
+      if (cfg.mode === 'demo') await seedDemo(new Store(db), Date.now());
       await db.close();
       return runCluster({ processes, worker: cfg.worker, host: cfg.host, port: cfg.port }, pino(logOptions(cfg.logLevel)));
     }
-    const haoka = await compose(cfg, { seed: role === null });
+    const haoka = await compose(cfg, { seed: role === null && cfg.mode === 'demo' });
     const app = await haoka.server();
     await app.listen({ host: cfg.host, port: cfg.port });
     if (cfg.worker) haoka.worker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : cfg.port;
-    haoka.deps.log.info({ url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' },
+    haoka.deps.log.info({ mode: cfg.mode, url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' },
       role === 'serve' ? 'haoka server process ready' : 'haoka is serving');
     // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
     onSignals(haoka.deps.log, () => haoka.close());
@@ -74,7 +76,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
 async function runWorker(cfg: Config) {
   const haoka = await compose(cfg);
   haoka.worker.start();
-  haoka.deps.log.info({ database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
+  haoka.deps.log.info({ mode: cfg.mode, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'haoka worker running');
   onSignals(haoka.deps.log, () => haoka.close());
 }
 
@@ -100,7 +102,12 @@ program.command('seed').description('fill the catalog, or the store with bulk or
       process.stderr.write('haoka seed: --numbers must be a whole number from 1 to 1000000\n');
       process.exit(2);
     }
-    const db = openDatabase(config().databaseUrl);
+    const cfg = config();
+    if (cfg.mode === 'production') {
+      process.stderr.write('haoka seed: the demo catalog\'s staff accounts have published passwords; production (HAOKA_MODE=production) does not seed it\n');
+      process.exit(2);
+    }
+    const db = openDatabase(cfg.databaseUrl);
     await migrate(db);
     const store = new Store(db);
     const seeded = await seedDemo(store, Date.now(), n);
@@ -118,6 +125,22 @@ program.command('check').description('verify the database invariants; exit code 
   process.exit(violations.length ? 1 : 0);
 });
 
+program.command('rotate-secret').description('seal every sealed value again under the current (first) key of HAOKA_SECRET; then older keys may be dropped')
+  .option('--batch <n>', 'rows per transaction', '500')
+  .action(async (o: { batch: string }) => {
+    const batchSize = Number(o.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      process.stderr.write('haoka rotate-secret: --batch must be a whole number from 1 to 10000\n');
+      process.exit(2);
+    }
+    const haoka = await compose(config());
+    const r = await rotateSecret(haoka.deps, { batchSize });
+    const others = haoka.deps.secrets.keyIds().filter((id) => id !== r.currentKeyId);
+    await haoka.close();
+    process.stdout.write(`sealed again under ${r.currentKeyId}: ${r.resealed.customers} customer phone(s), ${r.resealed.orders} order contact phone(s)${r.hashKeyResealed ? ', the matching key' : ''}\n`);
+    process.stdout.write(others.length ? `nothing is sealed under ${others.join(', ')} any more: drop ${others.length > 1 ? 'them' : 'it'} from HAOKA_SECRET once the sign-ins ${others.length > 1 ? 'they' : 'it'} signed may end\n` : 'only one key is configured\n');
+  });
+
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {
   const haoka = await compose(config());
@@ -130,7 +153,8 @@ token.command('customer <phone>').action(async (phone: string) => {
   process.stdout.write(`${r.token}\n`);
 });
 token.command('agent <username>').action(async (username: string) => {
-  const haoka = await compose(config(), { seed: true });
+  const cfg = config();
+  const haoka = await compose(cfg, { seed: cfg.mode === 'demo' });
   const r = await issueAgentToken(haoka.deps, username);
   await haoka.close();
   if (isError(r)) {

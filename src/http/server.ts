@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AsyncResource } from 'node:async_hooks';
 import { withRequestId } from '../adapters/request-context.ts';
 import type { Deps } from '../app/platform/deps.ts';
+import type { Mode } from '../config.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler, sendError } from './errors.ts';
 import { fail } from '../domain/errors.ts';
@@ -30,6 +31,8 @@ import { fulfilmentRoutes } from './routes/fulfilment.ts';
 import { returnRoutes } from './routes/returns.ts';
 
 export interface ServerOptions {
+  /** Said on /readyz; demo when not given. */
+  mode?: Mode;
   simulators?: Simulators;
   /** Extra routes (the web pages) registered after the API. */
   extra?: (app: FastifyInstance) => Promise<void>;
@@ -120,7 +123,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   registerIdempotency(app, deps);
   registerMetrics(app, deps);
 
-  await app.register(opsRoutes(deps, { simulatorRoutes: opts.simulators !== undefined }));
+  await app.register(opsRoutes(deps, { simulatorRoutes: opts.simulators !== undefined, mode: opts.mode ?? 'demo' }));
   await app.register(catalogRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(orderRoutes(deps));
@@ -135,7 +138,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));
-  if (opts.simulators) await app.register(simulatorRoutes(opts.simulators));
+  // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
+  if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);
   return app;
 }

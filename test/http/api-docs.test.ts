@@ -22,7 +22,7 @@ describe('the API describes itself', () => {
 
   it('reports health and readiness', async () => {
     expect(json(await h.get('/healthz', null))).toEqual({ status: 'ok' });
-    expect(json(await h.get('/readyz', null))).toEqual({ status: 'ready', store: 'ok', migrations: 'current', simulatorRoutes: 'mounted' });
+    expect(json(await h.get('/readyz', null))).toEqual({ status: 'ready', store: 'ok', migrations: 'current', simulatorRoutes: 'mounted', mode: 'demo' });
   });
 });
 

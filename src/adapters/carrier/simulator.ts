@@ -7,6 +7,7 @@ import type { SignedDelivery } from '../payment/simulator.ts';
 import { SeededRandom } from '../sim/random.ts';
 import { signCallback, verifyCallback } from '../sim/signed-callback.ts';
 import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
+import { DEMO_PARTNER_KEYS } from '../sim/demo-keys.ts';
 
 export class CarrierSimulator implements CarrierPort {
   /** Release numbers the carrier has completed, with when: the newest (see retention.ts). */
@@ -29,7 +30,7 @@ export class CarrierSimulator implements CarrierPort {
   private pushes = 0;
   private readonly rnd: SeededRandom;
 
-  constructor(private readonly clock: Clock, private readonly secret = 'haoka-simulated-carrier-key', seed = 1, keepFinished = KEEP_FINISHED) {
+  constructor(private readonly clock: Clock, private readonly secret: string = DEMO_PARTNER_KEYS.carrier, seed = 1, keepFinished = KEEP_FINISHED) {
     this.rnd = new SeededRandom(seed ^ 0x2545f491);
     this.done = new Retention(keepFinished, (no) => {
       this.released.delete(no);

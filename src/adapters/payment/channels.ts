@@ -13,11 +13,19 @@ export interface ChannelSimulators {
   bank: BankTransferSimulator;
 }
 
-export function createChannelSimulators(secret: string, clock: Clock, seed: number, stateDir: string | null): ChannelSimulators {
+/** Each channel's notification key (and WeChat Pay's API v3 key; null: derived from its notification key). */
+export interface ChannelKeys {
+  alipay: string;
+  wechat: string;
+  wechatApiV3: string | null;
+  bank: string;
+}
+
+export function createChannelSimulators(keys: ChannelKeys, clock: Clock, seed: number, stateDir: string | null): ChannelSimulators {
   const journal = (name: string) => (stateDir ? new SimJournal(join(stateDir, `${name}.db`)) : null);
   return {
-    alipay: new AlipaySimulator(secret, clock, { seed, journal: journal('alipay') }),
-    wechat: new WechatPaySimulator(secret, clock, { seed: seed + 1, journal: journal('wechat') }),
-    bank: new BankTransferSimulator(secret, clock, { seed: seed + 2, journal: journal('bank') }),
+    alipay: new AlipaySimulator(keys.alipay, clock, { seed, journal: journal('alipay') }),
+    wechat: new WechatPaySimulator(keys.wechat, clock, { seed: seed + 1, journal: journal('wechat'), apiV3Key: keys.wechatApiV3 }),
+    bank: new BankTransferSimulator(keys.bank, clock, { seed: seed + 2, journal: journal('bank') }),
   };
 }

@@ -25,9 +25,10 @@ export class WechatPaySimulator extends PaymentChannelSimulator {
   duplicates = 0;
   private readonly apiV3Key: Buffer;
 
-  constructor(secret: string, clock: Clock, opts: SimulatorOptions = {}) {
+  /** `apiV3Key`: the merchant's 32-character API v3 key from configuration; without it (demo) one derived from `secret`. */
+  constructor(secret: string, clock: Clock, opts: SimulatorOptions & { apiV3Key?: string | null } = {}) {
     super('wechat', secret, clock, opts);
-    this.apiV3Key = createHash('sha256').update(`${secret}:apiv3`).digest();
+    this.apiV3Key = opts.apiV3Key ? Buffer.from(opts.apiV3Key, 'utf8') : createHash('sha256').update(`${secret}:apiv3`).digest();
   }
 
   async refund(req: RefundRequest): Promise<RefundAnswer> {

@@ -21,6 +21,14 @@ export class PlatformRepo {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: v, updated_at: now, updated_by: by })).execute();
   }
 
+  /** Writes the setting unless one is there already; returns the value kept (several processes may start at once). */
+  async putSettingIfAbsent(key: string, value: unknown, by: string, now: number): Promise<unknown> {
+    await this.db.insertInto('settings').values({ key, value: JSON.stringify(value), updated_at: now, updated_by: by })
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return JSON.parse(row.value) as unknown;
+  }
+
   async insertNotifications(rows: Insertable<NotificationsTable>[]): Promise<void> {
     // The dedupe key makes a re-delivered outbox row (worker died after sending) land once.
     for (const c of chunks(rows)) await this.db.insertInto('notifications').values(c).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();

@@ -4,11 +4,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../app/platform/deps.ts';
 import { migrationsCurrent } from '../../adapters/store/migrations/index.ts';
 
-const readiness = z.object({ status: z.string(), store: z.string(), migrations: z.string(), simulatorRoutes: z.enum(['mounted', 'off']) });
+const readiness = z.object({ status: z.string(), store: z.string(), migrations: z.string(), simulatorRoutes: z.enum(['mounted', 'off']), mode: z.enum(['demo', 'production']) });
 
-export const opsRoutes = (deps: Deps, opts: { simulatorRoutes: boolean }): FastifyPluginAsyncZod => async (app) => {
+export const opsRoutes = (deps: Deps, opts: { simulatorRoutes: boolean; mode: 'demo' | 'production' }): FastifyPluginAsyncZod => async (app) => {
   // Readiness says whether the /sim pages are mounted: they show sign-in codes, so a deployment checks it is off.
-  const simulatorRoutes = opts.simulatorRoutes ? 'mounted' : 'off';
+  // It says the mode too: demo's keys are public, so a deployment checks it runs in production.
+  const simulatorRoutes = opts.simulatorRoutes && opts.mode !== 'production' ? 'mounted' : 'off';
+  const mode = opts.mode;
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
@@ -24,6 +26,6 @@ export const opsRoutes = (deps: Deps, opts: { simulatorRoutes: boolean }): Fasti
       migrations = 'unknown';
     }
     const ok = store === 'ok' && migrations === 'current';
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', store, migrations, simulatorRoutes });
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', store, migrations, simulatorRoutes, mode });
   });
 };
