@@ -14,17 +14,18 @@ declare module 'fastify' {
 export const STAFF: Role[] = ['agent', 'supervisor', 'operator'];
 
 /** How many dot-separated parts a token has: version, body, signature. */
-export const TOKEN_PARTS = 3;
+/** The parts of each token version: v2.<key id>.<claims>.<signature>, and v1.<claims>.<signature> from before key ids. */
+export const TOKEN_PARTS: Record<string, number> = { v1: 3, v2: 4 };
 const TOKEN_PART = /^[A-Za-z0-9_-]+$/;
 
 /**
- * A token's exact shape, checked before its signature: exactly TOKEN_PARTS parts, each a non-empty run of the
- * base64url alphabet. A part more or less, an empty part, a trailing dot or any whitespace is refused, so no
+ * A token's exact shape, checked before its signature: its version's number of parts, each a non-empty run of
+ * the base64url alphabet. A part more or less, an empty part, a trailing dot or any whitespace is refused, so no
  * appended text rides along on a valid signature.
  */
 export function isWellFormedToken(token: string): boolean {
   const parts = token.split('.');
-  return parts.length === TOKEN_PARTS && parts.every((p) => TOKEN_PART.test(p));
+  return parts.length === TOKEN_PARTS[parts[0]!] && parts.every((p) => TOKEN_PART.test(p));
 }
 
 /**

@@ -15,23 +15,26 @@ const me = (authorization: string) => h.app.inject({ method: 'GET', url: '/api/v
 
 describe('bearer tokens', () => {
   it('are accepted as issued', async () => {
-    expect(token.split('.')).toHaveLength(TOKEN_PARTS);
+    expect(token.split('.')).toHaveLength(TOKEN_PARTS.v2!);
     expect((await me(`Bearer ${token}`)).statusCode).toBe(200);
   });
 
   it('are refused with a part more or less, an empty part, a trailing dot or whitespace', async () => {
-    const [v, body, sig] = token.split('.') as [string, string, string];
+    const [v, kid, body, sig] = token.split('.') as [string, string, string, string];
     const variants = {
       'an extra segment': `${token}.x`,
       'an extra empty segment': `${token}..x`,
       'a trailing dot': `${token}.`,
       'a leading dot': `.${token}`,
-      'a missing segment': `${v}.${body}`,
-      'an empty body': `${v}..${sig}`,
-      'an empty signature': `${v}.${body}.`,
-      'a space inside': `${v}.${body} .${sig}`,
+      'a missing segment': `${v}.${kid}.${body}`,
+      'no key id': `${v}.${body}.${sig}`,
+      'the older version with a key id': `v1.${kid}.${body}.${sig}`,
+      'an unknown version': `v3.${kid}.${body}.${sig}`,
+      'an empty body': `${v}.${kid}..${sig}`,
+      'an empty signature': `${v}.${kid}.${body}.`,
+      'a space inside': `${v}.${kid}.${body} .${sig}`,
       'a tab at the end': `${token}\t`,
-      'a character outside base64url': `${v}.${body}.${sig}=`,
+      'a character outside base64url': `${v}.${kid}.${body}.${sig}=`,
     };
     for (const [what, bad] of Object.entries(variants)) {
       expect(isWellFormedToken(bad), what).toBe(false);
