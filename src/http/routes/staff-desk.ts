@@ -28,6 +28,7 @@ const returnRow = z.object({
   id: z.string(), orderId: z.string(), orderNumber: z.string().nullable(), kind: z.enum(['unactivated', 'intercepted']),
   state: z.enum(['awaiting_parcel', 'in_transit', 'received', 'passed', 'refused', 'closed_unreceived']),
   returnTrackingNo: z.string().nullable(), createdAt: z.number(), updatedAt: z.number(),
+  reasonCode: z.string().nullable().describe('why the customer returns the card; null for an intercepted parcel'), reasonText: z.string().nullable(),
 });
 
 const planOut = (p: Plan) => ({
@@ -87,7 +88,7 @@ export const staffDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
     return {
       returns: list.map((x) => ({
         id: x.id, orderId: x.orderId, orderNumber: orders.get(x.orderId)?.number ?? null, kind: x.kind, state: x.state,
-        returnTrackingNo: x.returnTrackingNo, createdAt: x.createdAt, updatedAt: x.updatedAt,
+        returnTrackingNo: x.returnTrackingNo, createdAt: x.createdAt, updatedAt: x.updatedAt, reasonCode: x.reasonCode, reasonText: x.reasonText,
       })),
     };
   });
