@@ -48,7 +48,7 @@ export const orderView = z.object({
   plan: z.object({
     id: z.string(), name: z.string(), monthlyFeeFen: z.number(), dataMb: z.number(), voiceMinutes: z.number(),
     contractMonths: z.number(), activationWindowDays: z.number(), trialDays: z.number(),
-  }),
+  }).describe('the plan as sold: name and allowances, with the fee, contract, window and trial from the order\u2019s terms'),
   amountFen: z.number().int().describe('fen (分)'),
   terms: orderTerms,
   contactName: z.string(),
