@@ -3,6 +3,8 @@
 // the deadline timer (and the reminder timer while it is still ahead), sometimes an open payment.
 import type SqliteDatabase from 'better-sqlite3';
 import { BENCH_PLAN } from './fixtures.ts';
+import { DEMO_PLANS } from '../src/seed/demo.ts';
+import { TERMS_COLUMNS } from '../src/adapters/store/migrations/013-order-terms.ts';
 
 export interface PendingOrders {
   /** One letter; keeps the ids of several batches in one file apart. */
@@ -23,6 +25,14 @@ export const orderId = (prefix: string, i: number): string => `HK${prefix}${Stri
 
 const ADDRESS = JSON.stringify({ province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 1 栋 101' });
 const PRICE_FEN = 5000;
+/** Each order keeps its plan's terms as sold, as placing it would have written them. */
+const PLAN_ROW = DEMO_PLANS.find((p) => p.id === BENCH_PLAN)!;
+const TERMS: Record<string, number | string> = {
+  price_fen: PLAN_ROW.priceFen, monthly_fee_fen: PLAN_ROW.monthlyFeeFen, contract_months: PLAN_ROW.contractMonths, penalty_kind: PLAN_ROW.penaltyRule.kind,
+  penalty_value: PLAN_ROW.penaltyRule.kind === 'fixed' ? PLAN_ROW.penaltyRule.fen : PLAN_ROW.penaltyRule.percent,
+  activation_window_days: PLAN_ROW.activationWindowDays, trial_days: PLAN_ROW.trialDays,
+};
+const TERMS_SQL = TERMS_COLUMNS.map(([, from]) => (typeof TERMS[from] === 'string' ? `'${TERMS[from]}'` : String(TERMS[from]))).join(', ');
 
 export function insertCustomers(raw: SqliteDatabase.Database, count: number, now: number): string[] {
   const ins = raw.prepare('insert into customers (id, phone, created_at) values (?, ?, ?)');
@@ -42,8 +52,8 @@ export function seedPendingOrders(raw: SqliteDatabase.Database, s: PendingOrders
     values (?, 'china_mobile', ?, 0, 0, 'locked', ?, ?)`);
   const order = raw.prepare(`insert into orders (id, customer_id, plan_id, number_id, number, carrier, state, amount_fen, contact_name,
     contact_phone, id_hash, id_masked, address, payment_deadline, payment_channel, close_reason, keeps_reorder_discount, created_at,
-    updated_at, paid_at, closed_at, version)
-    values (?, ?, '${BENCH_PLAN}', ?, ?, 'china_mobile', 'pending_payment', ${PRICE_FEN}, '张三', ?, ?, '110***********0011', ?, ?, null, null, null, ?, ?, null, null, 1)`);
+    updated_at, paid_at, closed_at, version, ${TERMS_COLUMNS.map(([c]) => c).join(', ')})
+    values (?, ?, '${BENCH_PLAN}', ?, ?, 'china_mobile', 'pending_payment', ${PRICE_FEN}, '张三', ?, ?, '110***********0011', ?, ?, null, null, null, ?, ?, null, null, 1, ${TERMS_SQL})`);
   const event = raw.prepare(`insert into order_events (order_id, actor_type, actor_id, action, from_state, to_state, reason, automatic, at)
     values (?, 'customer', ?, 'order.placed', null, 'pending_payment', null, 0, ?)`);
   const timer = raw.prepare('insert into timers (order_id, kind, due_at, claimed_until, attempts) values (?, ?, ?, null, 0)');

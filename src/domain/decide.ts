@@ -30,8 +30,8 @@ export type Command =
   | { type: 'activate'; at: number }
   // A returned card passed inspection: an unactivated return, or an intercepted parcel back at the warehouse.
   | { type: 'return_passed'; returnId: string; requestId: string | null }
-  // Inside the plan's trial the customer unsubscribes in one step; `trialDays` comes from the plan.
-  | { type: 'unsubscribe_trial'; trialDays: number }
+  // Inside the trial the order was sold with, the customer unsubscribes in one step.
+  | { type: 'unsubscribe_trial' }
   // An agent completed an account closure (销户) with the carrier.
   | { type: 'close_account'; closureId: string; penaltyFen: number }
   // An agent resolved a carrier task by following the carrier: the line is closed there, so it is closed here.
@@ -288,7 +288,8 @@ export function decide(order: Order, command: Command, ctx: DecideContext): Deci
     case 'return_passed':
       return closeReturned(order, command, ctx);
     case 'unsubscribe_trial': {
-      const trialEnd = order.activatedAt !== null && command.trialDays > 0 ? order.activatedAt + command.trialDays * DAY : null;
+      const trialDays = order.terms.trialDays;
+      const trialEnd = order.activatedAt !== null && trialDays > 0 ? order.activatedAt + trialDays * DAY : null;
       if (order.state !== 'activated' || trialEnd === null || ctx.now >= trialEnd) {
         return fail('ORDER.NOT_CANCELLABLE', 'Free unsubscription is only possible inside the plan\u2019s trial.', { state: order.state, reason: 'TRIAL_OVER', trialEnd });
       }

@@ -2,7 +2,7 @@
 // decide(): each returns the changed order and its audit event, or why the change is not possible.
 import type { Decision } from './decide.ts';
 import { fail, type DomainError } from './errors.ts';
-import type { Address, Order, OrderState, Plan } from './order.ts';
+import { termsOf, type Address, type Order, type OrderState, type Plan } from './order.ts';
 
 /** Before shipping the parcel can still go elsewhere; from packing on the warehouse has it in hand. */
 export const ADDRESS_CHANGEABLE_IN: readonly OrderState[] = ['pending_payment', 'paid'];
@@ -42,7 +42,8 @@ export function switchPlan(order: Order, current: Plan, next: Plan, numberPriceF
   if (next.id === current.id) return fail('ORDER.UNCHANGED', 'The order is already on that plan.');
   const amountFen = repriced(next, numberPriceFen);
   return {
-    order: { ...order, planId: next.id, amountFen, updatedAt: now, version: order.version + 1 },
+    // A switch before payment is a new sale: the order takes the new plan's terms as they stand now.
+    order: { ...order, planId: next.id, amountFen, terms: termsOf(next), updatedAt: now, version: order.version + 1 },
     event: {
       action: 'order.plan_switched', fromState: order.state, toState: order.state, automatic: false,
       reason: `${current.id} -> ${next.id}; ${order.amountFen} -> ${amountFen} fen`,

@@ -43,6 +43,42 @@ export interface Plan {
 /** Per plan: a fixed sum, or a share (percent) of the monthly fees still due for the rest of the contract. */
 export type PenaltyRule = { kind: 'fixed'; fen: Fen } | { kind: 'remaining_share'; percent: number };
 
+/**
+ * The plan's terms as sold: copied into the order when it is placed (or its plan switched before payment), so that
+ * an operator's later edit of the plan's rules applies to new orders only. Every rule about an existing order
+ * (label, return window, trial, penalty) reads these, never the plan.
+ */
+export interface OrderTerms {
+  /** The plan's price at placement (the order's amount adds the number's price). */
+  planPriceFen: Fen;
+  /** Monthly fee: the remaining-share penalty is a share of the fees still due at this rate. */
+  monthlyFeeFen: Fen;
+  contractMonths: number;
+  penaltyRule: PenaltyRule;
+  activationWindowDays: number;
+  trialDays: number;
+}
+
+export const termsOf = (plan: Plan): OrderTerms => ({
+  planPriceFen: plan.priceFen,
+  monthlyFeeFen: plan.monthlyFeeFen,
+  contractMonths: plan.contractMonths,
+  penaltyRule: plan.penaltyRule,
+  activationWindowDays: plan.activationWindowDays,
+  trialDays: plan.trialDays,
+});
+
+/** The plan as an order was sold: its name and allowances, with the price and rules from the order's terms. */
+export const planAsSold = (plan: Plan, terms: OrderTerms): Plan => ({
+  ...plan,
+  priceFen: terms.planPriceFen,
+  monthlyFeeFen: terms.monthlyFeeFen,
+  contractMonths: terms.contractMonths,
+  penaltyRule: terms.penaltyRule,
+  activationWindowDays: terms.activationWindowDays,
+  trialDays: terms.trialDays,
+});
+
 export type NumberState = 'free' | 'locked' | 'sold';
 
 export interface NumberResource {
@@ -72,6 +108,8 @@ export interface Order {
   state: OrderState;
   /** Plan price + number price, what the customer pays. */
   amountFen: Fen;
+  /** The plan's terms when the order was placed: what every later rule reads. */
+  terms: OrderTerms;
   contactName: string;
   contactPhone: string;
   /** Resident ID is kept only as a keyed hash (matching) and a masked form (display). */

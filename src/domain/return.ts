@@ -2,7 +2,7 @@
 // Pure: the use cases load the return and the order; this module says what may happen.
 import type { Actor } from './decide.ts';
 import { fail, type DomainError } from './errors.ts';
-import type { Order, Plan } from './order.ts';
+import type { Order } from './order.ts';
 import { addWorkingDays } from './policies/working-days.ts';
 
 export const RETURN_STATES = ['awaiting_parcel', 'in_transit', 'received', 'passed', 'refused', 'closed_unreceived'] as const;
@@ -41,6 +41,9 @@ export interface Return {
   /** Asia/Shanghai dates between which the refund must arrive (3-7 working days after passing). */
   refundEarliest: string | null;
   refundLatest: string | null;
+  /** Why the customer sends an unactivated card back: a cancellation reason code and their words; null for intercepted parcels. */
+  reasonCode: string | null;
+  reasonText: string | null;
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -70,21 +73,22 @@ function moveReturn(ret: Return, to: ReturnState, now: number, patch: Partial<Re
   return { ...ret, ...patch, state: to, updatedAt: now, version: ret.version + 1 };
 }
 
-/** Whether a delivered card may still be returned: inside the plan's activation window from delivery. */
-export function returnWindow(order: Pick<Order, 'state' | 'deliveredAt'>, plan: Pick<Plan, 'activationWindowDays'>, now: number): { open: boolean; endsAt: number | null } {
-  const endsAt = order.deliveredAt !== null ? order.deliveredAt + plan.activationWindowDays * DAY : null;
+/** Whether a delivered card may still be returned: inside the activation window it was sold with, from delivery. */
+export function returnWindow(order: Pick<Order, 'state' | 'deliveredAt' | 'terms'>, now: number): { open: boolean; endsAt: number | null } {
+  const endsAt = order.deliveredAt !== null ? order.deliveredAt + order.terms.activationWindowDays * DAY : null;
   return { open: order.state === 'delivered' && endsAt !== null && now < endsAt, endsAt };
 }
 
-export function openReturn(order: Order, plan: Plan, id: string, now: number): Return | DomainError {
+export function openReturn(order: Order, id: string, reason: { code: string; text: string | null }, now: number): Return | DomainError {
   if (order.state !== 'delivered') {
     return fail('ORDER.NOT_CANCELLABLE', 'An unactivated return applies to a delivered card that is not activated.', { state: order.state });
   }
-  const w = returnWindow(order, plan, now);
+  const w = returnWindow(order, now);
+  const days = order.terms.activationWindowDays;
   if (!w.open) {
-    return fail('RETURN.WINDOW_EXPIRED', `已超过 ${plan.activationWindowDays} 天激活有效期，无法退货。`, { activationWindowDays: plan.activationWindowDays, windowEndedAt: w.endsAt });
+    return fail('RETURN.WINDOW_EXPIRED', `已超过 ${days} 天激活有效期，无法退货。`, { activationWindowDays: days, windowEndedAt: w.endsAt });
   }
-  return blank(order, id, 'unactivated', 'awaiting_parcel', null, now);
+  return { ...blank(order, id, 'unactivated', 'awaiting_parcel', null, now), reasonCode: reason.code, reasonText: reason.text };
 }
 
 /** An intercepted (or returned-to-sender) parcel is back at the warehouse: it waits for inspection. */
@@ -95,7 +99,8 @@ export function arrivedParcel(order: Order, id: string, requestId: string | null
 function blank(order: Order, id: string, kind: ReturnKind, state: ReturnState, requestId: string | null, now: number): Return {
   return {
     id, orderId: order.id, customerId: order.customerId, kind, state, requestId, returnTrackingNo: null, checklist: null, notes: null,
-    rejectionReason: null, inspectedBy: null, inspectedAt: null, refundEarliest: null, refundLatest: null, createdAt: now, updatedAt: now, version: 1,
+    rejectionReason: null, inspectedBy: null, inspectedAt: null, refundEarliest: null, refundLatest: null, reasonCode: null, reasonText: null,
+    createdAt: now, updatedAt: now, version: 1,
   };
 }
 

@@ -26,6 +26,20 @@ export const address = z.object({
   detail: z.string().trim().min(1).max(200),
 });
 
+export const penaltyRule = z.union([
+  z.object({ kind: z.literal('fixed'), fen: z.number().describe('fen (分)') }),
+  z.object({ kind: z.literal('remaining_share'), percent: z.number().describe('share of the monthly fees still due') }),
+]).describe('early-termination penalty (违约金) of an account closure inside the contract period');
+
+export const orderTerms = z.object({
+  planPriceFen: z.number().int().describe('the plan\u2019s price when the order was placed (fen)'),
+  monthlyFeeFen: z.number().int(),
+  contractMonths: z.number().int(),
+  penaltyRule,
+  activationWindowDays: z.number().int().describe('days from delivery inside which an unactivated card can be returned'),
+  trialDays: z.number().int().describe('0 = no trial'),
+}).describe('the plan\u2019s terms as sold: kept from placement, so a later edit of the plan\u2019s rules does not change them');
+
 export const orderView = z.object({
   id: z.string(),
   state: z.enum(ORDER_STATES),
@@ -34,8 +48,9 @@ export const orderView = z.object({
   plan: z.object({
     id: z.string(), name: z.string(), monthlyFeeFen: z.number(), dataMb: z.number(), voiceMinutes: z.number(),
     contractMonths: z.number(), activationWindowDays: z.number(), trialDays: z.number(),
-  }),
+  }).describe('the plan as sold: name and allowances, with the fee, contract, window and trial from the order\u2019s terms'),
   amountFen: z.number().int().describe('fen (分)'),
+  terms: orderTerms,
   contactName: z.string(),
   contactPhone: z.string(),
   residentId: z.string().describe('masked'),

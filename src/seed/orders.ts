@@ -4,7 +4,7 @@
 // timeout, cancelled after payment with its refund, open review request with its SLA timers), and records
 // every row each order left in every table. Those rows are the templates: each bulk order is a copy of one,
 // with its own ids, number, customer (phone and resident ID hashed and sealed with the store's key) and
-// times shifted into the past, written in bulk transactions. Row for row what the use cases write.
+// times shifted into the past, written in bulk transactions. Row for row what the use cases write (terms as sold too).
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';

@@ -11,6 +11,7 @@ import { issueAgentToken, issueCustomerToken } from '../../src/app/platform/sign
 import { isError } from '../../src/domain/errors.ts';
 import { seedOrders, seededCustomerPhone, type SeedResult } from '../../src/seed/orders.ts';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
+import { DEMO_PLANS } from '../../src/seed/demo.ts';
 
 let db: TestDatabase;
 let haoka: Haoka;
@@ -47,6 +48,23 @@ describe('seeding a store with orders in every state', () => {
     expect(await count('timers', ['kind', 'payment_deadline'])).toBeGreaterThanOrEqual(seeded.byState.pending_payment!);
     const { violations } = await checkInvariants(haoka.deps.store);
     expect(violations).toEqual([]);
+  });
+
+  it('writes every order with the terms its plan was sold with', async () => {
+    const rows = await (haoka.deps.store.database.db as Kysely<any>).selectFrom('orders')
+      .select(['plan_id', 'terms_plan_price_fen', 'terms_monthly_fee_fen', 'terms_contract_months', 'terms_penalty_kind', 'terms_penalty_value', 'terms_activation_window_days', 'terms_trial_days'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .groupBy(['plan_id', 'terms_plan_price_fen', 'terms_monthly_fee_fen', 'terms_contract_months', 'terms_penalty_kind', 'terms_penalty_value', 'terms_activation_window_days', 'terms_trial_days'])
+      .execute();
+    expect(rows.reduce((n, r) => n + Number(r.n), 0)).toBe(ORDERS + seeded.templates);
+    for (const r of rows) {
+      const p = DEMO_PLANS.find((x) => x.id === r.plan_id)!;
+      expect(r, r.plan_id).toMatchObject({
+        terms_plan_price_fen: p.priceFen, terms_monthly_fee_fen: p.monthlyFeeFen, terms_contract_months: p.contractMonths, terms_penalty_kind: p.penaltyRule.kind,
+        terms_penalty_value: p.penaltyRule.kind === 'fixed' ? p.penaltyRule.fen : p.penaltyRule.percent,
+        terms_activation_window_days: p.activationWindowDays, terms_trial_days: p.trialDays,
+      });
+    }
   });
 
   it('lets a seeded customer sign in with their phone and read their orders, and an agent read the queue', async () => {

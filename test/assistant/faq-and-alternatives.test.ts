@@ -71,11 +71,14 @@ describe('alternatives to a cancel', () => {
     expect(changeAddress(anOrder({ state: 'packing' }), to, T0)).toMatchObject({ kind: 'error', code: 'ORDER.NOT_CHANGEABLE' });
   });
 
-  it('switch the plan of an unpaid order to the same carrier, priced as plan plus number', () => {
+  it('switch the plan of an unpaid order to the same carrier, priced as plan plus number, sold with the new plan’s terms', () => {
     const current = aPlan();
-    const next = aPlan({ id: 'cm-129', priceFen: 5000 });
+    const next = aPlan({ id: 'cm-129', priceFen: 5000, contractMonths: 24, activationWindowDays: 30, trialDays: 7, penaltyRule: { kind: 'fixed', fen: 8000 } });
     const d = switchPlan(anOrder({ amountFen: 1000 }), current, next, 1000, T0);
-    expect('order' in d && d.order).toMatchObject({ planId: 'cm-129', amountFen: 6000 });
+    expect('order' in d && d.order).toMatchObject({
+      planId: 'cm-129', amountFen: 6000,
+      terms: { planPriceFen: 5000, contractMonths: 24, activationWindowDays: 30, trialDays: 7, penaltyRule: { kind: 'fixed', fen: 8000 } },
+    });
     expect(switchPlan(anOrder(), current, aPlan({ id: 'cu-39', carrier: 'china_unicom' }), 0, T0)).toMatchObject({ code: 'PLAN.CARRIER_MISMATCH' });
     expect(switchPlan(anOrder(), current, aPlan({ id: 'old', active: false }), 0, T0)).toMatchObject({ code: 'PLAN.NOT_FOUND' });
     expect(switchPlan(anOrder(), current, next, 0, T0 + 30 * 60_000)).toMatchObject({ code: 'ORDER.NOT_CHANGEABLE' });

@@ -78,6 +78,10 @@ describe.skipIf(!hasChromium)('after shipping, on the customer\u2019s order page
       await screenshots(page, 'order-tracking', [size]);
     }
     await page.setViewportSize(PHONE);
+    // The terms as sold: the contract, the penalty rule, the window and the trial the plan had when the order was placed.
+    const terms = page.getByRole('region', { name: '购买时的约定' });
+    await terms.getByText('剩余月费的 30%').waitFor();
+    await terms.getByText('签收后 15 天内').waitFor();
 
     // Inside the window: the days left and the end date, then a dialog that Esc closes without doing anything.
     const section = page.getByTestId('return-section');
@@ -90,8 +94,14 @@ describe.skipIf(!hasChromium)('after shipping, on the customer\u2019s order page
     expect(await site.haoka.deps.store.afterSales.listReturns(id)).toEqual([]);
     await section.getByRole('button', { name: '申请退货' }).click();
     await screenshots(page, 'return-dialog', ['phone']);
+    // A return needs its reason, like any cancellation: without one the dialog says so and nothing is written.
+    await dialog.getByRole('button', { name: '确认申请退货' }).click();
+    await dialog.getByText('请选择一个退货原因').waitFor();
+    expect(await site.haoka.deps.store.afterSales.listReturns(id)).toEqual([]);
+    await dialog.locator('label', { hasText: '号码不满意' }).click();
     await dialog.getByRole('button', { name: '确认申请退货' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await section.getByText('退货原因：号码不满意').waitFor();
 
     // The instructions: where to, and what goes in the parcel.
     await section.getByText('等待寄回', { exact: true }).waitFor();
@@ -190,7 +200,9 @@ describe.skipIf(!hasChromium)('after shipping, on the customer\u2019s order page
     await page.reload();
     const section = page.getByTestId('return-section');
     await section.getByRole('button', { name: '申请退货' }).click();
-    await page.getByRole('dialog', { name: '申请未激活退货' }).getByRole('button', { name: '确认申请退货' }).click();
+    const returnDialog = page.getByRole('dialog', { name: '申请未激活退货' });
+    await returnDialog.locator('label', { hasText: '不想要了' }).click();
+    await returnDialog.getByRole('button', { name: '确认申请退货' }).click();
     await section.getByLabel('寄回的快递单号').fill('YT9876543210');
     await section.getByRole('button', { name: '提交单号' }).click();
     await section.getByText('寄回途中', { exact: true }).waitFor();

@@ -240,7 +240,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     // The courier delivers; the customer applies for a return and sends the card back.
     await site.haoka.sims.courier.event(shipped.trackingNo, 'delivered');
     await until(() => call('GET', `/api/v1/orders/${order.id}`, c), (o) => o.state === 'delivered');
-    const ret = await call('POST', `/api/v1/orders/${order.id}/returns`, c);
+    const ret = await call('POST', `/api/v1/orders/${order.id}/returns`, c, { reasonCode: 'changed_mind' });
     await call('POST', `/api/v1/returns/${ret.id}/tracking`, c, { trackingNo: 'SF1234567890' });
 
     await page.getByRole('link', { name: '退货与销户' }).click();

@@ -128,6 +128,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/orders/{id}/cancel': { confirm: true, reason: 'matrix' },
   'POST /api/v1/notifications/read': { ids: [1] },
   'POST /api/v1/orders/{id}/cancellation-requests': { reasonCode: 'changed_mind' },
+  'POST /api/v1/orders/{id}/returns': { reasonCode: 'changed_mind' },
   'POST /api/v1/cancellation-requests/{id}/identity': { residentId: residentId(999_001) },
   'POST /api/v1/orders/{id}/payments': { channel: 'alipay' },
   'POST /api/v1/orders/{id}/assistant': { message: '我想取消订单' },
@@ -244,7 +245,7 @@ describe('authorization matrix', () => {
 
   it('hides another customer\'s return, and lets neither them nor staff give its tracking number', async () => {
     const { c, order } = await deliveredOrder(h, 'cm-129');
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     expect(ret.id).toBeDefined();
     const seen = await h.get(`/api/v1/returns/${ret.id}`, other);
     expect([seen.statusCode, json(seen).error.code]).toEqual([404, 'RETURN.NOT_FOUND']);

@@ -20,11 +20,11 @@ const templates = async (orderId: string, token: string): Promise<string[]> =>
 describe('unactivated return (未激活退货)', () => {
   it('gives the instructions, takes the tracking number, and on a passed inspection refunds within 3-7 working days', async () => {
     const { c, agent, order } = await deliveredOrder(h, 'cm-129');
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     expect(ret).toMatchObject({ kind: 'unactivated', state: 'awaiting_parcel', instructions: { orderId: order.id } });
     expect(ret.instructions.enclose.join(' ')).toMatch(/号卡.*订单号.*身份证复印件/);
     expect(ret.instructions.address.address).toContain('号卡售后仓');
-    const again = await h.post(`/api/v1/orders/${order.id}/returns`, c.token);
+    const again = await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' });
     expect([again.statusCode, json(again).error.code]).toEqual([409, 'RETURN.ALREADY_OPEN']);
     expect(json(await h.post(`/api/v1/returns/${ret.id}/tracking`, c.token, { trackingNo: 'SF0000000001' }))).toMatchObject({ state: 'in_transit', returnTrackingNo: 'SF0000000001' });
     h.clock.advance(2 * DAY);
@@ -46,7 +46,7 @@ describe('unactivated return (未激活退货)', () => {
 
   it('refuses a card that fails inspection with the reason, and keeps the order and the money as they were', async () => {
     const { c, agent, order } = await deliveredOrder(h);
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     const failing = { ...ALL_CHECKS, pinAreaUnscratched: false };
     const noReason = await h.post(`/api/v1/agent/returns/${ret.id}/inspect`, agent, { checklist: failing });
     expect([noReason.statusCode, json(noReason).error.code]).toEqual([422, 'RETURN.REASON_REQUIRED']);
@@ -69,14 +69,14 @@ describe('unactivated return (未激活退货)', () => {
     expect(view.cancellation).toMatchObject({ label: 'not_cancellable', action: 'none' });
     expect(view.cancellation.reason).toContain('15 天激活有效期');
     const before = await h.snapshot();
-    const late = await h.post(`/api/v1/orders/${order.id}/returns`, token);
+    const late = await h.post(`/api/v1/orders/${order.id}/returns`, token, { reasonCode: 'changed_mind' });
     expect([late.statusCode, json(late).error.code]).toEqual([409, 'RETURN.WINDOW_EXPIRED']);
     expect(await h.snapshot()).toEqual(before);
   });
 
   it('follows up a card that has not arrived and closes the return after the set time', async () => {
     const { c, order } = await deliveredOrder(h);
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     h.clock.advance(7 * DAY);
     await h.haoka.worker.drain();
     const { token } = await h.customer(c.phone);
@@ -95,7 +95,7 @@ describe('activation from the carrier', () => {
     const { c, order } = await activatedOrder(h, 'cm-58');
     const view = json(await h.get(`/api/v1/orders/${order.id}`, c.token));
     expect(view).toMatchObject({ state: 'activated', activatedAt: h.clock.now(), cancellation: { label: 'not_cancellable', action: 'close_account' } });
-    const ret = await h.post(`/api/v1/orders/${order.id}/returns`, c.token);
+    const ret = await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' });
     expect(json(ret).error.code).toBe('ORDER.NOT_CANCELLABLE');
   });
 

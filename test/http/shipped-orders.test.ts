@@ -127,7 +127,7 @@ describe('courier interception (快递拦截)', () => {
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('shipped');
     await h.haoka.sims.courier.event(trackingNo, 'delivered');
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token))).toMatchObject({ state: 'delivered', cancellation: { action: 'return_unactivated' } });
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     expect(ret).toMatchObject({ kind: 'unactivated', state: 'awaiting_parcel' });
     expect((await h.post(`/api/v1/returns/${ret.id}/tracking`, c.token, { trackingNo: 'SF1234567890' })).statusCode).toBe(200);
     const inspected = json(await h.post(`/api/v1/agent/returns/${ret.id}/inspect`, agent, { checklist: ALL_CHECKS }));

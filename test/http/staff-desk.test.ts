@@ -97,7 +97,7 @@ describe('desk lists', () => {
 
   it('lists returns waiting for the card, by state', async () => {
     const { c, agent, order } = await deliveredOrder(h);
-    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token));
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'changed_mind' }));
     const open = json(await h.get('/api/v1/agent/returns', agent)).returns;
     expect(open.find((x: any) => x.id === ret.id)).toMatchObject({ orderId: order.id, orderNumber: order.number, state: 'awaiting_parcel', kind: 'unactivated' });
     expect(json(await h.get('/api/v1/agent/returns?state=received', agent)).returns.map((x: any) => x.id)).not.toContain(ret.id);

@@ -8,7 +8,7 @@ export interface PlanWithRules extends PlanRules { id: string; carrier: string; 
 export interface RuleChange { id: number; planId: string; rule: 'activationWindowDays' | 'trialDays' | 'penalty' | string; from: unknown; to: unknown; by: string; byName: string | null; at: number }
 export interface DeskAgent { id: string; displayName: string; role: string; group: string }
 export type ReturnState = 'awaiting_parcel' | 'in_transit' | 'received' | 'passed' | 'refused' | 'closed_unreceived';
-export interface ReturnRow { id: string; orderId: string; orderNumber: string | null; kind: 'unactivated' | 'intercepted'; state: ReturnState; returnTrackingNo: string | null; createdAt: number; updatedAt: number }
+export interface ReturnRow { id: string; orderId: string; orderNumber: string | null; kind: 'unactivated' | 'intercepted'; state: ReturnState; returnTrackingNo: string | null; createdAt: number; updatedAt: number; reasonCode: string | null; reasonText: string | null }
 export interface Checklist { cardIntact: boolean; pinAreaUnscratched: boolean; idCopyEnclosed: boolean; orderNumberMatches: boolean }
 export interface InspectedReturn { state: ReturnState; refund: { earliest: string; latest: string } | null; rejectionReason: string | null }
 export interface Closure {

@@ -21,10 +21,17 @@ export interface CancellationLabel {
   text: string; colour: 'green' | 'amber' | 'grey'; action: CancelAction; reason: string; validUntil: number | null;
 }
 
+export type PenaltyRule = { kind: 'fixed'; fen: number } | { kind: 'remaining_share'; percent: number };
+export interface OrderTerms {
+  planPriceFen: number; monthlyFeeFen: number; contractMonths: number; penaltyRule: PenaltyRule; activationWindowDays: number; trialDays: number;
+}
+
 export interface Order {
   id: string; state: OrderState; number: string; carrier: Carrier;
   plan: Pick<Plan, 'id' | 'name' | 'monthlyFeeFen' | 'dataMb' | 'voiceMinutes' | 'contractMonths' | 'activationWindowDays' | 'trialDays'>;
   amountFen: number; contactName: string; contactPhone: string; residentId: string; address: Address;
+  /** The plan's terms when the order was placed; later edits of the plan's rules do not change them. */
+  terms: OrderTerms;
   paymentDeadline: number; paymentChannel: Channel | null; closeReason: string | null; keepsReorderDiscount: boolean | null;
   createdAt: number; updatedAt: number; paidAt: number | null; closedAt: number | null;
   trackingNo?: string | null; deliveredAt?: number | null; activatedAt?: number | null;
@@ -36,6 +43,7 @@ export interface ReturnView {
   id: string; orderId: string; kind: 'unactivated' | 'intercepted';
   state: 'awaiting_parcel' | 'in_transit' | 'received' | 'passed' | 'refused' | 'closed_unreceived';
   returnTrackingNo: string | null; rejectionReason: string | null; inspectedAt: number | null;
+  reasonCode: string | null; reasonText: string | null;
   refund: { earliest: string; latest: string } | null;
   instructions: { address: { name: string; phone: string; address: string }; enclose: string[]; orderId: string; closesAt: number } | null;
   createdAt: number;
@@ -211,7 +219,8 @@ export const api = {
   changeAddress: (id: string, address: Address, key: string) => call<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/address`, { area: 'customer', body: { address }, key }),
   tracking: (id: string) => call<Tracking>('GET', `/api/v1/orders/${encodeURIComponent(id)}/tracking`, { area: 'customer' }),
   returns: (id: string) => call<{ returns: ReturnView[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/returns`, { area: 'customer' }),
-  applyReturn: (id: string, key: string) => call<ReturnView>('POST', `/api/v1/orders/${encodeURIComponent(id)}/returns`, { area: 'customer', body: {}, key }),
+  applyReturn: (id: string, body: { reasonCode: string; reasonText?: string }, key: string) =>
+    call<ReturnView>('POST', `/api/v1/orders/${encodeURIComponent(id)}/returns`, { area: 'customer', body, key }),
   returnTracking: (returnId: string, trackingNo: string, key: string) =>
     call<ReturnView>('POST', `/api/v1/returns/${encodeURIComponent(returnId)}/tracking`, { area: 'customer', body: { trackingNo }, key }),
   unsubscribe: (id: string, key: string) => call<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/unsubscribe`, { area: 'customer', body: {}, key }),

@@ -11,6 +11,7 @@ const toReturn = (r: Selectable<ReturnsTable>): Return => ({
   returnTrackingNo: r.return_tracking_no, checklist: r.checklist ? (JSON.parse(r.checklist) as Checklist) : null, notes: r.notes,
   rejectionReason: r.rejection_reason, inspectedBy: r.inspected_by, inspectedAt: r.inspected_at, refundEarliest: r.refund_earliest,
   refundLatest: r.refund_latest, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+  reasonCode: r.reason_code ?? null, reasonText: r.reason_text ?? null,
 });
 
 const fromReturn = (x: Return): ReturnsTable => ({
@@ -18,6 +19,7 @@ const fromReturn = (x: Return): ReturnsTable => ({
   return_tracking_no: x.returnTrackingNo, checklist: x.checklist ? JSON.stringify(x.checklist) : null, notes: x.notes,
   rejection_reason: x.rejectionReason, inspected_by: x.inspectedBy, inspected_at: x.inspectedAt, refund_earliest: x.refundEarliest,
   refund_latest: x.refundLatest, created_at: x.createdAt, updated_at: x.updatedAt, version: x.version,
+  reason_code: x.reasonCode, reason_text: x.reasonText,
 });
 
 export type CallbackEventRow = Selectable<CallbackEventsTable>;

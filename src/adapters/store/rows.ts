@@ -1,6 +1,6 @@
 // Row <-> domain mapping, kept apart so that the store's queries read cleanly.
 import type { Selectable } from 'kysely';
-import type { Address, Carrier, CloseReason, NumberResource, NumberState, Order, OrderState, PaymentChannel, PenaltyRule, Plan } from '../../domain/order.ts';
+import type { Address, Carrier, CloseReason, NumberResource, NumberState, Order, OrderState, OrderTerms, PaymentChannel, PenaltyRule, Plan } from '../../domain/order.ts';
 import type { NumbersTable, OrdersTable, PlansTable } from './schema.ts';
 import { readOrderPhone, type PhoneVault } from './personal-data.ts';
 
@@ -19,7 +19,7 @@ export const toPlan = (r: Selectable<PlansTable>): Plan => ({
   penaltyRule: toPenaltyRule(r.penalty_kind, r.penalty_value),
 });
 
-const toPenaltyRule = (kind: string, value: number): PenaltyRule =>
+export const toPenaltyRule = (kind: string, value: number): PenaltyRule =>
   kind === 'fixed' ? { kind: 'fixed', fen: value } : { kind: 'remaining_share', percent: value };
 
 export const fromPlan = (p: Plan, now: number): PlansTable => ({
@@ -36,8 +36,10 @@ export const fromPlan = (p: Plan, now: number): PlansTable => ({
   active: p.active ? 1 : 0,
   created_at: now,
   penalty_kind: p.penaltyRule.kind,
-  penalty_value: p.penaltyRule.kind === 'fixed' ? p.penaltyRule.fen : p.penaltyRule.percent,
+  penalty_value: penaltyValue(p.penaltyRule),
 });
+
+const penaltyValue = (rule: PenaltyRule): number => (rule.kind === 'fixed' ? rule.fen : rule.percent);
 
 export const toNumber = (r: Selectable<NumbersTable>): NumberResource => ({
   id: r.id,
@@ -77,8 +79,24 @@ export const toOrder = (r: Selectable<OrdersTable>, vault: PhoneVault | null = n
   activatedAt: r.activated_at ?? null,
   iccid: r.iccid ?? null,
   pickedAt: r.picked_at ?? null,
+  terms: toTerms(r),
   version: r.version,
 });
+
+function toTerms(r: Selectable<OrdersTable>): OrderTerms {
+  // Every writer stores the terms and migration 013 filled older rows: a row without them is a bug, not a default.
+  if (r.terms_contract_months == null || r.terms_activation_window_days == null || r.terms_trial_days == null || r.terms_penalty_kind == null) {
+    throw new Error(`order ${r.id} has no terms as sold`);
+  }
+  return {
+    planPriceFen: r.terms_plan_price_fen,
+    monthlyFeeFen: r.terms_monthly_fee_fen,
+    contractMonths: r.terms_contract_months,
+    penaltyRule: toPenaltyRule(r.terms_penalty_kind, r.terms_penalty_value),
+    activationWindowDays: r.terms_activation_window_days,
+    trialDays: r.terms_trial_days,
+  };
+}
 
 /** contact_phone comes out as given: the repository seals it (orderPhoneColumns) before writing. */
 export const fromOrder = (o: Order): Omit<OrdersTable, 'contact_phone_hash' | 'contact_phone_enc'> => ({
@@ -108,5 +126,12 @@ export const fromOrder = (o: Order): Omit<OrdersTable, 'contact_phone_hash' | 'c
   activated_at: o.activatedAt,
   iccid: o.iccid,
   picked_at: o.pickedAt,
+  terms_plan_price_fen: o.terms.planPriceFen,
+  terms_monthly_fee_fen: o.terms.monthlyFeeFen,
+  terms_contract_months: o.terms.contractMonths,
+  terms_penalty_kind: o.terms.penaltyRule.kind,
+  terms_penalty_value: penaltyValue(o.terms.penaltyRule),
+  terms_activation_window_days: o.terms.activationWindowDays,
+  terms_trial_days: o.terms.trialDays,
   version: o.version,
 });

@@ -28,6 +28,9 @@ export interface OrdersTable {
   tracking_no: string | null; delivered_at: number | null; activated_at: number | null;
   /** 008: the SIM card picked from stock for this order, and when. */
   iccid: string | null; picked_at: number | null;
+  /** 013: the plan's terms as sold (OrderTerms); never null once migrated (NOT NULL on PostgreSQL, a trigger on SQLite). */
+  terms_plan_price_fen: number; terms_monthly_fee_fen: number; terms_contract_months: number; terms_penalty_kind: string; terms_penalty_value: number;
+  terms_activation_window_days: number; terms_trial_days: number;
 }
 export interface OrderEventsTable {
   id: Generated<number>; order_id: string; actor_type: string; actor_id: string; action: string; from_state: string | null;
@@ -98,6 +101,8 @@ export interface ReturnsTable {
   id: string; order_id: string; customer_id: string; kind: string; state: string; request_id: string | null; return_tracking_no: string | null;
   checklist: string | null; notes: string | null; rejection_reason: string | null; inspected_by: string | null; inspected_at: number | null;
   refund_earliest: string | null; refund_latest: string | null; created_at: number; updated_at: number; version: number;
+  /** 013: why the customer returns an unactivated card (a cancellation reason code, optional words); null for intercepted parcels. */
+  reason_code: string | null; reason_text: string | null;
 }
 export interface ReturnPhotosTable {
   id: Generated<number>; return_id: string; content_type: string; size_bytes: number; sha256: string; data: Uint8Array; uploaded_by: string; created_at: number;

@@ -1,4 +1,4 @@
-// Ending an activated line: free unsubscription inside the plan's trial (one step, by the customer), or an
+// Ending an activated line: free unsubscription inside the trial it was sold with (one step, by the customer), or an
 // account closure (销户) the customer confirms with its early-termination penalty and an agent completes with
 // the carrier. The penalty confirmed is the penalty charged: if it changed meanwhile (a month turned) the
 // customer confirms again. A penalty above zero is paid before the closure reaches the agents (closure-penalty.ts).
@@ -21,8 +21,7 @@ export async function unsubscribeTrial(deps: Deps, orderId: string, customerId: 
   return inTx(deps.store, async (r) => {
     const order = await r.orders.getOrder(orderId, true);
     if (!order || order.customerId !== customerId) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
-    const plan = (await r.orders.getPlan(order.planId))!;
-    const d = decide(order, { type: 'unsubscribe_trial', trialDays: plan.trialDays }, { now, settings });
+    const d = decide(order, { type: 'unsubscribe_trial' }, { now, settings });
     if (isError(d)) return d;
     await commitDecisions(r, [{ before: order, decision: d, actor: { type: 'customer', id: customerId } }], now);
     // Free unsubscription replaces a closure the customer had asked for: its penalty, if paid, goes back.
@@ -31,9 +30,9 @@ export async function unsubscribeTrial(deps: Deps, orderId: string, customerId: 
   });
 }
 
-/** What a closure would cost now: the pure policy over the plan and the activation time. */
-export function closurePenalty(order: Order, plan: Parameters<typeof earlyTerminationPenalty>[0], now: number): Penalty | null {
-  return order.state === 'activated' && order.activatedAt !== null ? earlyTerminationPenalty(plan, order.activatedAt, now) : null;
+/** What a closure would cost now: the pure policy over the order's terms as sold and the activation time. */
+export function closurePenalty(order: Order, now: number): Penalty | null {
+  return order.state === 'activated' && order.activatedAt !== null ? earlyTerminationPenalty(order.terms, order.activatedAt, now) : null;
 }
 
 export async function requestClosure(deps: Deps, orderId: string, customerId: string, confirmedPenaltyFen: number): Promise<{ closure: ClosureRow; penalty: Penalty } | DomainError> {
@@ -42,8 +41,7 @@ export async function requestClosure(deps: Deps, orderId: string, customerId: st
     const order = await r.orders.getOrder(orderId, true);
     if (!order || order.customerId !== customerId) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
     if (order.state !== 'activated') return fail('ORDER.NOT_CANCELLABLE', 'Only an activated line is closed by an account closure.', { state: order.state });
-    const plan = (await r.orders.getPlan(order.planId))!;
-    const penalty = closurePenalty(order, plan, now)!;
+    const penalty = closurePenalty(order, now)!;
     if (penalty.penaltyFen !== confirmedPenaltyFen) {
       return fail('CLOSURE.PENALTY_CHANGED', 'The penalty is not the one you confirmed; look at the preview again.', { penaltyFen: penalty.penaltyFen, confirmedPenaltyFen });
     }

@@ -1,5 +1,5 @@
 // Unactivated returns (未激活退货) and the inspection (验卡) of every card that comes back. The customer applies
-// inside the plan's activation window, gets the instructions and gives the return tracking number; an agent
+// inside the activation window the order was sold with, with a reason, gets the instructions and gives the return tracking number; an agent
 // receives and inspects the card against the checklist, with notes and photos. A pass closes the order and
 // starts the refund (due within 3-7 working days); a fail is refused with its reason and the card goes back.
 import { decide, type Actor } from '../../domain/decide.ts';
@@ -13,6 +13,7 @@ import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { requestEventRow } from '../cancellation/request-commit.ts';
 import type { Principal } from '../platform/secrets.ts';
 import { parseScreenshot, type ScreenshotInput } from '../cancellation/verify-identity.ts';
+import { pickedReason } from '../ordering/cancel-reasons.ts';
 
 export interface ReturnInstructions {
   address: typeof RETURN_ADDRESS;
@@ -28,7 +29,13 @@ async function saveReturn(r: Repos, before: Return, after: Return): Promise<void
   if (!(await r.afterSales.updateReturn(before, after))) throw new Rejection(fail('RETURN.INVALID_TRANSITION', 'The return changed meanwhile; reload it.', { returnId: before.id }));
 }
 
-export async function applyForReturn(deps: Deps, orderId: string, customerId: string): Promise<{ ret: Return; instructions: ReturnInstructions } | DomainError> {
+export interface ReturnReasonInput {
+  /** One of the cancellation reasons (GET /cancellation-reasons), as for any other cancellation. */
+  reasonCode: string;
+  reasonText?: string | undefined;
+}
+
+export async function applyForReturn(deps: Deps, orderId: string, customerId: string, input: ReturnReasonInput): Promise<{ ret: Return; instructions: ReturnInstructions } | DomainError> {
   const settings = await deps.settings.get();
   const now = deps.clock.now();
   return inTx(deps.store, async (r) => {
@@ -36,12 +43,15 @@ export async function applyForReturn(deps: Deps, orderId: string, customerId: st
     if (!order || order.customerId !== customerId) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
     const open = await r.afterSales.openReturnFor(order.id, true);
     if (open) return fail('RETURN.ALREADY_OPEN', 'This order already has a return in progress.', { returnId: open.id, state: open.state });
-    const plan = (await r.orders.getPlan(order.planId))!;
-    const ret = openReturn(order, plan, newId('RT', now), now);
+    const reason = await pickedReason(r, input.reasonCode, input.reasonText);
+    if (isError(reason)) return reason;
+    // The window is the one the order was sold with (its terms), not the plan's current one.
+    const ret = openReturn(order, newId('RT', now), reason, now);
     if (isError(ret)) return ret;
     await r.afterSales.insertReturn(ret);
     const customer: Actor = { type: 'customer', id: customerId };
-    await r.orders.insertEvents([requestEventRow(order, { action: 'return.requested', reason: ret.id, automatic: false }, customer, now)]);
+    const why = `${ret.id} ${reason.code}${reason.text ? `: ${reason.text}` : ''}`;
+    await r.orders.insertEvents([requestEventRow(order, { action: 'return.requested', reason: why, automatic: false }, customer, now)]);
     const instructions = instructionsFor(ret, settings.returnCloseMs);
     await applyEffects(r, [{ order, effects: [
       { type: 'schedule', kind: 'return_follow_up', dueAt: now + settings.returnFollowUpMs },

@@ -10,7 +10,7 @@ import type { Deps } from '../platform/deps.ts';
 /** What the number itself costs, read from the number resource (the order only keeps the total). */
 export async function numberPriceFen(deps: Deps, order: Order, plan: Plan): Promise<number> {
   const n = await deps.store.orders.getNumber(order.numberId);
-  return n ? n.priceFen : order.amountFen - plan.priceFen;
+  return n ? n.priceFen : order.amountFen - order.terms.planPriceFen;
 }
 
 /** Plans of the order's carrier on sale, other than its own, each with the price the order would have. */
@@ -25,7 +25,7 @@ export async function switchablePlans(deps: Deps, order: Order, plan: Plan): Pro
 export async function loadOrderFacts(deps: Deps, order: Order, plan: Plan): Promise<OrderFacts> {
   const settings = await deps.settings.get();
   const now = deps.clock.now();
-  const preview = previewCancellation(order, plan, settings, now);
+  const preview = previewCancellation(order, settings, now);
   const refunds: RefundFact[] = (await deps.store.refunds.listRefunds(order.id)).map((r) => ({
     state: r.state,
     channel: r.channel as PaymentChannel,

@@ -9,6 +9,7 @@ import { commitDecisions } from '../platform/commit.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
 import { commitRequest } from './request-commit.ts';
 import { loadRiskFacts } from './risk-facts.ts';
+import { pickedReason } from '../ordering/cancel-reasons.ts';
 
 export interface ApplyInput {
   reasonCode: string;
@@ -35,10 +36,9 @@ export async function applyForCancellation(deps: Deps, orderId: string, customer
     if (order.state !== 'paid' && order.state !== 'packing' && order.state !== 'shipped') {
       return fail('ORDER.NOT_CANCELLABLE', 'A cancellation request applies to paid, packing and shipped orders only.', { state: order.state });
     }
-    const reason = await r.requests.getReason(input.reasonCode);
-    if (!reason || !reason.active) return fail('CANCEL_REQUEST.UNKNOWN_REASON', 'Pick one of the listed reasons.', { reasonCode: input.reasonCode });
-    const reasonText = input.reasonText?.trim() || null;
-    if (reason.code === 'other' && !reasonText) return fail('CANCEL_REQUEST.REASON_REQUIRED', 'Tell us the reason in a few words.', { field: 'reasonText' });
+    const reason = await pickedReason(r, input.reasonCode, input.reasonText);
+    if (isError(reason)) return reason;
+    const reasonText = reason.text;
     const open = await r.requests.getOpenForOrder(order.id, true);
     if (open) return fail('CANCEL_REQUEST.ALREADY_OPEN', 'This order already has a cancellation request in progress.', { requestId: open.id, state: open.state });
 

@@ -4,6 +4,19 @@ import { classifyReason } from '../../assistant/index.ts';
 import { printable } from '../../assistant/tokenizer.ts';
 import type { ReasonCode } from '../../domain/alternatives.ts';
 import type { Repos } from '../../adapters/store/store.ts';
+import { fail, type DomainError } from '../../domain/errors.ts';
+
+/**
+ * A reason picked from the operators' list (cancellation requests and unactivated returns share it), with the
+ * customer's words; "other" needs the words, since the code alone says nothing.
+ */
+export async function pickedReason(r: Repos, code: string, text: string | undefined): Promise<{ code: string; text: string | null } | DomainError> {
+  const reason = await r.requests.getReason(code);
+  if (!reason || !reason.active) return fail('CANCEL_REQUEST.UNKNOWN_REASON', 'Pick one of the listed reasons.', { reasonCode: code });
+  const words = text?.trim() || null;
+  if (reason.code === 'other' && !words) return fail('CANCEL_REQUEST.REASON_REQUIRED', 'Tell us the reason in a few words.', { field: 'reasonText' });
+  return { code: reason.code, text: words };
+}
 
 export interface ClassifiedReason {
   text: string;

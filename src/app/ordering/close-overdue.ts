@@ -19,6 +19,7 @@ const sample = (now: number): Order => ({
   idHash: `${MARK}idHash`, idMasked: `${MARK}idMasked`, address: { province: MARK, city: MARK, district: MARK, detail: MARK },
   paymentDeadline: now - 1, paymentChannel: null, closeReason: null, keepsReorderDiscount: null, createdAt: -7_777_778, updatedAt: -7_777_779,
   paidAt: null, closedAt: null, trackingNo: null, deliveredAt: null, activatedAt: null, iccid: null, pickedAt: null, version: 1,
+  terms: { planPriceFen: 0, monthlyFeeFen: 0, contractMonths: 0, penaltyRule: { kind: 'fixed', fen: 0 }, activationWindowDays: 0, trialDays: 0 },
 });
 
 /** Which column of a closed row stands in for which value of the sample. */

@@ -1,7 +1,7 @@
 // What a customer or agent sees of an order: its facts, its label, and the consequences of cancelling.
 import { CANCEL_CONFIRMATION_TEXT } from '../../domain/decide.ts';
 import { fail, type DomainError } from '../../domain/errors.ts';
-import type { Order, Plan } from '../../domain/order.ts';
+import { planAsSold, type Order, type OrderTerms, type Plan } from '../../domain/order.ts';
 import { cancellationLabel, type CancellationLabel } from '../../domain/policies/cancel-label.ts';
 import type { Settings } from '../../domain/settings.ts';
 import type { Deps } from '../platform/deps.ts';
@@ -19,8 +19,11 @@ export interface OrderView {
   state: Order['state'];
   number: string;
   carrier: Order['carrier'];
+  /** The plan as sold: its name and allowances, with the fee, contract, window and trial from the order's terms. */
   plan: Pick<Plan, 'id' | 'name' | 'monthlyFeeFen' | 'dataMb' | 'voiceMinutes' | 'contractMonths' | 'activationWindowDays' | 'trialDays'>;
   amountFen: number;
+  /** The terms the order was sold with; a later edit of the plan's rules does not change them. */
+  terms: OrderTerms;
   contactName: string;
   contactPhone: string;
   residentId: string;
@@ -83,13 +86,16 @@ export async function loadPreviewFacts(deps: Deps, order: Order): Promise<Previe
 
 const maskPhone = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
 
-/** Loads an order the principal may see; anyone else's order is reported as not found. */
+/**
+ * Loads an order the principal may see; anyone else's order is reported as not found. Its plan comes as the
+ * order was sold (planAsSold), so the FAQ, the assistant and the previews read the order's terms, not today's rules.
+ */
 export async function loadVisibleOrder(deps: Deps, orderId: string, who: Principal): Promise<{ order: Order; plan: Plan } | DomainError> {
   const order = await deps.store.orders.getOrder(orderId);
   if (!order || (who.role === 'customer' && order.customerId !== who.sub)) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
   const plan = await deps.store.orders.getPlan(order.planId);
   if (!plan) throw new Error(`order ${order.id} refers to missing plan ${order.planId}`);
-  return { order, plan };
+  return { order, plan: planAsSold(plan, order.terms) };
 }
 
 export function toView(order: Order, plan: Plan, now: number, who: Principal, request: CancellationRequest | null = null): OrderView {
@@ -100,10 +106,11 @@ export function toView(order: Order, plan: Plan, now: number, who: Principal, re
     number: order.number,
     carrier: order.carrier,
     plan: {
-      id: plan.id, name: plan.name, monthlyFeeFen: plan.monthlyFeeFen, dataMb: plan.dataMb, voiceMinutes: plan.voiceMinutes,
-      contractMonths: plan.contractMonths, activationWindowDays: plan.activationWindowDays, trialDays: plan.trialDays,
+      id: plan.id, name: plan.name, monthlyFeeFen: order.terms.monthlyFeeFen, dataMb: plan.dataMb, voiceMinutes: plan.voiceMinutes,
+      contractMonths: order.terms.contractMonths, activationWindowDays: order.terms.activationWindowDays, trialDays: order.terms.trialDays,
     },
     amountFen: order.amountFen,
+    terms: order.terms,
     contactName: order.contactName,
     // The customer typed these; agents see them masked unless a task needs them.
     contactPhone: customerSees ? order.contactPhone : maskPhone(order.contactPhone),
@@ -122,16 +129,16 @@ export function toView(order: Order, plan: Plan, now: number, who: Principal, re
     activatedAt: order.activatedAt,
     iccid: order.iccid,
     pickedAt: order.pickedAt,
-    cancellation: { ...cancellationLabel(order, plan, now, labelFacts(order)), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
+    cancellation: { ...cancellationLabel(order, now, labelFacts(order)), progress: request ? requestProgress(request) : null, requestId: request?.id ?? null },
   };
 }
 
 /** The facts that make the activation window and the trial exact. */
 export const labelFacts = (order: Order) => ({ deliveredAt: order.deliveredAt, activatedAt: order.activatedAt });
 
-export function previewCancellation(order: Order, plan: Plan, settings: Settings, now: number, facts?: PreviewFacts): CancellationPreview {
-  const label = cancellationLabel(order, plan, now, labelFacts(order));
-  if (order.state === 'activated') return previewLine(order, plan, label, settings, now);
+export function previewCancellation(order: Order, settings: Settings, now: number, facts?: PreviewFacts): CancellationPreview {
+  const label = cancellationLabel(order, now, labelFacts(order));
+  if (order.state === 'activated') return previewLine(order, label, settings, now);
   if ((order.state === 'paid' || order.state === 'packing') && facts && order.paymentChannel) return previewPaid(order, label, settings, now, facts, order.paymentChannel);
   if (label.action === 'cancel') {
     const keeps = settings.reorderDiscount.afterCustomerAbandoned;
@@ -164,9 +171,9 @@ export function previewCancellation(order: Order, plan: Plan, settings: Settings
 
 /**
  * Activated lines: inside the trial, free unsubscription with the whole amount back; after it, account closure
- * with the early-termination penalty the plan's rule gives for the contract months left.
+ * with the early-termination penalty the order's terms give for the contract months left.
  */
-function previewLine(order: Order, plan: Plan, label: CancellationLabel, settings: Settings, now: number): CancellationPreview {
+function previewLine(order: Order, label: CancellationLabel, settings: Settings, now: number): CancellationPreview {
   const keeps = settings.reorderDiscount.afterCustomerAbandoned;
   const base = { orderId: order.id, state: order.state, cancellation: label, oneStep: false, checks: [], openRequestId: null };
   if (label.action === 'unsubscribe_trial') {
@@ -184,7 +191,7 @@ function previewLine(order: Order, plan: Plan, label: CancellationLabel, setting
       refund: channel && order.amountFen > 0 ? { amountFen: order.amountFen, channel, express: false, expected: refundEta(channel, now) } : null,
     };
   }
-  const penalty = order.activatedAt !== null ? earlyTerminationPenalty(plan, order.activatedAt, now) : null;
+  const penalty = order.activatedAt !== null ? earlyTerminationPenalty(order.terms, order.activatedAt, now) : null;
   return {
     ...base,
     consequences: {

@@ -1,6 +1,6 @@
 import { placementEffects, type Actor } from '../../domain/decide.ts';
 import { fail, type DomainError } from '../../domain/errors.ts';
-import type { Address, Order } from '../../domain/order.ts';
+import { termsOf, type Address, type Order } from '../../domain/order.ts';
 import { isValidResidentId, maskResidentId, normaliseResidentId } from '../../domain/resident-id.ts';
 import { applyEffects } from '../platform/commit.ts';
 import { eventRow } from '../platform/rows.ts';
@@ -52,6 +52,8 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: R
       carrier: plan.carrier,
       state: 'pending_payment',
       amountFen: plan.priceFen + number.priceFen,
+      // Terms as sold: the plan's rules today are what this order keeps, whatever the operator changes later.
+      terms: termsOf(plan),
       contactName: input.contactName,
       contactPhone: input.contactPhone,
       idHash,

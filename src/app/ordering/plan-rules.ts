@@ -1,7 +1,8 @@
 // Each plan's after-sales rules, edited by operators: the activation window (brief: 7-30 days, default 15),
 // the trial (none, or 7-15 days) and the early-termination penalty (fixed fen, or a share of the monthly fees
-// still due). Orders read their plan's rules when a rule is applied (label, return window, trial, penalty), so a
-// change holds at once for every order on the plan; each changed rule is audited in the plan's transaction.
+// still due). An order copies its plan's rules when it is placed (its terms as sold), so a change applies to orders
+// placed from then on and never to what an existing customer owes or may return; each changed rule is audited in
+// the plan's transaction.
 import { z } from 'zod';
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { PenaltyRule, Plan } from '../../domain/order.ts';

@@ -1,4 +1,4 @@
-import type { Order, Plan } from '../order.ts';
+import type { Order } from '../order.ts';
 
 export type CancelLabel = 'cancellable' | 'review_required' | 'not_cancellable';
 
@@ -43,8 +43,9 @@ export interface LabelFacts {
   activatedAt?: number | null;
 }
 
-/** Pure: the label of an order in every state, from its state, its plan and the time. */
-export function cancellationLabel(order: Order, plan: Pick<Plan, 'activationWindowDays' | 'trialDays'>, now: number, facts: LabelFacts = {}): CancellationLabel {
+/** Pure: the label of an order in every state, from its state, the terms it was sold with and the time. */
+export function cancellationLabel(order: Order, now: number, facts: LabelFacts = {}): CancellationLabel {
+  const terms = order.terms;
   switch (order.state) {
     case 'pending_payment':
       return now < order.paymentDeadline
@@ -57,16 +58,16 @@ export function cancellationLabel(order: Order, plan: Pick<Plan, 'activationWind
     case 'shipped':
       return review('request_interception', '订单已发货，可申请快递拦截，卡片退回后退款。');
     case 'delivered': {
-      const windowEnd = facts.deliveredAt != null ? facts.deliveredAt + plan.activationWindowDays * DAY : null;
+      const windowEnd = facts.deliveredAt != null ? facts.deliveredAt + terms.activationWindowDays * DAY : null;
       if (windowEnd === null || now < windowEnd) {
-        return review('return_unactivated', `已签收未激活，可在签收后 ${plan.activationWindowDays} 天内申请未激活退货，验卡通过后退款。`, windowEnd);
+        return review('return_unactivated', `已签收未激活，可在签收后 ${terms.activationWindowDays} 天内申请未激活退货，验卡通过后退款。`, windowEnd);
       }
-      return notCancellable('none', `已超过 ${plan.activationWindowDays} 天激活有效期，无法退货。`);
+      return notCancellable('none', `已超过 ${terms.activationWindowDays} 天激活有效期，无法退货。`);
     }
     case 'activated': {
-      const trialEnd = plan.trialDays > 0 && facts.activatedAt != null ? facts.activatedAt + plan.trialDays * DAY : null;
+      const trialEnd = terms.trialDays > 0 && facts.activatedAt != null ? facts.activatedAt + terms.trialDays * DAY : null;
       if (trialEnd !== null && now < trialEnd) {
-        return cancellable('unsubscribe_trial', `在 ${plan.trialDays} 天试用期内，可免费退订，不收违约金。`, trialEnd);
+        return cancellable('unsubscribe_trial', `在 ${terms.trialDays} 天试用期内，可免费退订，不收违约金。`, trialEnd);
       }
       return notCancellable('close_account', '号卡已激活，不能取消，只能申请销户；合约期未满需支付违约金。');
     }

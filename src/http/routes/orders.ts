@@ -91,7 +91,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
   }, async (req, reply) => {
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
     if (isError(found)) return sendError(reply, found);
-    return previewCancellation(found.order, found.plan, await deps.settings.get(), deps.clock.now(), await loadPreviewFacts(deps, found.order));
+    return previewCancellation(found.order, await deps.settings.get(), deps.clock.now(), await loadPreviewFacts(deps, found.order));
   });
 
   app.post('/api/v1/orders/:id/cancel', {

@@ -34,6 +34,8 @@ const checklist = z.object({
 const returnView = z.object({
   id: z.string(), orderId: z.string(), kind: z.enum(['unactivated', 'intercepted']),
   state: z.enum(['awaiting_parcel', 'in_transit', 'received', 'passed', 'refused', 'closed_unreceived']),
+  reasonCode: z.string().nullable().describe('why the customer returns the card (a cancellation reason code); null for an intercepted parcel'),
+  reasonText: z.string().nullable(),
   returnTrackingNo: z.string().nullable(), checklist: checklist.nullable(), notes: z.string().nullable(), rejectionReason: z.string().nullable(),
   inspectedAt: z.number().nullable(), photos: z.number(),
   refund: z.object({ earliest: z.string(), latest: z.string() }).nullable().describe('Asia/Shanghai dates: the refund arrives within 3-7 working days of passing'),
@@ -59,7 +61,7 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   const toReturnView = async (x: Return) => {
     const settings = await deps.settings.get();
     return {
-      id: x.id, orderId: x.orderId, kind: x.kind, state: x.state, returnTrackingNo: x.returnTrackingNo, checklist: x.checklist, notes: x.notes,
+      id: x.id, orderId: x.orderId, kind: x.kind, state: x.state, reasonCode: x.reasonCode, reasonText: x.reasonText, returnTrackingNo: x.returnTrackingNo, checklist: x.checklist, notes: x.notes,
       rejectionReason: x.rejectionReason, inspectedAt: x.inspectedAt, photos: await deps.store.afterSales.photoCount(x.id),
       refund: x.refundEarliest && x.refundLatest ? { earliest: x.refundEarliest, latest: x.refundLatest } : null,
       instructions: x.kind === 'unactivated' && (x.state === 'awaiting_parcel' || x.state === 'in_transit') ? instructionsFor(x, settings.returnCloseMs) : null,
@@ -86,11 +88,16 @@ export const returnRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   app.post('/api/v1/orders/:id/returns', {
     onRequest: requireRole('customer'),
     schema: {
-      tags: ['returns'], summary: 'Apply for an unactivated return inside the plan\u2019s activation window; answers with the return instructions',
-      params: orderIdParams, response: { 201: returnView, ...errors },
+      tags: ['returns'], summary: 'Apply for an unactivated return inside the activation window the order was sold with, giving a reason; answers with the return instructions',
+      params: orderIdParams,
+      body: z.object({
+        reasonCode: z.string().trim().min(1).max(40).describe('one of GET /cancellation-reasons, as for other cancellations'),
+        reasonText: z.string().trim().max(500).optional().describe('the customer\u2019s words; required with "other"'),
+      }),
+      response: { 201: returnView, ...errors },
     },
   }, async (req, reply) => {
-    const r = await applyForReturn(deps, req.params.id, req.principal!.sub);
+    const r = await applyForReturn(deps, req.params.id, req.principal!.sub, req.body);
     return isError(r) ? sendError(reply, r) : reply.code(201).send(await toReturnView(r.ret));
   });
 

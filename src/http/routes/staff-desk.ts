@@ -12,18 +12,14 @@ import type { Plan } from '../../domain/order.ts';
 import { DeskRepo } from '../../adapters/store/desk-repo.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
-import { errors, orderView } from '../schemas.ts';
+import { errors, orderView, penaltyRule } from '../schemas.ts';
 
 const PAGE_SIZE = 20;
 const planIdParams = z.object({ id: z.string().min(1).max(64) });
 
-const penaltyView = z.union([
-  z.object({ kind: z.literal('fixed'), fen: z.number() }),
-  z.object({ kind: z.literal('remaining_share'), percent: z.number() }),
-]);
 const planRulesView = z.object({
   id: z.string(), carrier: z.string(), name: z.string(), monthlyFeeFen: z.number(), contractMonths: z.number(), active: z.boolean(),
-  activationWindowDays: z.number(), trialDays: z.number(), penalty: penaltyView,
+  activationWindowDays: z.number(), trialDays: z.number(), penalty: penaltyRule,
 });
 const ruleChangeView = z.object({
   id: z.number(), planId: z.string(), rule: z.string(), from: z.unknown(), to: z.unknown(), by: z.string(), byName: z.string().nullable(), at: z.number(),
@@ -32,6 +28,7 @@ const returnRow = z.object({
   id: z.string(), orderId: z.string(), orderNumber: z.string().nullable(), kind: z.enum(['unactivated', 'intercepted']),
   state: z.enum(['awaiting_parcel', 'in_transit', 'received', 'passed', 'refused', 'closed_unreceived']),
   returnTrackingNo: z.string().nullable(), createdAt: z.number(), updatedAt: z.number(),
+  reasonCode: z.string().nullable().describe('why the customer returns the card; null for an intercepted parcel'), reasonText: z.string().nullable(),
 });
 
 const planOut = (p: Plan) => ({
@@ -51,7 +48,7 @@ export const staffDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
   app.put('/api/v1/operator/plans/:id/rules', {
     onRequest: requireRole('operator'),
     schema: {
-      tags: ['settings'], summary: 'Set a plan\u2019s rules (operators): window 7-30 days, trial 0 or 7-15 days, penalty fixed fen or 1-100 % of the remaining monthly fees; each change audited',
+      tags: ['settings'], summary: 'Set a plan\u2019s rules (operators) for orders placed from now on (orders keep the terms they were sold with): window 7-30 days, trial 0 or 7-15 days, penalty fixed fen or 1-100 % of the remaining monthly fees; each change audited',
       params: planIdParams, body: planRulesSchema, response: { 200: planRulesView, ...errors },
     },
   }, async (req, reply) => {
@@ -91,7 +88,7 @@ export const staffDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app
     return {
       returns: list.map((x) => ({
         id: x.id, orderId: x.orderId, orderNumber: orders.get(x.orderId)?.number ?? null, kind: x.kind, state: x.state,
-        returnTrackingNo: x.returnTrackingNo, createdAt: x.createdAt, updatedAt: x.updatedAt,
+        returnTrackingNo: x.returnTrackingNo, createdAt: x.createdAt, updatedAt: x.updatedAt, reasonCode: x.reasonCode, reasonText: x.reasonText,
       })),
     };
   });

@@ -345,7 +345,7 @@ export const enDesk: Record<keyof typeof zhDesk, string> = {
 
   'planRules.title': 'Plan rules',
   'planRules.lead': 'Each plan\u2019s activation window, trial and early-termination penalty.',
-  'planRules.scope': 'Orders read their plan\u2019s current rules whenever a rule applies (no copy is kept at order time): a change holds at once for every order on the plan, including orders already placed.',
+  'planRules.scope': 'Each order keeps the plan\u2019s rules as they were when it was placed (its terms as sold): a change applies to orders placed from now on; orders already placed keep their window, trial and penalty.',
   'planRules.plan': 'Plan',
   'planRules.perMonth': '/month',
   'planRules.contract': 'Contract',

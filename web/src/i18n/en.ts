@@ -1,5 +1,6 @@
 import type { zh } from './zh.ts';
 import { enDesk } from './en-desk.ts';
+import { enTerms } from './en-terms.ts';
 
 export const en: Record<keyof typeof zh, string> = {
   'app.name': 'Haoka',
@@ -442,4 +443,5 @@ export const en: Record<keyof typeof zh, string> = {
   'error.IDEMPOTENCY.IN_PROGRESS': 'The last action is still being handled; one moment.',
   'error.SETTINGS.INVALID': 'The reminder must come before the deadline: make it shorter than the time to pay',
   ...enDesk,
+  ...enTerms,
 };

@@ -344,7 +344,7 @@ export const zhDesk = {
 
   'planRules.title': '套餐规则',
   'planRules.lead': '每个套餐的激活有效期、试用期和提前销户违约金。',
-  'planRules.scope': '订单在用到这些规则时读取套餐的当前规则（下单时不另存副本）：修改后立即对该套餐的所有订单生效，包括已经下单的订单。',
+  'planRules.scope': '每个订单下单时保存套餐当时的规则（购买时的约定）：修改只对之后下的新订单生效，已经下单的订单仍按原约定办理退货、试用期退订和违约金。',
   'planRules.plan': '套餐',
   'planRules.perMonth': '/月',
   'planRules.contract': '合约期',

@@ -1,5 +1,6 @@
 // 简体中文: the product's first language. Every other dictionary has exactly these keys.
 import { zhDesk } from './zh-desk.ts';
+import { zhTerms } from './zh-terms.ts';
 
 export const zh = {
   'app.name': '号卡',
@@ -442,4 +443,5 @@ export const zh = {
   'error.IDEMPOTENCY.IN_PROGRESS': '上一次操作还在处理中，请稍候。',
   'error.SETTINGS.INVALID': '提醒必须早于支付截止：请让提醒时间短于支付时限',
   ...zhDesk,
+  ...zhTerms,
 } as const;

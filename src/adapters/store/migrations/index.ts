@@ -12,6 +12,7 @@ import { rateLimits } from './009-rate-limits.ts';
 import { planRuleChanges } from './010-plan-rule-changes.ts';
 import { queueOrder } from './011-queue-order.ts';
 import { idempotencyExpiry } from './012-idempotency-expiry.ts';
+import { orderTerms } from './013-order-terms.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -28,6 +29,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '010_plan_rule_changes': planRuleChanges(engine),
     '011_queue_order': queueOrder(),
     '012_idempotency_expiry': idempotencyExpiry(),
+    '013_order_terms': orderTerms(engine),
   };
 }
 
@@ -38,11 +40,12 @@ class InlineProvider implements MigrationProvider {
   }
 }
 
-export async function migrate(database: Database): Promise<string[]> {
+/** Brings the schema up to date; `upTo` stops after the named migration (tests of a migration over older rows). */
+export async function migrate(database: Database, upTo?: string): Promise<string[]> {
   // 009 shipped after 010 and 011: a store that already has those takes it as well.
   const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine), allowUnorderedMigrations: true });
   // Statements named before a schema change may no longer fit it (db.ts, NamedStatements).
-  const run = () => migrator.migrateToLatest();
+  const run = () => (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest());
   const { error, results } = await (database.statements ? database.statements.unnamed(run) : run());
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

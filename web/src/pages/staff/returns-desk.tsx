@@ -11,6 +11,7 @@ import { ConfirmAction } from '../../ui/confirm.tsx';
 import { ChoiceGroup, TextArea } from '../../ui/field.tsx';
 import { Empty, Loading, Notice } from '../../ui/notice.tsx';
 import { RowLabel } from './row-label.tsx';
+import { reasonLabel } from '../customer/order/apply-cancel.tsx';
 
 const CHECKS: (keyof Checklist)[] = ['cardIntact', 'pinAreaUnscratched', 'idCopyEnclosed', 'orderNumberMatches'];
 const PHOTO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -57,7 +58,7 @@ function Returns() {
             <thead>
               <tr>
                 <th scope="col">{t('ful.number')}</th><th scope="col">{t('ret.kind')}</th><th scope="col">{t('queue.state')}</th>
-                <th scope="col">{t('ret.tracking')}</th><th scope="col">{t('ret.since')}</th><th scope="col"><span className="sr-only">{t('queue.actions')}</span></th>
+                <th scope="col">{t('ret.reason')}</th><th scope="col">{t('ret.tracking')}</th><th scope="col">{t('ret.since')}</th><th scope="col"><span className="sr-only">{t('queue.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
@@ -66,6 +67,7 @@ function Returns() {
                   <td>{x.orderNumber ? spacedNumber(x.orderNumber) : '—'}<br /><span className="muted">{x.orderId}</span></td>
                   <td>{t(`ret.kind.${x.kind}`)}</td>
                   <td><Badge tone={x.state === 'received' ? 'amber' : 'blue'}>{t(`ret.state.${x.state === 'received' || x.state === 'in_transit' || x.state === 'awaiting_parcel' ? x.state : 'open'}`)}</Badge></td>
+                  <td>{x.reasonCode ? reasonLabel(t, x.reasonCode) : '—'}{x.reasonText && <><br /><span className="muted">{x.reasonText}</span></>}</td>
                   <td>{x.returnTrackingNo ?? <span className="muted">{t('ret.noTracking')}</span>}</td>
                   <td>{dateTime(x.createdAt)}</td>
                   <td><Inspect x={x} onDone={(r) => { setResult(r); setTick((n) => n + 1); }} /></td>

@@ -68,7 +68,14 @@ export function whyText(t: T, e: Pick<OrderEvent, 'action' | 'reason'>): string 
     case 'return.shipped_back':
       m = r.match(/^\S+ (\S+)$/);
       return m ? t('trail.why.returnTracking', { no: m[1]! }) : null;
-    case 'return.requested':
+    case 'return.requested': {
+      // "RT1 number_not_liked: words"; returns from before reasons were asked carry only their id.
+      m = r.match(/^\S+ (\S+)(?:: (.*))?$/);
+      if (!m) return null;
+      const parts = [t('trail.why.returnReason', { reason: reasonLabel(t, m[1]!) })];
+      if (m[2]) parts.push(t('trail.why.words', { text: m[2] }));
+      return parts.join(' · ');
+    }
     case 'return.followed_up':
     case 'return.closed_unreceived':
     case 'return.received':

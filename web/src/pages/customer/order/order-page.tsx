@@ -6,7 +6,6 @@ import { errorText, useI18n } from '../../../i18n/index.ts';
 import { dateTime, spacedNumber, yuan } from '../../../format.ts';
 import { Link, useLocation } from '../../../router.tsx';
 import { Empty, Loading, Notice } from '../../../ui/notice.tsx';
-import { PlanFacts } from '../plan-facts.tsx';
 import { CancelSection } from './cancel-section.tsx';
 import { PaymentCountdown } from './countdown.tsx';
 import { MoneyTrail } from './money.tsx';
@@ -14,6 +13,7 @@ import { NoticeList } from './notices.tsx';
 import { Timeline } from './timeline.tsx';
 import { TrackingSection } from './tracking.tsx';
 import { ReturnSection } from './return-section.tsx';
+import { TermsSection } from './terms.tsx';
 import { AssistantChat, OrderFaq } from './help.tsx';
 import { CancelBadge, deadlinePassed, stateText } from './words.tsx';
 
@@ -88,11 +88,11 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
       <ReturnSection order={order} version={version} onChange={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
       <TrackingSection order={order} version={version} />
 
+      <TermsSection order={order} />
+
       <section className="card">
         <h2>{t('order.details')}</h2>
-        <PlanFacts plan={order.plan} />
         <dl className="facts">
-          <div><dt>{t('order.monthly')}</dt><dd>{yuan(order.plan.monthlyFeeFen)}</dd></div>
           <div><dt>{t('order.amount')}</dt><dd>{yuan(order.amountFen)}</dd></div>
           <div><dt>{t('form.contactName')}</dt><dd>{order.contactName}</dd></div>
           <div><dt>{t('form.contactPhone')}</dt><dd>{order.contactPhone}</dd></div>

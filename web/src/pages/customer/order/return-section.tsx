@@ -1,16 +1,17 @@
-// Unactivated return (未激活退货): inside the plan's activation window the customer applies, reads where to send the
+// Unactivated return (未激活退货): inside the activation window the order was sold with, the customer gives a reason, applies, reads where to send the
 // card and what to enclose, gives the return tracking number, and follows the inspection to the refund date (or
 // the refusal and its reason). Past the window the cancel section's label already says plainly why not.
 import { useEffect, useRef, useState } from 'react';
-import { api, type Order, type ReturnView } from '../../../api.ts';
+import { api, type Order, type Reason, type ReturnView } from '../../../api.ts';
 import { useAction, useLoad } from '../../../hooks.ts';
 import { errorText, invalidFields, useI18n, type T } from '../../../i18n/index.ts';
 import { dateTime } from '../../../format.ts';
 import { Badge, type Tone } from '../../../ui/badge.tsx';
 import { Button } from '../../../ui/button.tsx';
 import { Dialog } from '../../../ui/dialog.tsx';
-import { TextField } from '../../../ui/field.tsx';
+import { ChoiceGroup, TextArea, TextField } from '../../../ui/field.tsx';
 import { Notice } from '../../../ui/notice.tsx';
+import { reasonLabel } from './apply-cancel.tsx';
 
 const DAY = 86_400_000;
 const OPEN = new Set<ReturnView['state']>(['awaiting_parcel', 'in_transit', 'received']);
@@ -66,8 +67,14 @@ function ApplyReturn({ order, refused, onDone }: { order: Order; refused: boolea
   const [open, setOpen] = useState(false);
   const applying = useAction();
   const windowLine = windowText(t, order);
+  // The same reasons as any other cancellation, so operators read why cards come back beside why orders are cancelled.
+  const reasons = useLoad(() => (open ? api.reasons() : Promise.resolve({ reasons: [] as Reason[] })), [open]);
+  const [reason, setReason] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [missing, setMissing] = useState(false);
   const apply = async () => {
-    const r = await applying.run((key) => api.applyReturn(order.id, key));
+    if (!reason) return setMissing(true);
+    const r = await applying.run((key) => api.applyReturn(order.id, { reasonCode: reason, ...(text.trim() ? { reasonText: text.trim() } : {}) }, key));
     if (r) {
       setOpen(false);
       onDone(r);
@@ -91,6 +98,10 @@ function ApplyReturn({ order, refused, onDone }: { order: Order; refused: boolea
         </ol>
         <p className="muted">{t('return.notActivated')}</p>
         {windowLine && <p>{windowLine}</p>}
+        <ChoiceGroup legend={t('return.reason')} name="return-reason" value={reason} onChange={(v) => { setReason(v); setMissing(false); }}
+          options={(reasons.data?.reasons ?? []).map((r) => ({ value: r.code, label: reasonLabel(t, r.code, r.label) }))} />
+        {missing && <p className="field-error" role="alert">{t('return.reasonMissing')}</p>}
+        <TextArea label={t('return.reasonText')} value={text} maxLength={500} onChange={(e) => setText(e.target.value)} />
         {applying.error ? <Notice tone="error">{errorText(t, applying.error)}</Notice> : null}
       </Dialog>
     </div>
@@ -102,6 +113,7 @@ function ReturnProgress({ ret, onChange }: { ret: ReturnView; onChange: (r: Retu
   return (
     <div className="return-progress" data-testid="return-progress">
       <p>{t(`return.text.${ret.state}`)}</p>
+      {ret.reasonCode && <p className="muted">{t('return.yourReason', { reason: reasonLabel(t, ret.reasonCode) })}{ret.reasonText ? ` · ${ret.reasonText}` : ''}</p>}
       {ret.instructions && (
         <div className="return-instructions" aria-labelledby={`ri-${ret.id}`}>
           <h3 id={`ri-${ret.id}`}>{t('return.instructions')}</h3>

@@ -1,0 +1,20 @@
+// Terms as sold: what an order keeps from its plan when it is placed, and why an unactivated card goes back.
+export const zhTerms = {
+  'terms.title': '购买时的约定',
+  'terms.lead': '以下是下单时套餐的条款。之后套餐规则有调整，只对新订单生效，不影响本订单。',
+  'terms.planPrice': '套餐价格',
+  'terms.monthly': '月租',
+  'terms.contract': '合约期',
+  'terms.penalty': '提前销户违约金',
+  'terms.penalty.none': '无合约期，销户不收违约金',
+  'terms.penalty.fixed': '合约期内销户收取 {amount}',
+  'terms.penalty.share': '剩余月费的 {percent}%',
+  'terms.window': '激活有效期',
+  'terms.trial': '试用期',
+  'return.reason': '退货原因',
+  'return.reasonMissing': '请选择一个退货原因',
+  'return.reasonText': '补充说明（选填；选"其他原因"时必填）',
+  'return.yourReason': '退货原因：{reason}',
+  'ret.reason': '原因',
+  'trail.why.returnReason': '退货原因：{reason}',
+} as const;
