@@ -1,4 +1,5 @@
 // haoka serve | migrate | seed --demo | seed --orders <n> | worker | token customer <phone> | token agent <username>
+//   | backup <file> [--force] | restore <file>
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { compose } from '../main.ts';
@@ -10,6 +11,7 @@ import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts'
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 
 function config(): Config {
   try {
@@ -95,6 +97,13 @@ program.command('check').description('verify the database invariants; exit code 
   process.stdout.write(`${checked.length} invariants checked, ${violations.length} violation(s)\n`);
   process.exit(violations.length ? 1 : 0);
 });
+
+program.command('backup <file>').description('copy the embedded store to FILE while it serves (PostgreSQL: pg_dump -Fc)')
+  .option('--force', 'replace FILE if it exists')
+  .action((file: string, o: { force?: boolean }) => backupCommand(config(), file, o));
+
+program.command('restore <file>').description('bring a backup into an empty store and migrate it to this version')
+  .action((file: string) => restoreCommand(config(), file));
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {
