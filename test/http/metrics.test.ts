@@ -2,6 +2,7 @@
 // dashboards already use, under the same names and labels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { REFUND_STATES } from '../../src/domain/refund.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -73,6 +74,24 @@ describe('/metrics', () => {
     expect(value(closed, 'haoka_timers_due')).toBe(0);
     expect(value(closed, 'haoka_timers_lateness_seconds')).toBe(0);
     expect(value(closed, 'haoka_outbox_backlog')).toBe(0);
+  });
+
+  it('counts refunds by state as an express refund starts and arrives', async () => {
+    const refunds = (text: string, s: string) => value(text, 'haoka_refunds', { state: s }) ?? 0;
+    const c = await h.customer();
+    const number = (await h.haoka.deps.store.orders.searchNumbers({ carrier: 'china_mobile', limit: 100 })).find((x) => x.priceFen === 0)!;
+    // 50.00 yuan: under the default express threshold, so the refund starts without review.
+    const { order } = await h.paidOrder(c.token, { planId: 'cm-129', numberId: number.id });
+    const before = await scrape();
+    const applied = await h.post(`/api/v1/orders/${order.id}/cancellation-requests`, c.token, { reasonCode: 'changed_mind' });
+    expect(json(applied).path).toBe('express');
+    const started = await scrape();
+    const total = (text: string) => REFUND_STATES.reduce((n, s) => n + refunds(text, s), 0);
+    expect(total(started)).toBe(total(before) + 1);
+    await h.haoka.worker.drain();
+    const arrived = await scrape();
+    expect(refunds(arrived, 'succeeded')).toBe(refunds(before, 'succeeded') + 1);
+    expect(total(arrived)).toBe(total(before) + 1);
   });
 
   it('keeps a latency histogram and a count by status for each route, under its pattern', async () => {

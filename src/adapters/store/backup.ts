@@ -58,7 +58,10 @@ export async function backupSqlite(source: string, file: string, opts: { force: 
   try {
     selfContained(part);
     const summary = inspect(part);
-    if (isRefusal(summary)) throw new Error(`the copy failed its check: ${summary.message}`);
+    if (isRefusal(summary)) {
+      if (summary.refused === 'RESTORE.NOT_A_STORE') return refuse('BACKUP.NO_STORE', `${source} is not a Haoka store`);
+      throw new Error(`the copy failed its check: ${summary.message}`);
+    }
     // link() refuses an existing name, so a file that appeared meanwhile is not replaced without --force either.
     if (opts.force) renameSync(part, file);
     else {
