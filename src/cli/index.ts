@@ -1,4 +1,5 @@
 // haoka serve | migrate | seed --demo | seed --orders <n> | worker | token customer <phone> | token agent <username>
+//   | backup <file> [--force] | restore <file>
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { compose } from '../main.ts';
@@ -14,6 +15,7 @@ import { clusterRole, parseProcesses, runCluster } from './cluster.ts';
 import pino from 'pino';
 import { logOptions } from '../adapters/log.ts';
 import { rotateSecret } from '../app/platform/rotate-secret.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 
 function config(): Config {
   try {
@@ -140,6 +142,13 @@ program.command('rotate-secret').description('seal every sealed value again unde
     process.stdout.write(`sealed again under ${r.currentKeyId}: ${r.resealed.customers} customer phone(s), ${r.resealed.orders} order contact phone(s)${r.hashKeyResealed ? ', the matching key' : ''}\n`);
     process.stdout.write(others.length ? `nothing is sealed under ${others.join(', ')} any more: drop ${others.length > 1 ? 'them' : 'it'} from HAOKA_SECRET once the sign-ins ${others.length > 1 ? 'they' : 'it'} signed may end\n` : 'only one key is configured\n');
   });
+
+program.command('backup <file>').description('copy the embedded store to FILE while it serves (PostgreSQL: pg_dump -Fc)')
+  .option('--force', 'replace FILE if it exists')
+  .action((file: string, o: { force?: boolean }) => backupCommand(config(), file, o));
+
+program.command('restore <file>').description('bring a backup into an empty store and migrate it to this version')
+  .action((file: string) => restoreCommand(config(), file));
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {

@@ -82,6 +82,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
     }
   });
 
+  // Before any route, so that every route (the API docs too) gets its request series.
+  registerMetrics(app, deps);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -121,7 +124,6 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   }));
   app.addHook('onRequest', authenticate(deps));
   registerIdempotency(app, deps);
-  registerMetrics(app, deps);
 
   await app.register(opsRoutes(deps, { simulatorRoutes: opts.simulators !== undefined, mode: opts.mode ?? 'demo' }));
   await app.register(catalogRoutes(deps));

@@ -51,6 +51,11 @@ export async function migrate(database: Database, upTo?: string): Promise<string
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** The names of every migration this version knows (a backup with any other was written by a newer version). */
+export function migrationNames(): string[] {
+  return Object.keys(migrations('sqlite'));
+}
+
 /** True when every known migration has been applied (readiness). */
 export async function migrationsCurrent(database: Database): Promise<boolean> {
   const migrator = new Migrator({ db: database.db, provider: new InlineProvider(database.engine) });
