@@ -31,6 +31,8 @@ describe('serve --processes', () => {
 
   it('serves from two processes on one port, restarts one that dies, and stops them all on SIGTERM', async () => {
     proc = await startProcess('serve', { HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'cluster-test-secret-0123456789' }, ['--processes', '2']);
+    // What the processes said while starting (the worker may be ready first), then everything after.
+    logs = proc.startOutput;
     proc.child.stdout!.on('data', (c: Buffer) => { logs += c.toString(); });
     const ready = await until('two server processes and a worker', () => {
       const l = lines();
