@@ -40,7 +40,7 @@ const partName = (file: string) => join(dirname(file), `.${basename(file)}.part-
  */
 export async function backupSqlite(source: string, file: string, opts: { force: boolean }): Promise<StoreSummary | BackupRefusal> {
   if (isPostgresUrl(source)) {
-    return refuse('BACKUP.POSTGRES', 'the store is PostgreSQL: back it up with pg_dump -Fc (see docs/DEPLOYMENT.backups.md)');
+    return refuse('BACKUP.POSTGRES', 'the store is PostgreSQL: back it up with pg_dump -Fc (see docs/DEPLOYMENT.md, Backups)');
   }
   if (source === ':memory:' || !existsSync(source)) return refuse('BACKUP.NO_STORE', `there is no store at ${source}`);
   if (!opts.force && existsSync(file)) return refuse('BACKUP.FILE_EXISTS', `${file} exists; give another name, or --force to replace it`);
@@ -141,7 +141,7 @@ function isEmptyStore(target: string): boolean {
  */
 export async function restoreSqlite(file: string, target: string): Promise<StoreSummary | BackupRefusal> {
   if (isPostgresUrl(target)) {
-    return refuse('RESTORE.POSTGRES', 'the store is PostgreSQL: restore a pg_dump -Fc archive with pg_restore (see docs/DEPLOYMENT.backups.md)');
+    return refuse('RESTORE.POSTGRES', 'the store is PostgreSQL: restore a pg_dump -Fc archive with pg_restore (see docs/DEPLOYMENT.md, Backups)');
   }
   if (!existsSync(file)) return refuse('RESTORE.NO_FILE', `there is no backup at ${file}`);
   const summary = inspect(file);
