@@ -103,7 +103,7 @@ describe('/metrics', () => {
     for (let i = 0; i < 5; i++) expect((await h.get('/api/v1/plans', null)).statusCode).toBe(200);
     expect((await h.get(`/api/v1/orders/${order.id}`, c.token)).statusCode).toBe(200);
     expect((await h.get('/api/v1/orders/ORD-none', c.token)).statusCode).toBe(404);
-    expect((await h.get('/no/such/page', null)).statusCode).toBe(404);
+    expect((await h.get('/api/v1/no/such/route', null)).statusCode).toBe(404);
     const after = await scrape();
 
     const grew = (name: string, labels: Record<string, string>) => (value(after, name, labels) ?? 0) - (value(before, name, labels) ?? 0);
