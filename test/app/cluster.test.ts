@@ -44,7 +44,7 @@ describe('serve --processes', () => {
     expect(new Set([...pids, ready.worker.pid]).size).toBe(3);
     expect(pids).not.toContain(proc.child.pid);
     // Both listen on the port the first process announced, and only the worker process runs timers.
-    expect(ready.servers.every((s) => s.url === `${proc!.url}/` && s.worker === false)).toBe(true);
+    expect(ready.servers.map((s) => [s.url, s.worker])).toEqual([[`${proc.url}/`, false], [`${proc.url}/`, false]]);
     expect((await fetch(`${proc.url}/api/v1/plans`)).status).toBe(200);
 
     process.kill(pids[0]!, 'SIGKILL');
