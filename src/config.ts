@@ -19,7 +19,14 @@ export interface Config {
    * V8's own pacing, which lets a busy server's heap grow to about four times its live data.
    */
   heapGrowthPercent: number | null;
+  /**
+   * The embedded store's synchronous mode: 'full' (the default) acknowledges no commit before its WAL is on disk;
+   * 'normal' survives a process crash but may lose the last commits to a power cut or an operating-system crash.
+   */
+  sqliteSync: SqliteSync;
 }
+
+export type SqliteSync = 'full' | 'normal';
 
 export class ConfigError extends Error {}
 
@@ -62,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const growthRaw = (env.HAOKA_HEAP_GROWTH ?? '50%').trim();
   const growth = growthRaw === 'auto' ? null : /^\d+%$/.test(growthRaw) ? Number(growthRaw.slice(0, -1)) : NaN;
   if (growth !== null && !(growth >= 10 && growth <= 300)) throw new ConfigError(`HAOKA_HEAP_GROWTH must be a percentage from 10% to 300%, or auto, not ${JSON.stringify(env.HAOKA_HEAP_GROWTH)}.`);
+  const syncRaw = (env.HAOKA_SQLITE_SYNC ?? 'full').trim().toLowerCase();
+  if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`HAOKA_SQLITE_SYNC must be full or normal, not ${JSON.stringify(env.HAOKA_SQLITE_SYNC)}.`);
   const secret = env.HAOKA_SECRET ?? null;
   if (secret !== null && secret.length < 16) throw new ConfigError('HAOKA_SECRET must be at least 16 characters long.');
   return {
@@ -76,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,
     simulatorRoutes: ['on', 'true', '1'].includes(simRaw),
     heapGrowthPercent: growth,
+    sqliteSync: syncRaw,
   };
 }

@@ -18,6 +18,12 @@ describe('configuration', () => {
     expect(loadConfig({ HAOKA_HEAP_GROWTH: 'auto' }).heapGrowthPercent).toBeNull();
   });
 
+  it('keeps every commit on disk before acknowledging it unless HAOKA_SQLITE_SYNC=normal trades that away', () => {
+    expect(loadConfig({}).sqliteSync).toBe('full');
+    expect(loadConfig({ HAOKA_SQLITE_SYNC: 'normal' }).sqliteSync).toBe('normal');
+    expect(loadConfig({ HAOKA_SQLITE_SYNC: 'FULL' }).sqliteSync).toBe('full');
+  });
+
   it('reads durations like 2s, 15m and 1h30m', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('15m')).toBe(900_000);
@@ -37,6 +43,8 @@ describe('configuration', () => {
       { HAOKA_HEAP_GROWTH: '5%' },
       { HAOKA_HEAP_GROWTH: '0%' },
       { HAOKA_HEAP_GROWTH: '400%' },
+      { HAOKA_SQLITE_SYNC: 'off' },
+      { HAOKA_SQLITE_SYNC: 'extra' },
     ];
     for (const env of bad) {
       const name = Object.keys(env)[0]!;

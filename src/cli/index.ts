@@ -59,7 +59,7 @@ program.command('worker').description('run timers and the outbox only, beside AP
 });
 
 program.command('migrate').description('bring the database schema up to date').action(async () => {
-  const db = openDatabase(config().databaseUrl);
+  const db = openDatabase(config().databaseUrl, { sync: config().sqliteSync });
   const applied = await migrate(db);
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is current\n');
   await db.close();
@@ -78,7 +78,7 @@ program.command('seed').description('fill the catalog, or the store with bulk or
       process.stderr.write('haoka seed: --numbers must be a whole number from 1 to 1000000\n');
       process.exit(2);
     }
-    const db = openDatabase(config().databaseUrl);
+    const db = openDatabase(config().databaseUrl, { sync: config().sqliteSync });
     await migrate(db);
     const store = new Store(db);
     const seeded = await seedDemo(store, Date.now(), n);
@@ -87,7 +87,7 @@ program.command('seed').description('fill the catalog, or the store with bulk or
   });
 
 program.command('check').description('verify the database invariants; exit code 1 on any violation').action(async () => {
-  const db = openDatabase(config().databaseUrl);
+  const db = openDatabase(config().databaseUrl, { sync: config().sqliteSync });
   const store = new Store(db);
   const { checked, violations } = await checkInvariants(store);
   await store.close();

@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { DB } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
+/** SQLite's synchronous mode for the store (HAOKA_SQLITE_SYNC). */
+export type SqliteSync = 'full' | 'normal';
 
 /** A SQLite connection with its statement cache. */
 export interface CachedConnection {
@@ -43,7 +45,13 @@ function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+export interface OpenOptions {
+  poolSize?: number;
+  /** SQLite: FULL (default) or NORMAL, see HAOKA_SQLITE_SYNC. */
+  sync?: SqliteSync;
+}
+
+export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   if (isPostgresUrl(url)) {
     // A connection lives a minute at most: the plans it keeps for its named statements (see NamedStatements)
     // are made again on the next, so none outlives the table sizes it was chosen for.
@@ -56,15 +64,19 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SqliteDatabase(url);
-  // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction across a
-  // process crash (only an OS crash can lose the last ones). busy_timeout lets a worker process share the file.
+  // WAL lets readers run beside the writer. FULL puts each commit's WAL on disk before the commit returns, so
+  // nothing acknowledged (a payment notification answered 200, after which the channel stops resending) is taken
+  // back by a power cut; NORMAL only survives a process crash. busy_timeout lets a worker process share the file.
+  const sync = opts.sync ?? 'full';
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${SYNC_PRAGMA[sync]}`);
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (expired idempotency answers, sign-in codes) are overwritten with zeros, not left in free space.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('foreign_keys = ON');
   // Each transaction of a shared commit runs in a savepoint, whose undo pages go to temporary storage: memory.
   sqlite.pragma('temp_store = MEMORY');
-  const checkpointer = url === ':memory:' ? null : startCheckpointer(url);
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(url, sync);
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
   const writer = withStatementCache(sqlite);
   const reader = url === ':memory:' ? null : withStatementCache(openReader(url));
@@ -81,6 +93,8 @@ function openReader(file: string): SqliteDatabase.Database {
   return reader;
 }
 
+const SYNC_PRAGMA: Record<SqliteSync, string> = { full: 'FULL', normal: 'NORMAL' };
+
 /** The writer itself copies the WAL into the database only once it holds this many pages (16 MB). */
 const CHECKPOINT_BACKSTOP_PAGES = 4000;
 /** How often the checkpointer copies what was committed since into the database file. */
@@ -93,9 +107,9 @@ const CHECKPOINT_EVERY_MS = 50;
  * connection copies what was committed every 50 ms (PASSIVE: it never blocks the writer or readers); the
  * writer still checkpoints at 4,000 pages, so the WAL stays bounded if the thread falls behind.
  */
-function startCheckpointer(file: string): { stop(): Promise<void> } {
+function startCheckpointer(file: string, sync: SqliteSync): { stop(): Promise<void> } {
   // Plain JavaScript in a thread of its own: no loader flags (execArgv) carried over from the process.
-  const worker = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS } });
+  const worker = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS, sync: SYNC_PRAGMA[sync] } });
   worker.unref();
   const exited = new Promise<void>((res) => worker.once('exit', () => res()));
   // A checkpointer that cannot start (the file vanished) leaves checkpoints to the writer, as SQLite does by default.
@@ -108,7 +122,7 @@ const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
+db.pragma('synchronous = ' + workerData.sync);
 db.pragma('busy_timeout = 50');
 const pass = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
 const timer = setInterval(pass, workerData.everyMs);
