@@ -25,6 +25,8 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
 
   app.post('/api/v1/auth/customer', {
     preHandler: app.limiter.guard(LIMITS.customerSignInsPerPhone),
+    // A bearer token is not kept for replay (see http/idempotency.ts).
+    config: { keepAnswer: false },
     schema: {
       tags: ['auth'], summary: 'Sign in with phone and code; returns a bearer token',
       body: z.object({ phone, code: z.string().regex(/^\d{6}$/) }),
@@ -37,6 +39,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
 
   app.post('/api/v1/auth/agent', {
     preHandler: app.limiter.guard(LIMITS.staffSignInsPerUser),
+    config: { keepAnswer: false },
     schema: {
       tags: ['auth'], summary: 'Staff sign-in (agent, supervisor, operator)',
       body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
