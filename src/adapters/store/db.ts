@@ -1,7 +1,7 @@
 // The one place that knows which engine is underneath: connection set-up and the few dialect differences.
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient, type RawBuilder } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
@@ -24,6 +24,14 @@ export interface SqliteConnections {
   writer: CachedConnection;
   /** A second connection for reads outside transactions: it sees only committed data. None for `:memory:`. */
   reader: CachedConnection | null;
+  /** With synchronous=FULL on a file: puts the WAL on disk off the main thread, for group commit (see group-commit.ts). */
+  walSync: WalSync | null;
+}
+
+/** Writes what the WAL holds so far to disk (fdatasync on a thread of libuv's pool). */
+export interface WalSync {
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface Database {
@@ -81,9 +89,35 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   const writer = withStatementCache(sqlite);
   const reader = url === ':memory:' ? null : withStatementCache(openReader(url));
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: writer }) });
+  const walSync = url !== ':memory:' && sync === 'full' ? syncingWal(`${url}-wal`) : null;
   return {
-    db, engine: 'sqlite', forUpdate: false, sqlite: { writer, reader },
-    close: async () => { await checkpointer?.stop(); await db.destroy(); reader?.close(); },
+    db, engine: 'sqlite', forUpdate: false, sqlite: { writer, reader, walSync },
+    close: async () => { await checkpointer?.stop(); await db.destroy(); await walSync?.close(); reader?.close(); },
+  };
+}
+
+/**
+ * The WAL's fdatasync, as SQLite's FULL does it at each commit, but on a thread of libuv's pool, so that the main
+ * thread goes on serving while the disk works. The file is opened at the first sync (SQLite creates it at the
+ * first write) and stays open: SQLite keeps the same file while a connection is open, truncating and rewriting
+ * it, never replacing it. fdatasync covers every page written to the file before it was called, by any process.
+ */
+function syncingWal(walFile: string): WalSync {
+  let fd: number | null = null;
+  let inFlight: Promise<void> = Promise.resolve();
+  return {
+    sync() {
+      fd ??= openSync(walFile, 'r');
+      const f = fd;
+      const done = new Promise<void>((res, rej) => fdatasync(f, (e) => (e ? rej(e) : res())));
+      inFlight = done.catch(() => {});
+      return done;
+    },
+    async close() {
+      await inFlight;
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
   };
 }
 
