@@ -107,7 +107,15 @@ function syncingWal(walFile: string): WalSync {
   let inFlight: Promise<void> = Promise.resolve();
   return {
     sync() {
-      fd ??= openSync(walFile, 'r');
+      if (fd === null) {
+        try {
+          fd = openSync(walFile, 'r');
+        } catch (e) {
+          // No WAL yet: nothing was ever written through it, so there is nothing to put on disk.
+          if ((e as { code?: string }).code === 'ENOENT') return Promise.resolve();
+          throw e;
+        }
+      }
       const f = fd;
       const done = new Promise<void>((res, rej) => fdatasync(f, (e) => (e ? rej(e) : res())));
       inFlight = done.catch(() => {});
