@@ -31,10 +31,13 @@ function profileFlags(): string[] {
   return at >= 0 && process.argv[at + 1] ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[at + 1]}`] : [];
 }
 
-export function startChild(script: keyof typeof CHILDREN, args: unknown): Child {
-  const proc = fork(fileURLToPath(new URL(`../${CHILDREN_DIR}/${script}.mjs`, import.meta.url)), [JSON.stringify(args)], {
+/** `opts.env` adds to the child's environment; `opts.builtIn` runs the child from another build (another checkout's dist/bench). */
+export function startChild(script: keyof typeof CHILDREN, args: unknown, opts: { env?: Record<string, string>; builtIn?: string } = {}): Child {
+  const path = opts.builtIn ? `${opts.builtIn}/${script}.mjs` : fileURLToPath(new URL(`../${CHILDREN_DIR}/${script}.mjs`, import.meta.url));
+  const proc = fork(path, [JSON.stringify(args)], {
     execArgv: profileFlags(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
   });
   const waiting: ((m: any) => void)[] = [];
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));

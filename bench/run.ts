@@ -171,7 +171,7 @@ async function main() {
   const out = [
     '',
     `Haoka benchmark${quick ? ' (--quick)' : ''}: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} x ${cpu}, load average ${f(loadBefore, 2)} before / ${f(loadavg()[0]!, 2)} after`,
-    `Embedded store: SQLite file, WAL, synchronous=NORMAL. HTTP: autocannon, ${P.connections} keep-alive connections, Idempotency-Key on customer POSTs; ceiling: use cases in the server process, ${P.ceilingConcurrency} cycles in flight. ${P.seconds} s per figure after ${P.warmup} s warm-up (and ${P.jitWarmup} s of each path first)${P.rounds > 1 ? `; place+cancel best of ${P.rounds} alternating rounds` : ''}.`,
+    `Embedded store: SQLite file, WAL, synchronous=${process.env.HAOKA_SQLITE_SYNC === 'normal' ? 'NORMAL' : 'FULL'}. HTTP: autocannon, ${P.connections} keep-alive connections, Idempotency-Key on customer POSTs; ceiling: use cases in the server process, ${P.ceilingConcurrency} cycles in flight. ${P.seconds} s per figure after ${P.warmup} s warm-up (and ${P.jitWarmup} s of each path first)${P.rounds > 1 ? `; place+cancel best of ${P.rounds} alternating rounds` : ''}.`,
     '',
     head,
     row('place+cancel', pc.ceiling, pc.http),

@@ -46,10 +46,13 @@ const file = join(args.dir, 'haoka.db');
 
 async function main() {
   // HAOKA_HEAP_GROWTH from the bench's environment, to compare the heap's pacing; the server's default otherwise.
-  const heap = process.env.HAOKA_HEAP_GROWTH ? { HAOKA_HEAP_GROWTH: process.env.HAOKA_HEAP_GROWTH } : {};
-  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...heap });
+  // HAOKA_SQLITE_SYNC likewise, to compare FULL with NORMAL.
+  const pass = (name: string) => (process.env[name] ? { [name]: process.env[name] } : {});
+  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC') });
   const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
+  // What zeroing deleted rows costs: the bench alone may turn it off (HAOKA_BENCH_SECURE_DELETE=off).
+  if (process.env.HAOKA_BENCH_SECURE_DELETE === 'off') deps.store.database.sqlite?.writer.raw.pragma('secure_delete = OFF');
   const reviewFrom = args.cancelPool + args.paidCycles;
   const REVIEW_PRICE_FEN = 10_000;
   if (args.databaseUrl) {

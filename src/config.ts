@@ -36,7 +36,14 @@ export interface Config {
    * false: none, the client address is the connection's own.
    */
   trustProxy: string[] | false;
+  /**
+   * The embedded store's synchronous mode: 'full' (the default) acknowledges no commit before its WAL is on disk;
+   * 'normal' survives a process crash but may lose the last commits to a power cut or an operating-system crash.
+   */
+  sqliteSync: SqliteSync;
 }
+
+export type SqliteSync = 'full' | 'normal';
 
 export class ConfigError extends Error {}
 
@@ -126,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const secret = keys(() => loadMasterKeys(env, mode === 'production'));
   const partnerKeys = keys(() => loadPartnerKeys(env, mode === 'production'));
+  const syncRaw = (env.HAOKA_SQLITE_SYNC ?? 'full').trim().toLowerCase();
+  if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`HAOKA_SQLITE_SYNC must be full or normal, not ${JSON.stringify(env.HAOKA_SQLITE_SYNC)}.`);
   return {
     mode,
     host,
@@ -141,5 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatorRoutes: mode === 'demo' && ['on', 'true', '1'].includes(simRaw),
     heapGrowthPercent: growth,
     trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
+    sqliteSync: syncRaw,
   };
 }

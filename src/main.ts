@@ -75,7 +75,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino(logOptions(config.logLevel));
   const keys = partnerKeysOf(config);
-  const database = openDatabase(config.databaseUrl, opts.poolSize ? { poolSize: opts.poolSize } : {});
+  const database = openDatabase(config.databaseUrl, { sync: config.sqliteSync, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}) });
   await migrate(database);
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);

@@ -25,6 +25,12 @@ describe('configuration', () => {
     expect(loadConfig({ HAOKA_TRUST_PROXY: '10.0.0.0/8, ::1, fd00::/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
   });
 
+  it('keeps every commit on disk before acknowledging it unless HAOKA_SQLITE_SYNC=normal trades that away', () => {
+    expect(loadConfig({}).sqliteSync).toBe('full');
+    expect(loadConfig({ HAOKA_SQLITE_SYNC: 'normal' }).sqliteSync).toBe('normal');
+    expect(loadConfig({ HAOKA_SQLITE_SYNC: 'FULL' }).sqliteSync).toBe('full');
+  });
+
   it('reads durations like 2s, 15m and 1h30m', () => {
     expect(parseDuration('2s')).toBe(2000);
     expect(parseDuration('15m')).toBe(900_000);
@@ -49,6 +55,8 @@ describe('configuration', () => {
       { HAOKA_TRUST_PROXY: '10.0.0.0/33' },
       { HAOKA_TRUST_PROXY: '127.0.0.1,,10.0.0.1' },
       { HAOKA_TRUST_PROXY: '10.0.0.0/8/1' },
+      { HAOKA_SQLITE_SYNC: 'off' },
+      { HAOKA_SQLITE_SYNC: 'extra' },
     ];
     for (const env of bad) {
       const name = Object.keys(env)[0]!;

@@ -24,7 +24,7 @@ export async function backupCommand(cfg: Config, file: string, opts: { force?: b
 export async function restoreCommand(cfg: Config, file: string): Promise<void> {
   const r = await restoreSqlite(file, cfg.databaseUrl);
   if (isRefusal(r)) refused('restore', r);
-  const db = openDatabase(cfg.databaseUrl);
+  const db = openDatabase(cfg.databaseUrl, { sync: cfg.sqliteSync });
   try {
     const applied = await migrate(db);
     process.stdout.write(`restored ${file} into ${cfg.databaseUrl}: ${describe(r)}; ${applied.length ? `applied: ${applied.join(', ')}` : 'schema is current'}\n`);

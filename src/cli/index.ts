@@ -56,7 +56,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
     }
     if (processes > 1 && role === null) {
       // Migrate and seed once, before any server process starts.
-      const db = openDatabase(cfg.databaseUrl);
+      const db = openDatabase(cfg.databaseUrl, { sync: cfg.sqliteSync });
       await migrate(db);
       // Only the demo fills an empty store by itself: the demo catalog's staff accounts have published passwords.
       if (cfg.mode === 'demo') await seedDemo(new Store(db), Date.now());
@@ -85,7 +85,7 @@ async function runWorker(cfg: Config) {
 program.command('worker').description('run timers and the outbox only, beside API processes').action(() => runWorker(config()));
 
 program.command('migrate').description('bring the database schema up to date').action(async () => {
-  const db = openDatabase(config().databaseUrl);
+  const db = openDatabase(config().databaseUrl, { sync: config().sqliteSync });
   const applied = await migrate(db);
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is current\n');
   await db.close();
@@ -109,7 +109,7 @@ program.command('seed').description('fill the catalog, or the store with bulk or
       process.stderr.write('haoka seed: the demo catalog\'s staff accounts have published passwords; production (HAOKA_MODE=production) does not seed it\n');
       process.exit(2);
     }
-    const db = openDatabase(cfg.databaseUrl);
+    const db = openDatabase(cfg.databaseUrl, { sync: cfg.sqliteSync });
     await migrate(db);
     const store = new Store(db);
     const seeded = await seedDemo(store, Date.now(), n);
@@ -118,7 +118,7 @@ program.command('seed').description('fill the catalog, or the store with bulk or
   });
 
 program.command('check').description('verify the database invariants; exit code 1 on any violation').action(async () => {
-  const db = openDatabase(config().databaseUrl);
+  const db = openDatabase(config().databaseUrl, { sync: config().sqliteSync });
   const store = new Store(db);
   const { checked, violations } = await checkInvariants(store);
   await store.close();

@@ -6,7 +6,13 @@
 // fingerprint and the answer are written in the use case's own transaction, so one POST is one commit and a
 // key never outlives a rolled-back effect (a use case that fails writes no key, and a retry runs again).
 // Every other POST reserves the key in a transaction of its own before the handler and stores the answer after.
-import { createHash } from 'node:crypto';
+//
+// Nothing sensitive at rest: a kept answer is sealed (AES-GCM, a key of its own derived from the store's secret) and
+// opened to replay it, so the contact phone, name and address an order's answer shows its owner are not in the
+// table in clear; the request's fingerprint is a keyed hash, so the phone in a sign-in code request cannot be found
+// by hashing every number. Sign-in answers (`config: { keepAnswer: false }`) are not kept at all: a bearer token is
+// a credential, and a sealed copy would be opened by anyone holding the file and the secret it lives beside; a
+// client that lost the answer signs in again.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Insertable } from 'kysely';
 import { fail, isError, type DomainError } from '../domain/errors.ts';
@@ -28,6 +34,8 @@ declare module 'fastify' {
     keyInTx?: boolean;
     /** Its use case asks a remote party before its transaction: a replay is answered before it runs at all. */
     replayBeforeRun?: boolean;
+    /** false: the answer is never kept for replay (a sign-in's bearer token); the Idempotency-Key is not used. */
+    keepAnswer?: boolean;
   }
 }
 
@@ -43,16 +51,22 @@ const lapsed = (row: IdempotencyRow, now: number) =>
 const inProgress = () => fail('IDEMPOTENCY.IN_PROGRESS', 'A request with this key is in progress.');
 const reused = () => fail('IDEMPOTENCY.KEY_REUSED', 'This Idempotency-Key was used for a different request.');
 
-function replay(reply: FastifyReply, row: IdempotencyRow & { status_code: number }) {
+/** What a kept answer is sealed for: its own key, which opens nothing else. */
+const ANSWER_PURPOSE = 'idempotent-answer';
+const sealAnswer = (deps: Deps, text: string) => deps.secrets.seal(ANSWER_PURPOSE, text);
+/** The first answer's text; one kept in clear before answers were sealed (JSON, opening with { or [) is read as it is. */
+export const openAnswer = (deps: Deps, kept: string) => (kept.startsWith('{') || kept.startsWith('[') ? kept : deps.secrets.open(ANSWER_PURPOSE, kept));
+
+function replay(deps: Deps, reply: FastifyReply, row: IdempotencyRow & { status_code: number }) {
   reply.header('idempotent-replayed', 'true').header('content-type', 'application/json; charset=utf-8');
-  return reply.code(row.status_code).send(row.response);
+  return reply.code(row.status_code).send(row.response === null ? row.response : openAnswer(deps, row.response));
 }
 
 /** The answer to a key that is already there: the first response, or why there is none. */
-function answerExisting(reply: FastifyReply, row: IdempotencyRow, bodyHash: string) {
+function answerExisting(deps: Deps, reply: FastifyReply, row: IdempotencyRow, bodyHash: string) {
   if (row.body_hash !== bodyHash) return sendError(reply, reused());
   if (row.status_code === null) return sendError(reply, inProgress());
-  return replay(reply, row as IdempotencyRow & { status_code: number });
+  return replay(deps, reply, row as IdempotencyRow & { status_code: number });
 }
 
 export function registerIdempotency(app: FastifyInstance, deps: Deps) {
@@ -61,7 +75,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
 
   // Requests without a key pass straight on; only a keyed POST waits on the store.
   app.addHook('preHandler', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (req.method !== 'POST' || req.headers['idempotency-key'] === undefined) return done();
+    if (req.method !== 'POST' || req.headers['idempotency-key'] === undefined || req.routeOptions.config.keepAnswer === false) return done();
     takeKey(req, reply).then(() => { if (!reply.sent) done(); }, done);
   });
 
@@ -72,7 +86,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     }
     const scope = req.principal?.sub ?? 'anonymous';
     const now = deps.clock.now();
-    const bodyHash = createHash('sha256').update(req.method).update(req.url).update(JSON.stringify(req.body ?? null)).digest('base64url');
+    const bodyHash = deps.secrets.hash('idempotent-request', `${req.method}\0${req.url}\0${JSON.stringify(req.body ?? null)}`);
     const row = { scope, key, method: req.method, path: req.url, body_hash: bodyHash, status_code: null, response: null, created_at: now };
     const platform = deps.store.platform;
 
@@ -88,7 +102,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
         await platform.dropIdempotencyKey(scope, key, existing.created_at);
         existing = undefined;
       }
-      if (existing) return answerExisting(reply, existing, bodyHash);
+      if (existing) return answerExisting(deps, reply, existing, bodyHash);
       req.idempotencyPending = row;
       return;
     }
@@ -99,7 +113,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     }
     const existing = await platform.getIdempotencyKey(scope, key);
     if (!existing) return sendError(reply, inProgress());
-    if (!lapsed(existing, now)) return answerExisting(reply, existing, bodyHash);
+    if (!lapsed(existing, now)) return answerExisting(deps, reply, existing, bodyHash);
     await platform.dropIdempotencyKey(scope, key, existing.created_at);
     if (await platform.reserveIdempotencyKey(row)) {
       req.idempotency = { scope, key };
@@ -115,7 +129,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps) {
     // A server error is not an answer: the key is freed so the client can retry.
     const written = reply.statusCode >= 500
       ? deps.store.platform.dropIdempotencyKey(id.scope, id.key)
-      : deps.store.platform.completeIdempotencyKey(id.scope, id.key, reply.statusCode, typeof payload === 'string' ? payload : JSON.stringify(payload));
+      : deps.store.platform.completeIdempotencyKey(id.scope, id.key, reply.statusCode, sealAnswer(deps, typeof payload === 'string' ? payload : JSON.stringify(payload)));
     written.then(() => done(null, payload), (e: Error) => done(e));
   });
 }
@@ -163,7 +177,7 @@ export async function answerOnce<T>(
     ? {
       async keep(r, result) {
         const { status, text } = await answered(r, result);
-        const row = { ...pending, status_code: status, response: text };
+        const row = { ...pending, status_code: status, response: sealAnswer(deps, text) };
         if (await r.platform.reserveIdempotencyKey(row)) return;
         const old = await stopIfTaken(r);
         if (old) await r.platform.dropIdempotencyKey(pending.scope, pending.key, old.created_at);
@@ -179,7 +193,7 @@ export async function answerOnce<T>(
       },
       async keep(r, result) {
         const { status, text } = await answered(r, result);
-        await r.platform.completeIdempotencyKey(pending.scope, pending.key, status, text);
+        await r.platform.completeIdempotencyKey(pending.scope, pending.key, status, sealAnswer(deps, text));
       },
     };
   let out: T | DomainError;
@@ -190,7 +204,7 @@ export async function answerOnce<T>(
     // Read in a transaction: on SQLite the request that took the key may share a commit still to come, and
     // its answer is replayed only once that commit has made it durable.
     const existing = await deps.store.tx((r) => r.platform.getIdempotencyKey(pending.scope, pending.key));
-    return existing ? answerExisting(reply, existing, pending.body_hash) : sendError(reply, inProgress());
+    return existing ? answerExisting(deps, reply, existing, pending.body_hash) : sendError(reply, inProgress());
   }
   if (isError(out)) return sendError(reply, out);
   const { status, text } = kept.answer!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
-import { IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.ts';
+import { IDEMPOTENCY_TTL_MS, openAnswer } from '../../src/http/idempotency.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -53,7 +53,11 @@ describe('Idempotency-Key on POST', () => {
 
 describe('Idempotency-Key written with the effect (place, cancel, cancellation requests)', () => {
   const orderBody = (numberId: string, n: string) => ({ planId: 'cm-58', numberId, contactName: '王五', contactPhone: '13800138000', residentId: n, address: { province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' } });
-  const keyRow = (scope: string, key: string) => h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
+  /** The record under a key, its sealed answer opened. */
+  const keyRow = async (scope: string, key: string) => {
+    const row = await h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
+    return row && { ...row, response: row.response === null ? null : openAnswer(h.haoka.deps, row.response) };
+  };
 
   it('keeps the key with the answer the client got, in the order\'s own transaction', async () => {
     const c = await h.customer();

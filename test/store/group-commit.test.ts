@@ -56,3 +56,55 @@ describe('group commit on the embedded store', () => {
     expect(await setting('c')).toBe('on');
   });
 });
+
+describe('group commit at synchronous=FULL', () => {
+  /** A store whose WAL syncs wait until the test lets each one finish (or fail). */
+  async function heldSyncs(name: string) {
+    const db = openDatabase(join(dir, name));
+    await migrate(db);
+    const real = db.sqlite!.walSync!;
+    const syncs: { done: () => void; fail: (e: Error) => void }[] = [];
+    db.sqlite!.walSync = { sync: () => new Promise<void>((done, fail) => syncs.push({ done, fail })), close: () => real.close() };
+    return { s: new Store(db), syncs, db };
+  }
+
+  it('answers a transaction only once the WAL is on disk, and the next group commits while that sync runs', async () => {
+    const { s, syncs, db } = await heldSyncs('synced.db');
+    try {
+      let firstDone = false;
+      const first = s.tx(put('x')).then(() => { firstDone = true; });
+      await turns(5);
+      expect(syncs).toHaveLength(1);
+      expect(firstDone).toBe(false);
+      let secondDone = false;
+      const second = s.tx(put('y')).then(() => { secondDone = true; });
+      await turns(5);
+      // The second group has committed during the first sync; it waits for a sync of its own, which waits for the first.
+      expect((await s.platform.getSettings()).y).toBe('on');
+      expect(syncs).toHaveLength(1);
+      syncs[0]!.done();
+      await first;
+      await turns(5);
+      expect(secondDone).toBe(false);
+      expect(syncs).toHaveLength(2);
+      syncs[1]!.done();
+      await second;
+      // Between groups the connection is back at FULL, for statements run straight on it.
+      expect(db.sqlite!.writer.raw.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('does not answer a transaction as done when its WAL sync fails', async () => {
+    const { s, syncs } = await heldSyncs('failing.db');
+    try {
+      const tx = s.tx(put('z'));
+      await turns(5);
+      syncs[0]!.fail(new Error('EIO: i/o error, fdatasync'));
+      await expect(tx).rejects.toThrow('EIO');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // The one place that knows which engine is underneath: connection set-up and the few dialect differences.
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient, type RawBuilder } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { DB } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
+/** SQLite's synchronous mode for the store (HAOKA_SQLITE_SYNC). */
+export type SqliteSync = 'full' | 'normal';
 
 /** A SQLite connection with its statement cache. */
 export interface CachedConnection {
@@ -22,6 +24,14 @@ export interface SqliteConnections {
   writer: CachedConnection;
   /** A second connection for reads outside transactions: it sees only committed data. None for `:memory:`. */
   reader: CachedConnection | null;
+  /** With synchronous=FULL on a file: puts the WAL on disk off the main thread, for group commit (see group-commit.ts). */
+  walSync: WalSync | null;
+}
+
+/** Writes what the WAL holds so far to disk (fdatasync on a thread of libuv's pool). */
+export interface WalSync {
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface Database {
@@ -43,7 +53,13 @@ function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+export interface OpenOptions {
+  poolSize?: number;
+  /** SQLite: FULL (default) or NORMAL, see HAOKA_SQLITE_SYNC. */
+  sync?: SqliteSync;
+}
+
+export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   if (isPostgresUrl(url)) {
     // A connection lives a minute at most: the plans it keeps for its named statements (see NamedStatements)
     // are made again on the next, so none outlives the table sizes it was chosen for.
@@ -56,22 +72,60 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SqliteDatabase(url);
-  // WAL lets readers run beside the writer; NORMAL sync keeps every committed transaction across a
-  // process crash (only an OS crash can lose the last ones). busy_timeout lets a worker process share the file.
+  // WAL lets readers run beside the writer. FULL puts each commit's WAL on disk before the commit returns, so
+  // nothing acknowledged (a payment notification answered 200, after which the channel stops resending) is taken
+  // back by a power cut; NORMAL only survives a process crash. busy_timeout lets a worker process share the file.
+  const sync = opts.sync ?? 'full';
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${SYNC_PRAGMA[sync]}`);
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows (expired idempotency answers, sign-in codes) are overwritten with zeros, not left in free space.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('foreign_keys = ON');
   // Each transaction of a shared commit runs in a savepoint, whose undo pages go to temporary storage: memory.
   sqlite.pragma('temp_store = MEMORY');
-  const checkpointer = url === ':memory:' ? null : startCheckpointer(url);
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(url, sync);
   if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
   const writer = withStatementCache(sqlite);
   const reader = url === ':memory:' ? null : withStatementCache(openReader(url));
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: writer }) });
+  const walSync = url !== ':memory:' && sync === 'full' ? syncingWal(`${url}-wal`) : null;
   return {
-    db, engine: 'sqlite', forUpdate: false, sqlite: { writer, reader },
-    close: async () => { await checkpointer?.stop(); await db.destroy(); reader?.close(); },
+    db, engine: 'sqlite', forUpdate: false, sqlite: { writer, reader, walSync },
+    close: async () => { await checkpointer?.stop(); await db.destroy(); await walSync?.close(); reader?.close(); },
+  };
+}
+
+/**
+ * The WAL's fdatasync, as SQLite's FULL does it at each commit, but on a thread of libuv's pool, so that the main
+ * thread goes on serving while the disk works. The file is opened at the first sync (SQLite creates it at the
+ * first write) and stays open: SQLite keeps the same file while a connection is open, truncating and rewriting
+ * it, never replacing it. fdatasync covers every page written to the file before it was called, by any process.
+ */
+function syncingWal(walFile: string): WalSync {
+  let fd: number | null = null;
+  let inFlight: Promise<void> = Promise.resolve();
+  return {
+    sync() {
+      if (fd === null) {
+        try {
+          fd = openSync(walFile, 'r');
+        } catch (e) {
+          // No WAL yet: nothing was ever written through it, so there is nothing to put on disk.
+          if ((e as { code?: string }).code === 'ENOENT') return Promise.resolve();
+          throw e;
+        }
+      }
+      const f = fd;
+      const done = new Promise<void>((res, rej) => fdatasync(f, (e) => (e ? rej(e) : res())));
+      inFlight = done.catch(() => {});
+      return done;
+    },
+    async close() {
+      await inFlight;
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
   };
 }
 
@@ -80,6 +134,8 @@ function openReader(file: string): SqliteDatabase.Database {
   reader.pragma('busy_timeout = 5000');
   return reader;
 }
+
+const SYNC_PRAGMA: Record<SqliteSync, string> = { full: 'FULL', normal: 'NORMAL' };
 
 /** The writer itself copies the WAL into the database only once it holds this many pages (16 MB). */
 const CHECKPOINT_BACKSTOP_PAGES = 4000;
@@ -93,9 +149,9 @@ const CHECKPOINT_EVERY_MS = 50;
  * connection copies what was committed every 50 ms (PASSIVE: it never blocks the writer or readers); the
  * writer still checkpoints at 4,000 pages, so the WAL stays bounded if the thread falls behind.
  */
-function startCheckpointer(file: string): { stop(): Promise<void> } {
+function startCheckpointer(file: string, sync: SqliteSync): { stop(): Promise<void> } {
   // Plain JavaScript in a thread of its own: no loader flags (execArgv) carried over from the process.
-  const worker = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS } });
+  const worker = new Worker(CHECKPOINTER, { eval: true, execArgv: [], workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS, sync: SYNC_PRAGMA[sync] } });
   worker.unref();
   const exited = new Promise<void>((res) => worker.once('exit', () => res()));
   // A checkpointer that cannot start (the file vanished) leaves checkpoints to the writer, as SQLite does by default.
@@ -108,7 +164,7 @@ const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
+db.pragma('synchronous = ' + workerData.sync);
 db.pragma('busy_timeout = 50');
 const pass = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
 const timer = setInterval(pass, workerData.everyMs);

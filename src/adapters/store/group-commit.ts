@@ -9,12 +9,21 @@
 // sockets, then commits. A group closes after MAX_GROUP transactions or MAX_GROUP_MS, so that another process
 // waiting for the file gets its turn.
 //
+// With synchronous=FULL, SQLite would fdatasync the WAL inside COMMIT, and better-sqlite3 runs COMMIT on the main
+// thread: every request would stand still for the disk. The group therefore commits at NORMAL (its pages are
+// written to the WAL, not yet forced to disk) and the WAL is fdatasynced on a thread of libuv's pool (db.ts,
+// WalSync) before any transaction of the group is answered; meanwhile the next group gathers, runs and commits,
+// and the next sync covers every group committed during the one before. So nothing is answered that a power cut
+// can take back, as with FULL, and one disk flush serves as many transactions as arrive while it runs. The
+// connection is at FULL outside groups, so a statement run straight on it (migrations) is synced by SQLite.
+// What other connections read may include a group whose sync is still running; no writer has been answered then.
+//
 // Statements outside transactions go through `outsideTransactions()`: reads run on the writer between groups
 // and on a second connection while a group is open, which sees only what was committed (never a group's work
 // in progress) and never waits for it; writes join a group as a transaction of one statement.
 import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, SelectQueryNode, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
-import type { CachedConnection, SqliteConnections } from './db.ts';
+import type { CachedConnection, SqliteConnections, WalSync } from './db.ts';
 import type { DB } from './schema.ts';
 
 const MAX_GROUP = 64;
@@ -38,8 +47,13 @@ export class GroupCommit {
   private readonly rollbackTo: SqliteDatabase.Statement;
   private readonly commit: SqliteDatabase.Statement;
   private readonly rollback: SqliteDatabase.Statement;
+  private readonly atNormal: SqliteDatabase.Statement;
+  private readonly atFull: SqliteDatabase.Statement;
+  /** Transactions committed but not yet on disk: they are answered after the next WAL sync. */
+  private unsynced: { w: Waiting; out: unknown }[] = [];
+  private syncing = false;
 
-  constructor(private readonly db: Kysely<DB>, writer: CachedConnection) {
+  constructor(private readonly db: Kysely<DB>, writer: CachedConnection, private readonly walSync: WalSync | null = null) {
     this.sqlite = writer.raw;
     // IMMEDIATE: a second process waits for the write lock here (busy_timeout) instead of failing mid-way.
     this.begin = this.sqlite.prepare('begin immediate');
@@ -48,6 +62,8 @@ export class GroupCommit {
     this.rollbackTo = this.sqlite.prepare('rollback to one_tx');
     this.commit = this.sqlite.prepare('commit');
     this.rollback = this.sqlite.prepare('rollback');
+    this.atNormal = this.sqlite.prepare('pragma synchronous = normal');
+    this.atFull = this.sqlite.prepare('pragma synchronous = full');
   }
 
   run<T>(fn: (conn: Kysely<DB>) => Promise<T>): Promise<T> {
@@ -68,6 +84,16 @@ export class GroupCommit {
   }
 
   private async group(conn: Kysely<DB>): Promise<void> {
+    // SQLite refuses to change the level inside a transaction: it is set before BEGIN and put back after COMMIT.
+    if (this.walSync) this.atNormal.run();
+    try {
+      await this.runGroup(conn);
+    } finally {
+      if (this.walSync && !this.sqlite.inTransaction) this.atFull.run();
+    }
+  }
+
+  private async runGroup(conn: Kysely<DB>): Promise<void> {
     const first = this.queue.shift()!;
     const done: { w: Waiting; out: unknown }[] = [];
     try {
@@ -105,7 +131,33 @@ export class GroupCommit {
       for (const d of done) d.w.reject(e);
       return;
     }
-    for (const d of done) d.w.resolve(d.out);
+    if (!this.walSync) {
+      for (const d of done) d.w.resolve(d.out);
+      return;
+    }
+    this.unsynced.push(...done);
+    if (!this.syncing) void this.syncLoop(this.walSync);
+  }
+
+  /** One WAL sync at a time; each answers the transactions committed before it began. */
+  private async syncLoop(wal: WalSync): Promise<void> {
+    this.syncing = true;
+    try {
+      while (this.unsynced.length > 0) {
+        const batch = this.unsynced;
+        this.unsynced = [];
+        try {
+          await wal.sync();
+        } catch (e) {
+          // The disk refused: whether these commits survive a power cut is unknown, so none is answered as done.
+          for (const d of batch) d.w.reject(e);
+          continue;
+        }
+        for (const d of batch) d.w.resolve(d.out);
+      }
+    } finally {
+      this.syncing = false;
+    }
   }
 
   private async next(count: number, started: number): Promise<Waiting | undefined> {

@@ -58,7 +58,7 @@ export class Store extends Repos {
   private readonly groups: GroupCommit | null;
 
   constructor(readonly database: Database) {
-    const groups = database.sqlite ? new GroupCommit(database.db, database.sqlite.writer) : null;
+    const groups = database.sqlite ? new GroupCommit(database.db, database.sqlite.writer, database.sqlite.walSync) : null;
     const reader = database.sqlite?.reader;
     super(groups && reader ? outsideTransactions({ ...database.sqlite!, reader }, groups) : database.db, database.engine);
     this.groups = groups;

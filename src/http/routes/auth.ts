@@ -24,6 +24,8 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.post('/api/v1/auth/customer', {
+    // A bearer token is not kept for replay (see http/idempotency.ts).
+    config: { keepAnswer: false },
     schema: {
       tags: ['auth'], summary: 'Sign in with phone and code; returns a bearer token',
       description: 'Five wrong tries for a phone from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
@@ -36,6 +38,7 @@ export const authRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => 
   });
 
   app.post('/api/v1/auth/agent', {
+    config: { keepAnswer: false },
     schema: {
       tags: ['auth'], summary: 'Staff sign-in (agent, supervisor, operator)',
       description: 'Five wrong passwords for a username from one client address, then 429 AUTH.SIGN_IN_DELAYED with Retry-After (30 s, doubling to 15 min); other addresses are not held back.',
