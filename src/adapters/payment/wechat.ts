@@ -25,7 +25,7 @@ export class WechatPaySimulator extends PaymentChannelSimulator {
   private readonly apiV3Key: Buffer;
 
   constructor(secret: string, clock: Clock, opts: SimulatorOptions = {}) {
-    super('wechat', secret, clock, opts);
+    super('wechat', secret, clock, { closePaid: 'ORDERPAID: 订单已支付, the order is paid and cannot be closed; refund it instead', payClosed: 'ORDERCLOSED: 订单已关闭, the order was closed' }, opts);
     this.apiV3Key = createHash('sha256').update(`${secret}:apiv3`).digest();
   }
 

@@ -12,6 +12,7 @@ import { PlatformRepo } from './platform-repo.ts';
 import { RequestRepo } from './request-repo.ts';
 import { AfterSalesRepo } from './after-sales-repo.ts';
 import { BatchCloseRepo } from './batch-close-repo.ts';
+import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
@@ -28,6 +29,7 @@ export class Repos {
   readonly requests: RequestRepo;
   readonly afterSales: AfterSalesRepo;
   readonly closes: BatchCloseRepo;
+  readonly reconciliation: ReconciliationRepo;
   readonly vaults: VaultHolder;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
@@ -43,6 +45,7 @@ export class Repos {
     this.requests = new RequestRepo(db, forUpdate);
     this.afterSales = new AfterSalesRepo(db, forUpdate);
     this.closes = new BatchCloseRepo(db, engine);
+    this.reconciliation = new ReconciliationRepo(db, engine);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -12,6 +12,7 @@ import { rateLimits } from './009-rate-limits.ts';
 import { planRuleChanges } from './010-plan-rule-changes.ts';
 import { queueOrder } from './011-queue-order.ts';
 import { idempotencyExpiry } from './012-idempotency-expiry.ts';
+import { channelReconciliation } from './015-channel-reconciliation.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -28,6 +29,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '010_plan_rule_changes': planRuleChanges(engine),
     '011_queue_order': queueOrder(),
     '012_idempotency_expiry': idempotencyExpiry(),
+    '015_channel_reconciliation': channelReconciliation(engine),
   };
 }
 
