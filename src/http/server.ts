@@ -28,6 +28,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
 import { fulfilmentRoutes } from './routes/fulfilment.ts';
 import { returnRoutes } from './routes/returns.ts';
+import { reconciliationRoutes } from './routes/reconciliation.ts';
 
 export interface ServerOptions {
   simulators?: Simulators;
@@ -131,6 +132,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));
+  await app.register(reconciliationRoutes(deps));
   if (opts.simulators) await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);
   return app;
