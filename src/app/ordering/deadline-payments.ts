@@ -26,6 +26,9 @@ export const CHANNEL_CHECK_LEASE_MS = 60_000;
 export const CHANNEL_CHECK_TRIES = 6;
 export const channelRetryAfter = (attempts: number) => 60_000 * 2 ** Math.min(attempts - 1, 10);
 
+/** Orders asked about at once. */
+export const CHANNEL_CHECK_LANES = 16;
+
 type Answer = { paid: { tradeNo: string } } | 'closed' | 'no_answer';
 
 /** Asks the channels about deadlines due with an open payment; returns how many were handled. */
@@ -34,14 +37,20 @@ export async function settleDeadlinePayments(deps: Deps, limit = 100): Promise<n
   const due = await deps.store.tx((r) => r.reconciliation.claimDeadlinesWithOpenPayments(now, limit, CHANNEL_CHECK_LEASE_MS));
   if (due.length === 0) return 0;
   const settings = await deps.settings.get();
-  for (const d of due) {
-    try {
-      await settleOne(deps, d, settings);
-    } catch (e) {
-      // The lease keeps it aside for a minute; the next pass asks again.
-      deps.log.error({ err: e, orderId: d.orderId }, 'payment deadline check failed');
+  // Several orders at once: their channel calls overlap, and on SQLite their transactions share commits.
+  let next = 0;
+  const lane = async () => {
+    while (next < due.length) {
+      const d = due[next++]!;
+      try {
+        await settleOne(deps, d, settings);
+      } catch (e) {
+        // The lease keeps it aside for a minute; the next pass asks again.
+        deps.log.error({ err: e, orderId: d.orderId }, 'payment deadline check failed');
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHANNEL_CHECK_LANES, due.length) }, lane));
   return due.length;
 }
 
