@@ -16,8 +16,8 @@ import { eventRow } from '../platform/rows.ts';
 import type { Deps } from '../platform/deps.ts';
 import { applyCapturedPayment } from './capture-payment.ts';
 
-/** How long a worker holds a deadline it is asking the channel about. */
-export const CHANNEL_CHECK_LEASE_MS = 60_000;
+/** How long a worker holds a deadline it is asking the channel about: longer than a few channel calls take. */
+export const CHANNEL_CHECK_LEASE_MS = 20_000;
 /**
  * Unanswered tries before the order closes without the channel's word: waits of 1, 2, 4, 8 and 16 minutes
  * between them, about half an hour in all. Money that reaches the channel after that is still found: its
@@ -45,7 +45,7 @@ export async function settleDeadlinePayments(deps: Deps, limit = 100): Promise<n
       try {
         await settleOne(deps, d, settings);
       } catch (e) {
-        // The lease keeps it aside for a minute; the next pass asks again.
+        // The lease keeps it aside for a while; a later pass asks again.
         deps.log.error({ err: e, orderId: d.orderId }, 'payment deadline check failed');
       }
     }
