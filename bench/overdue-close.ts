@@ -13,6 +13,11 @@ import { insertCustomers, seedPendingOrders } from './seed-orders.ts';
 export interface OverdueArgs {
   dir: string;
   orders: number;
+  /**
+   * Every n-th order opened a payment that was never paid (0: none). The worker asks the channel about each of
+   * those before it closes (deadline-payments.ts), order by order; the rest close set-based.
+   */
+  openPaymentEvery?: number;
 }
 
 const config = (file: string) => loadConfig({ HAOKA_DATABASE_URL: file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' });
@@ -71,7 +76,7 @@ async function main() {
   const customers = insertCustomers(raw, 1000, now);
   // Deadlines over the last hour; reminders long gone.
   seedPendingOrders(raw, {
-    prefix: 'O', count: a.orders, numberFrom: 0, paymentTimeoutMs: 30 * 60_000, openPaymentEvery: 4, customers,
+    prefix: 'O', count: a.orders, numberFrom: 0, paymentTimeoutMs: 30 * 60_000, openPaymentEvery: a.openPaymentEvery ?? 0, customers,
     deadline: (i) => now - 3_600_000 + Math.floor((i * 3_000_000) / a.orders),
     reminderAt: () => null,
   });

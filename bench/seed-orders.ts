@@ -77,7 +77,7 @@ export function seedPendingOrders(raw: SqliteDatabase.Database, s: PendingOrders
       if (reminder !== null) timer.run(id, 'payment_reminder', reminder);
       const payload = JSON.stringify({ template: 'order_placed', customerId: customer, phone, orderId: id, data: { orderId: id, number: n, paymentDeadline: deadline, amountFen: PRICE_FEN } });
       outbox.run(id, payload, placedAt, placedAt, placedAt + 50);
-      if (i % s.openPaymentEvery === 0) payment.run(`PAYB${s.prefix}${i}`, id, placedAt + 1000);
+      if (s.openPaymentEvery > 0 && i % s.openPaymentEvery === 0) payment.run(`PAYB${s.prefix}${i}`, id, placedAt + 1000);
     }
   })();
 }

@@ -101,6 +101,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   };
   const worker = new Worker(deps);
   let app: FastifyInstance | null = null;
+  let resender: NodeJS.Timeout | null = null;
   return {
     deps,
     sims,
@@ -120,6 +121,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
           return res.statusCode === 200;
         };
       }
+      // Each channel resends unacknowledged notifications on its own schedule (kept in its journal, so a restart
+      // carries on), as a real channel keeps calling until it hears SUCCESS.
+      resender = setInterval(() => { for (const sim of Object.values(payments) as PaymentChannelSimulator[]) void sim.resendDue().catch(() => 0); }, 1000);
+      resender.unref();
       // The simulated courier and carrier push through the real signed callback routes as well.
       const inject = (url: string) => async (d: { headers: Record<string, string>; body: string }) =>
         (await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body })).statusCode === 200;
@@ -131,6 +136,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     async close() {
       // New connections are refused at once; requests already in flight finish, and so does the worker's
       // pass (its claimed timers and outbox rows are completed or given back, never left to their lease).
+      if (resender) clearInterval(resender);
       await Promise.all([worker.stop(), app?.close()]);
       await store.close();
     },

@@ -29,6 +29,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
 import { fulfilmentRoutes } from './routes/fulfilment.ts';
 import { returnRoutes } from './routes/returns.ts';
+import { reconciliationRoutes } from './routes/reconciliation.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -140,6 +141,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));
+  await app.register(reconciliationRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);

@@ -4,17 +4,27 @@ import { dispatchOutbox } from '../app/platform/dispatch-outbox.ts';
 import { reconcileRefunds } from '../app/refunds/reconcile-refunds.ts';
 import type { Deps } from '../app/platform/deps.ts';
 import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.ts';
+import { reconcileDay } from '../app/reconciliation/reconcile-day.ts';
+import { billDayEnd, previousBillDay } from '../domain/policies/bill-day.ts';
+import { PAYMENT_CHANNELS, type PaymentChannel } from '../domain/order.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */
 const PURGE_EVERY_MS = 10 * 60_000;
 /** Longer than any rate limit's window. */
 const RATE_WINDOW_KEPT_MS = 2 * 3_600_000;
+/**
+ * The previous Beijing day is reconciled from 10:00 (channels publish a day's bill by then: Alipay from 09:00,
+ * WeChat Pay from 10:00). Whether it ran is kept per channel and day in the store, so a restart or a second
+ * worker does not run it again; a channel whose bill is not there yet is tried again ten minutes later.
+ */
+export const RECONCILE_FROM_MS = 10 * 3_600_000;
 
 export class Worker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private nextPurge = 0;
+  private nextReconcile = 0;
 
   constructor(private readonly deps: Deps, private readonly pollMs = 100) {}
 
@@ -24,7 +34,19 @@ export class Worker {
     const outbox = await dispatchOutbox(this.deps);
     const refundChecks = await reconcileRefunds(this.deps);
     await this.purge();
+    await this.reconcileYesterday();
     return { timers, outbox, refundChecks };
+  }
+
+  private async reconcileYesterday(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now < this.nextReconcile) return;
+    this.nextReconcile = now + PURGE_EVERY_MS;
+    const day = previousBillDay(now);
+    if (now < billDayEnd(day) + RECONCILE_FROM_MS) return;
+    const due: PaymentChannel[] = [];
+    for (const channel of PAYMENT_CHANNELS) if (!(await this.deps.store.reconciliation.runFinished(channel, day))) due.push(channel);
+    if (due.length) await reconcileDay(this.deps, day, due);
   }
 
   private async purge(): Promise<void> {

@@ -90,6 +90,8 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/carrier/callback': 'signed',
   'GET /api/v1/agent/carrier-tasks': { roles: STAFF },
   'POST /api/v1/agent/carrier-tasks/{id}/resolve': DESK,
+  'GET /api/v1/operator/reconciliation-items': { roles: ['operator'] },
+  'POST /api/v1/operator/reconciliation-items/{id}/resolve': { roles: ['operator'] },
   'POST /api/v1/agent/orders/{id}/pick': DESK,
   'POST /api/v1/orders/{id}/returns': OWNER_ONLY,
   'GET /api/v1/orders/{id}/returns': ANYONE_ON_ORDER,
@@ -140,6 +142,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/orders/{id}/account-closure/payments': { channel: 'alipay' },
   'POST /api/v1/agent/orders/{id}/pick': { iccid: '89860012345678901238' },
   'POST /api/v1/agent/carrier-tasks/{id}/resolve': { resolution: 'keep_ours', note: 'matrix' },
+  'POST /api/v1/operator/reconciliation-items/{id}/resolve': { note: 'matrix' },
   'POST /api/v1/agent/account-closures/{id}/refuse': { reason: 'matrix' },
 };
 

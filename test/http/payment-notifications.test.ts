@@ -84,8 +84,8 @@ describe('payment notifications from a channel', () => {
 
   it('refunds money that arrives after the order closed, exactly once, and tells the customer', async () => {
     const { c, order, payment } = await openPayment('alipay');
-    h.clock.advance(31 * 60_000);
-    await h.haoka.worker.drain();
+    // The customer cancels, then pays in the channel app that is still open (a deadline close would have closed the trade).
+    await h.post(`/api/v1/orders/${order.id}/cancel`, c.token, { confirm: true });
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('cancelled');
 
     const sim = h.haoka.sims.payments.alipay;

@@ -42,6 +42,8 @@ function helpers(h: Harness) {
   /** Money that arrives after the order closed: Haoka starts the refund itself. */
   async function latePayment(channel: Channel) {
     const o = await openPayment(channel);
+    // The customer cancels but still pays in the channel app (a deadline close would have closed the trade there).
+    expect((await h.post(`/api/v1/orders/${o.order.id}/cancel`, o.c.token, { confirm: true })).statusCode).toBe(200);
     h.clock.advance(31 * MIN);
     await h.haoka.worker.drain();
     const r = await payCallback(channel, sims[channel].pay(o.payment.paymentNo) as SignedDelivery);
@@ -276,7 +278,7 @@ describe('Alipay refunds: answered at once, confirmed by a query when the answer
     await h.haoka.worker.drain();
     const [failed] = await t.refunds(k.order.id, k.c.token);
     expect(failed).toMatchObject({ state: 'failed', retryable: true, failureReason: 'USER_ACCOUNT_ABNORMAL', retriedAs: null });
-    expect(await t.inbox(k.order.id, k.c.token)).toEqual(['order_placed', 'order_closed_unpaid', 'late_payment_refunded', 'refund_failed']);
+    expect(await t.inbox(k.order.id, k.c.token)).toEqual(['order_placed', 'order_cancelled', 'late_payment_refunded', 'refund_failed']);
 
     const agent = await h.staff('agent');
     const queue = json(await h.get('/api/v1/refunds/awaiting-retry', agent)).refunds;

@@ -13,7 +13,7 @@ export class AlipaySimulator extends PaymentChannelSimulator {
   timeouts: AlipayTimeout[] = [];
 
   constructor(secret: string, clock: Clock, opts: SimulatorOptions = {}) {
-    super('alipay', secret, clock, opts);
+    super('alipay', secret, clock, { closePaid: 'ACQ.TRADE_STATUS_ERROR: 交易状态不合法, the trade is paid and cannot be closed', payClosed: 'ACQ.TRADE_HAS_CLOSE: 交易已经关闭, the trade was closed' }, opts);
   }
 
   async refund(req: RefundRequest): Promise<RefundAnswer> {

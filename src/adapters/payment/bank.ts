@@ -19,7 +19,7 @@ export class BankTransferSimulator extends PaymentChannelSimulator {
   private batches = 0;
 
   constructor(secret: string, clock: Clock, opts: SimulatorOptions = {}) {
-    super('bank', secret, clock, opts);
+    super('bank', secret, clock, { closePaid: 'TXN_ALREADY_CREDITED: 款项已入账, the transfer was received and cannot be revoked', payClosed: 'TXN_CLOSED: 该笔收款已关闭, the collection was closed' }, opts);
   }
 
   async refund(req: RefundRequest): Promise<RefundAnswer> {

@@ -6,51 +6,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import { parsePush, paymentNoticeBody } from '../../app/platform/push-schemas.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
-import type { Clock, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus } from '../../app/platform/ports.ts';
+import type {
+  Clock, CloseTradeAnswer, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus, Statement, StatementLine, TradeStatus,
+} from '../../app/platform/ports.ts';
+import { billDayEnd, billDayOf } from '../../domain/policies/bill-day.ts';
 import { SeededRandom } from '../sim/random.ts';
-import type { SimJournal } from '../sim/journal.ts';
-import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
+import type { SimJournal } from '../sim/journal.ts';import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
 
-export interface SignedDelivery {
-  headers: Record<string, string>;
-  body: string;
-}
+import {
+  answerOf, NOTIFICATION_MAX_AGE_MS, RESEND_AFTER_MS, sameText, statusOf, type ChannelRefusals, type SignedDelivery, type SimPayment, type SimRefund, type SimResend, type SimulatorOptions,
+} from './sim-records.ts';
 
-/** A notification older than this is refused as a replay even with a fresh nonce. */
-export const NOTIFICATION_MAX_AGE_MS = 5 * 60_000;
-
-interface SimPayment {
-  amountFen: number;
-  status: 'open' | 'paid';
-  tradeNo: string | null;
-  expiresAt: number;
-  /** Refunded or reserved by refunds in flight: the channel never refunds more than was paid. */
-  refundedFen: number;
-}
-
-/** The channel's own record of one refund request number. */
-export interface SimRefund {
-  refundNo: string;
-  paymentNo: string;
-  amountFen: number;
-  status: 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'CLOSED';
-  channelRefundNo: string;
-  acceptedAt: number;
-  /** When a PROCESSING refund settles (WeChat Pay); null when it waits for something else (a bank batch). */
-  settleAt: number | null;
-  /** How it will end, decided when it is accepted (scripted) and applied when it settles. */
-  planned: { status: 'SUCCESS' | 'FAILED' | 'CLOSED'; error: string | null };
-  error: string | null;
-  settledAt: number | null;
-}
-
-export interface SimulatorOptions {
-  seed?: number;
-  /** Keeps the channel's state across our restarts (a real channel outlives our process). */
-  journal?: SimJournal | null;
-  /** Finished refunds kept in full (see retention.ts); older ones are known by request number only. */
-  keepFinished?: number;
-}
+export { answerOf, sameText, statusOf, NOTIFICATION_MAX_AGE_MS, RESEND_AFTER_MS, type ChannelRefusals, type SignedDelivery, type SimRefund, type SimulatorOptions } from './sim-records.ts';
 
 /** Refund calls kept for inspection, newest last. */
 const KEEP_CALLS = 1000;
@@ -72,6 +39,13 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
   transientFailureRate = 0;
   /** Scripting: the next refunds are refused for good with these codes (e.g. a frozen account). */
   refuseNextRefunds: string[] = [];
+  /** Scripting: the next N trade queries or closes get no answer (the call times out). */
+  unansweredTradeCalls = 0;
+  /** The channel's daily bills, by `day|kind|number`: kept as a real channel keeps its statements. */
+  readonly bill = new Map<string, StatementLine>();
+  /** Notifications not yet acknowledged, by payment number: resent on the channel's schedule, across restarts. */
+  readonly resends = new Map<string, SimResend>();
+  private resending = false;
   /** Set by the composition root: how a payment or refund notification reaches the platform; true when acknowledged. */
   deliver: ((d: SignedDelivery, kind?: 'payment' | 'refund') => Promise<boolean>) | null = null;
   protected rnd: SeededRandom;
@@ -81,7 +55,7 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
   private seen = 0;
   private readonly known = new Map<string, string>();
 
-  constructor(readonly channel: PaymentChannel, protected readonly secret: string, protected readonly clock: Clock, opts: SimulatorOptions = {}) {
+  constructor(readonly channel: PaymentChannel, protected readonly secret: string, protected readonly clock: Clock, private readonly refusals: ChannelRefusals, opts: SimulatorOptions = {}) {
     this.journal = opts.journal ?? null;
     this.finished = new Retention(opts.keepFinished ?? KEEP_FINISHED, (no) => {
       this.refunds.delete(no);
@@ -106,6 +80,8 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       if (r.key.startsWith('p:')) this.payments.set(id, value as SimPayment);
       else if (r.key.startsWith('r:')) this.track(value as SimRefund);
       else if (r.key.startsWith('o:')) this.refundPayouts.set(id, value as number);
+      else if (r.key.startsWith('b:')) this.bill.set(id, value as StatementLine);
+      else if (r.key.startsWith('n:')) this.resends.set(id, value as SimResend);
     }
   }
 
@@ -126,6 +102,8 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     collect('p:', this.payments);
     collect('r:', this.refunds);
     collect('o:', this.refundPayouts);
+    collect('b:', this.bill);
+    collect('n:', this.resends);
     this.journal.write(changed);
   }
 
@@ -144,19 +122,72 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     return { payUrl: `/sim/pay/${this.channel}/${req.paymentNo}` };
   }
 
-  /** The customer pays at the channel. Returns the signed notification the channel sends. */
+  /** The customer pays at the channel. Returns the signed notification the channel sends. A closed trade refuses. */
   pay(paymentNo: string): SignedDelivery | DomainError {
     this.sync();
     const p = this.payments.get(paymentNo);
     if (!p) return fail('PAYMENT.NOT_FOUND', 'The channel knows no such payment.', { paymentNo });
+    if (p.status === 'closed') return fail('PAYMENT.TRADE_CLOSED', this.refusals.payClosed, { paymentNo, channel: this.channel });
     if (p.status === 'open') {
       p.status = 'paid';
       p.tradeNo = this.nextNo(this.channel.toUpperCase());
+      p.paidAt = this.clock.now();
+      this.bill.set(`${billDayOf(p.paidAt)}|payment|${paymentNo}`, { kind: 'payment', paymentNo, tradeNo: p.tradeNo, amountFen: p.amountFen, at: p.paidAt });
+      // Written before anyone hears of the payment: the channel resends until acknowledged, whatever happens to us.
+      this.resends.set(paymentNo, { paymentNo, attempts: 0, nextAt: p.paidAt, done: false });
       this.persist();
     }
     const delivery = this.notification(paymentNo);
-    if (this.deliver && !('kind' in delivery)) void this.deliverWithRetries(paymentNo);
+    if (this.deliver && !('kind' in delivery)) void this.resendDue();
     return delivery;
+  }
+
+  async queryPayment(paymentNo: string): Promise<TradeStatus> {
+    this.answerOrTimeOut('query');
+    this.sync();
+    const p = this.payments.get(paymentNo);
+    if (!p) return { status: 'not_found' };
+    if (p.status === 'paid') return { status: 'paid', tradeNo: p.tradeNo!, amountFen: p.amountFen, paidAt: p.paidAt ?? 0 };
+    return { status: p.status === 'closed' ? 'closed' : 'waiting' };
+  }
+
+  async closePayment(paymentNo: string): Promise<CloseTradeAnswer> {
+    this.answerOrTimeOut('close');
+    this.sync();
+    const p = this.payments.get(paymentNo);
+    if (!p) return { status: 'not_found' };
+    if (p.status === 'paid') return { status: 'refused', error: this.refusals.closePaid };
+    if (p.status === 'open') {
+      p.status = 'closed';
+      p.closedAt = this.clock.now();
+      this.persist();
+    }
+    return { status: 'closed' };
+  }
+
+  private answerOrTimeOut(call: string): void {
+    if (this.unansweredTradeCalls > 0) {
+      this.unansweredTradeCalls--;
+      throw new Error(`${this.channel}: no answer to the trade ${call} (timeout)`);
+    }
+  }
+
+  /** The day's bill, once the day has ended in Beijing time: payments received and refunds paid out. */
+  async statement(day: string): Promise<Statement> {
+    if (this.clock.now() < billDayEnd(day)) return { status: 'not_ready', day };
+    this.sync();
+    const lines = [...this.bill].filter(([k]) => k.startsWith(`${day}|`)).map(([, l]) => l).sort((a, b) => a.at - b.at);
+    return { status: 'ready', day, lines };
+  }
+
+  /** Scripting: the channel's books hold another amount for this payment (a reconciliation difference). */
+  recordAmountAs(paymentNo: string, amountFen: number): void {
+    this.sync();
+    const p = this.payments.get(paymentNo);
+    if (!p) throw new Error(`no payment ${paymentNo}`);
+    p.amountFen = amountFen;
+    for (const [k, l] of this.bill) if (l.kind === 'payment' && l.paymentNo === paymentNo) this.bill.set(k, { ...l, amountFen });
+    this.persist();
   }
 
   /** One delivery of a paid payment's notification: fresh timestamp and nonce, as each real retry has. */
@@ -193,15 +224,43 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     return { nonce, paymentNo: n.payment_no, tradeNo: n.trade_no, amountFen: n.amount_fen, status: n.trade_state };
   }
 
-  /** Like the real channels: resend until acknowledged, backing off (here 1s, 2s, 4s, 8s). */
-  private async deliverWithRetries(paymentNo: string): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const d = this.notification(paymentNo);
-      if ('kind' in d) return;
-      const acked = await this.deliver!(d).catch(() => false);
-      if (acked) return;
-      await new Promise((res) => setTimeout(res, 1000 * 2 ** attempt).unref());
+  /**
+   * Sends the notifications that are due, as the channel's own resend loop does: each is claimed (its next time
+   * written) before it is sent, acknowledged ones are done, and after the last resend the channel gives up. The
+   * schedule is in the journal, so a restarted channel carries on where it was. Returns how many were acknowledged.
+   */
+  async resendDue(): Promise<number> {
+    if (!this.deliver || this.resending) return 0;
+    this.resending = true;
+    let acked = 0;
+    try {
+      this.sync();
+      const now = this.clock.now();
+      const due = [...this.resends.values()].filter((x) => !x.done && x.nextAt <= now);
+      for (const x of due) {
+        const after = RESEND_AFTER_MS[x.attempts];
+        this.resends.set(x.paymentNo, after === undefined ? { ...x, attempts: x.attempts + 1, done: true } : { ...x, attempts: x.attempts + 1, nextAt: now + after });
+      }
+      this.persist();
+      for (const x of due) {
+        const d = this.notification(x.paymentNo);
+        if ('kind' in d) continue;
+        if (await this.deliver(d).catch(() => false)) {
+          acked++;
+          this.resends.set(x.paymentNo, { ...this.resends.get(x.paymentNo)!, done: true });
+          this.persist();
+        }
+      }
+    } finally {
+      this.resending = false;
     }
+    return acked;
+  }
+
+  /** Notifications the channel will still resend. */
+  pendingResends(): string[] {
+    this.sync();
+    return [...this.resends.values()].filter((x) => !x.done).map((x) => x.paymentNo);
   }
 
   // ---- refunds
@@ -288,8 +347,10 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     r.status = r.planned.status;
     r.error = r.planned.error;
     r.settledAt = this.clock.now();
-    if (r.status === 'SUCCESS') this.refundPayouts.set(r.refundNo, (this.refundPayouts.get(r.refundNo) ?? 0) + 1);
-    else this.payments.get(r.paymentNo)!.refundedFen -= r.amountFen;
+    if (r.status === 'SUCCESS') {
+      this.refundPayouts.set(r.refundNo, (this.refundPayouts.get(r.refundNo) ?? 0) + 1);
+      this.bill.set(`${billDayOf(r.settledAt)}|refund|${r.refundNo}`, { kind: 'refund', paymentNo: r.paymentNo, refundNo: r.refundNo, channelRefundNo: r.channelRefundNo, amountFen: r.amountFen, at: r.settledAt });
+    } else this.payments.get(r.paymentNo)!.refundedFen -= r.amountFen;
     this.track(r);
   }
 
@@ -302,25 +363,3 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
   }
 }
 
-export function answerOf(r: SimRefund): RefundAnswer {
-  switch (r.status) {
-    case 'SUCCESS': return { status: 'succeeded', channelRefundNo: r.channelRefundNo };
-    case 'PROCESSING': return { status: 'processing', channelRefundNo: r.channelRefundNo };
-    default: return { status: 'failed', error: r.error ?? r.status, retryable: false };
-  }
-}
-
-export function statusOf(r: SimRefund): RefundStatus {
-  switch (r.status) {
-    case 'SUCCESS': return { status: 'succeeded', channelRefundNo: r.channelRefundNo };
-    case 'PROCESSING': return { status: 'processing', channelRefundNo: r.channelRefundNo };
-    case 'FAILED': return { status: 'failed', error: r.error ?? 'FAILED' };
-    case 'CLOSED': return { status: 'closed', error: r.error ?? 'CLOSED' };
-  }
-}
-
-export function sameText(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}

@@ -27,7 +27,7 @@ export class WechatPaySimulator extends PaymentChannelSimulator {
 
   /** `apiV3Key`: the merchant's 32-character API v3 key from configuration; without it (demo) one derived from `secret`. */
   constructor(secret: string, clock: Clock, opts: SimulatorOptions & { apiV3Key?: string | null } = {}) {
-    super('wechat', secret, clock, opts);
+    super('wechat', secret, clock, { closePaid: 'ORDERPAID: 订单已支付, the order is paid and cannot be closed; refund it instead', payClosed: 'ORDERCLOSED: 订单已关闭, the order was closed' }, opts);
     this.apiV3Key = opts.apiV3Key ? Buffer.from(opts.apiV3Key, 'utf8') : createHash('sha256').update(`${secret}:apiv3`).digest();
   }
 

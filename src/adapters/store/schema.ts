@@ -149,7 +149,17 @@ export interface DB extends AssistantTables {
   otp_codes: OtpCodesTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_items: ReconciliationItemsTable;
 }
 
 /** 009: a rate limit's current window for one key, shared by every process on the store. */
 export interface RateLimitsTable { key: string; window_start: number; hits: number }
+
+/** 015: a reconciliation of one channel's bill for one Beijing day, and the differences left to an operator. */
+export interface ReconciliationRunsTable { channel: string; day: string; started_at: number; finished_at: number | null; summary: string | null }
+export interface ReconciliationItemsTable {
+  id: Generated<number>; channel: string; day: string; kind: string; subject: string; order_id: string | null;
+  our_amount_fen: number | null; channel_amount_fen: number | null; detail: string; state: string; created_at: number;
+  resolved_by: string | null; resolved_at: number | null; note: string | null;
+}

@@ -13,6 +13,7 @@ import { RequestRepo } from './request-repo.ts';
 import { AfterSalesRepo } from './after-sales-repo.ts';
 import { BatchCloseRepo } from './batch-close-repo.ts';
 import { SealedRepo } from './sealed-repo.ts';
+import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
@@ -30,6 +31,7 @@ export class Repos {
   readonly afterSales: AfterSalesRepo;
   readonly closes: BatchCloseRepo;
   readonly sealed: SealedRepo;
+  readonly reconciliation: ReconciliationRepo;
   readonly vaults: VaultHolder;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
@@ -46,6 +48,7 @@ export class Repos {
     this.afterSales = new AfterSalesRepo(db, forUpdate);
     this.closes = new BatchCloseRepo(db, engine);
     this.sealed = new SealedRepo(db);
+    this.reconciliation = new ReconciliationRepo(db, engine);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -1,15 +1,11 @@
-import { decide, SYSTEM } from '../../domain/decide.ts';
 import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
-import { commitDecisions } from '../platform/commit.ts';
-import { eventRow } from '../platform/rows.ts';
-import { startRefund } from '../refunds/refunds.ts';
-import { applyPenaltyPaid } from '../after-sales/closure-penalty.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { refusePush } from '../platform/push-refusals.ts';
 import { checkPushText, PUSH_REF_MAX } from '../../domain/policies/partner-push.ts';
+import { applyCapturedPayment, type NoticeOutcome } from './capture-payment.ts';
 
-export type NoticeOutcome = 'paid' | 'duplicate' | 'refunded_late_payment';
+export type { NoticeOutcome };
 
 /**
  * Applies a channel's payment notification exactly once. Channels resend until acknowledged, so a fresh
@@ -45,22 +41,7 @@ export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, he
       return fail('PAYMENT.REPLAYED', 'This notification was already received.', { nonce: notice.nonce });
     }
     if (!captured) return { outcome, orderId: payment.order_id };
-    // An account closure's early-termination penalty: the closure moves on, the order does not.
-    if (payment.purpose === 'penalty') return { outcome: await applyPenaltyPaid(r, payment, now), orderId: payment.order_id };
-    const order = await r.orders.getOrder(payment.order_id, true);
-    if (!order) throw new Error(`payment ${payment.id} refers to missing order ${payment.order_id}`);
-    // A payment opened before the order was re-priced (plan switched) does not pay for it: refunded like a late one.
-    const decision = payment.amount_fen === order.amountFen
-      ? decide(order, { type: 'pay', channel, paymentNo: payment.id }, { now, settings })
-      : fail('ORDER.NOT_PAYABLE', 'The order was re-priced after this payment was opened.', { paidFen: payment.amount_fen, amountFen: order.amountFen });
-    if (!isError(decision)) {
-      await commitDecisions(r, [{ before: order, decision, actor: SYSTEM }], now);
-      return { outcome, orderId: order.id };
-    }
-    // The order closed (or was paid another way, or re-priced) before this money arrived: refund it to where it came from.
-    await r.orders.insertEvents([eventRow(order, { event: { action: 'payment.late_refund_started', fromState: order.state, toState: order.state, reason: `${channel}:${payment.id}`, automatic: true } }, SYSTEM, now)]);
-    if (payment.amount_fen > 0) await startRefund(r, { orderId: order.id, paymentId: payment.id, channel, amountFen: payment.amount_fen, reason: 'late_payment' }, now);
-    return { outcome: 'refunded_late_payment', orderId: order.id };
+    return { outcome: await applyCapturedPayment(r, payment, now, settings), orderId: payment.order_id };
   });
   return isError(out) ? refusePush(deps.log, 'payment', out, orderId) : out;
 }

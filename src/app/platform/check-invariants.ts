@@ -2,6 +2,9 @@
 // Read-only, and cheap enough to run after every soak or on a schedule.
 import { sql } from 'kysely';
 import type { Store } from '../../adapters/store/store.ts';
+import type { PaymentChannel } from '../../domain/order.ts';
+import type { PaymentPort } from './ports.ts';
+import { channelDifferences, PAYMENT_HELD, REFUNDS_AGREE } from '../reconciliation/channel-check.ts';
 
 export interface Violation {
   invariant: string;
@@ -108,11 +111,13 @@ const CHECKS: Check[] = [
   },
 ];
 
-export async function checkInvariants(store: Store): Promise<{ checked: string[]; violations: Violation[] }> {
+/** With `channels`, the payment channels are asked too (recent payments and refunds, channel-check.ts). */
+export async function checkInvariants(store: Store, channels?: { payments: Record<PaymentChannel, PaymentPort>; now: number }): Promise<{ checked: string[]; violations: Violation[] }> {
   const violations: Violation[] = [];
   for (const c of CHECKS) {
     const { rows } = await c.query.execute(store.database.db);
     for (const r of rows) violations.push({ invariant: c.name, subject: String(r.subject), detail: String(r.detail) });
   }
-  return { checked: CHECKS.map((c) => c.name), violations };
+  if (channels) violations.push(...(await channelDifferences(store, channels.payments, channels.now)));
+  return { checked: [...CHECKS.map((c) => c.name), ...(channels ? [PAYMENT_HELD, REFUNDS_AGREE] : [])], violations };
 }

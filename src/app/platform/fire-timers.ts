@@ -10,6 +10,7 @@ import { escalateRequests } from '../desk/escalate-requests.ts';
 import { returnTimers } from '../after-sales/returns.ts';
 import { POLLED_STATES } from '../../domain/policies/carrier-sync.ts';
 import { closeOverdueOrders, deadlineCloseShape } from '../ordering/close-overdue.ts';
+import { settleDeadlinePayments } from '../ordering/deadline-payments.ts';
 
 /** How long a timer whose handling failed is set aside before it is taken again. */
 export const TIMER_LEASE_MS = 30_000;
@@ -33,6 +34,8 @@ export const TIMER_BATCH = 4000;
  * decides them order by order, the path any other decision takes (tests hold the two to the same result).
  */
 export async function fireDueTimers(deps: Deps, limit = TIMER_BATCH, opts: { setBased?: boolean } = {}): Promise<number> {
+  // Deadlines of orders that opened a payment are asked at the channel first, outside the batch's transaction.
+  const asked = await settleDeadlinePayments(deps);
   const now = deps.clock.now();
   const settings = await deps.settings.get();
   let taken: TimerRow[] = [];
@@ -41,7 +44,7 @@ export async function fireDueTimers(deps: Deps, limit = TIMER_BATCH, opts: { set
       taken = await r.queue.takeDueTimers(now, limit);
       await handleTimers(r, taken, now, settings, opts.setBased !== false);
     });
-    return taken.length;
+    return asked + taken.length;
   } catch (e) {
     if (taken.length === 0) throw e;
     deps.log.error({ err: e, timers: taken.length }, 'timer batch failed; taking its timers one by one');
@@ -54,10 +57,15 @@ export async function fireDueTimers(deps: Deps, limit = TIMER_BATCH, opts: { set
       await deps.store.queue.setAsideTimers([t.id], now + TIMER_LEASE_MS);
     }
   }
-  return taken.length;
+  return asked + taken.length;
 }
 
-async function handleTimers(r: Repos, claimed: TimerRow[], now: number, settings: Settings, setBased: boolean): Promise<void> {
+async function handleTimers(r: Repos, taken: TimerRow[], now: number, settings: Settings, setBased: boolean): Promise<void> {
+  if (taken.length === 0) return;
+  // An order that opened a payment (after the channel step above read the open ones) is not closed here: its
+  // deadline stays for the next pass, which asks the channel first. One indexed look-up for the whole batch.
+  const held = new Set(await r.reconciliation.ordersWithOpenPayments([...new Set(taken.filter((t) => t.kind === 'payment_deadline').map((t) => t.order_id))]));
+  const claimed = held.size ? taken.filter((t) => !(t.kind === 'payment_deadline' && held.has(t.order_id))) : taken;
   if (claimed.length === 0) return;
   // Deadline closes go set-based when the domain's decision has a shape the store can apply to the whole batch.
   const shape = setBased && claimed.some((t) => t.kind === 'payment_deadline') ? deadlineCloseShape(now, settings) : null;

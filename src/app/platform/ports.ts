@@ -61,6 +61,30 @@ export interface RefundNotice {
   error: string | null;
 }
 
+/**
+ * The channel's view of one trade (alipay.trade.query, WeChat's GET /v3/pay/transactions/out-trade-no/{no}).
+ * `waiting`: opened and still payable; `closed`: closed (by us, or lapsed) and no longer payable.
+ */
+export type TradeStatus =
+  | { status: 'not_found' }
+  | { status: 'waiting' }
+  | { status: 'paid'; tradeNo: string; amountFen: number; paidAt: number }
+  | { status: 'closed' };
+
+/**
+ * Closing an unpaid trade (alipay.trade.close, WeChat's POST .../out-trade-no/{no}/close): once closed it can no
+ * longer be paid. A paid trade refuses to close, with the channel's own refusal (`refused`).
+ */
+export type CloseTradeAnswer = { status: 'closed' } | { status: 'not_found' } | { status: 'refused'; error: string };
+
+/** One line of a channel's daily bill (对账单): a payment received or a refund paid out on that day. */
+export type StatementLine =
+  | { kind: 'payment'; paymentNo: string; tradeNo: string; amountFen: number; at: number }
+  | { kind: 'refund'; paymentNo: string; refundNo: string; channelRefundNo: string; amountFen: number; at: number };
+
+/** A day's bill; `not_ready` until the channel has closed the day (bills come the next morning). */
+export type Statement = { status: 'ready'; day: string; lines: StatementLine[] } | { status: 'not_ready'; day: string };
+
 export interface PaymentPort {
   readonly channel: PaymentChannel;
   /** Opens a payment at the channel; the customer completes it there, the channel notifies us. */
@@ -71,6 +95,12 @@ export interface PaymentPort {
   refund(req: RefundRequest): Promise<RefundAnswer>;
   /** Asks the channel about a request number (alipay.trade.fastpay.refund.query, WeChat's GET /refund/domestic/refunds/{no}). */
   queryRefund(req: { refundNo: string; paymentNo: string }): Promise<RefundStatus>;
+  /** The channel's view of a trade. Throws when the channel does not answer (a timeout): nothing is known. */
+  queryPayment(paymentNo: string): Promise<TradeStatus>;
+  /** Closes an unpaid trade so that it can no longer be paid; a paid one is refused. Throws when the channel does not answer. */
+  closePayment(paymentNo: string): Promise<CloseTradeAnswer>;
+  /** The bill of a day (YYYY-MM-DD, Asia/Shanghai): every payment and refund the channel settled that day. */
+  statement(day: string): Promise<Statement>;
   /** Channels that notify refund results (WeChat Pay): checks signature and freshness, decrypts the content. */
   verifyRefundNotification?(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): RefundNotice | DomainError;
 }

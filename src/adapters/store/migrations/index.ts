@@ -13,6 +13,7 @@ import { planRuleChanges } from './010-plan-rule-changes.ts';
 import { queueOrder } from './011-queue-order.ts';
 import { idempotencyExpiry } from './012-idempotency-expiry.ts';
 import { orderTerms } from './013-order-terms.ts';
+import { channelReconciliation } from './015-channel-reconciliation.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '011_queue_order': queueOrder(),
     '012_idempotency_expiry': idempotencyExpiry(),
     '013_order_terms': orderTerms(engine),
+    '015_channel_reconciliation': channelReconciliation(engine),
   };
 }
 
