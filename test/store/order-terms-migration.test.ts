@@ -38,7 +38,7 @@ describe(`migration 013 (terms as sold) on ${ENGINE}`, () => {
       oldRow('HK-OLD1', 'cu-99', numbers[0]!.id), oldRow('HK-OLD2', 'cm-129', numbers[1]!.id),
     ] as never).execute();
 
-    expect(await migrate(db)).toEqual(['013_order_terms']);
+    expect(await migrate(db, '013_order_terms')).toEqual(['013_order_terms']);
 
     const store = new Store(db);
     expect((await store.orders.getOrder('HK-OLD1'))?.terms).toEqual({
