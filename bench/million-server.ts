@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 import { issueAgentToken, issueCustomerToken } from '../src/app/platform/sign-in.ts';
 import { isError } from '../src/domain/errors.ts';
-import { seededCustomerPhone } from '../src/seed/orders.ts';
+import { seededCustomerPhone } from '../src/seed/order-copies.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
 import { openRaw } from './fixtures.ts';
 import { ProcessMeter } from './stats.ts';

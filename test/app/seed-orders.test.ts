@@ -9,7 +9,8 @@ import { compose, type Haoka } from '../../src/main.ts';
 import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { issueAgentToken, issueCustomerToken } from '../../src/app/platform/sign-in.ts';
 import { isError } from '../../src/domain/errors.ts';
-import { seedOrders, seededCustomerPhone, type SeedResult } from '../../src/seed/orders.ts';
+import { seedOrders, type SeedResult } from '../../src/seed/orders.ts';
+import { seededCustomerPhone } from '../../src/seed/order-copies.ts';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { DEMO_PLANS } from '../../src/seed/demo.ts';
 

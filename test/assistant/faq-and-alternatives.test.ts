@@ -3,7 +3,7 @@ import { DEFAULT_FAQ, FAQ_PLACEHOLDERS, faqFor, fill, unknownPlaceholders, type 
 import { availableAlternatives, FITTING, orderByFit, REASON_CODES } from '../../src/domain/alternatives.ts';
 import { changeAddress, switchPlan } from '../../src/domain/order-changes.ts';
 import { ORDER_STATES } from '../../src/domain/order.ts';
-import { chinaTime, timeLeft } from '../../src/assistant/answers.ts';
+import { chinaTime, timeLeft } from '../../src/assistant/answer-words.ts';
 import { aPlan, anOrder, T0 } from '../fixtures/builders.ts';
 
 const FACTS: FaqFacts = {

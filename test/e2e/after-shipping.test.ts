@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_PLANS } from '../../src/seed/demo.ts';
 import { earlyTerminationPenalty } from '../../src/domain/policies/penalty.ts';
-import { iccidFor } from '../../src/seed/orders.ts';
+import { iccidFor } from '../../src/seed/order-copies.ts';
 import { DESKTOP, hasChromium, paidThroughPages, PHONE, screenshots, signIn, startSite, type Site } from './browser.ts';
 
 const ALL_CHECKS = { cardIntact: true, pinAreaUnscratched: true, idCopyEnclosed: true, orderNumberMatches: true };
