@@ -4,7 +4,12 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, fail, type DomainError } from '../domain/errors.ts';
 
 export function sendError(reply: FastifyReply, e: DomainError): FastifyReply {
-  return reply.code(ERROR_CODES[e.code]).send({ error: { code: e.code, message: e.message, details: e.details ?? {} } });
+  return reply.code(ERROR_CODES[e.code]).send(errorAnswer(e).body);
+}
+
+/** An error as status and body: what `sendError` sends, for an answer kept with its Idempotency-Key. */
+export function errorAnswer(e: DomainError): { status: number; body: { error: { code: string; message: string; details: unknown } } } {
+  return { status: ERROR_CODES[e.code], body: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };
 }
 
 function fromFastify(err: FastifyError): DomainError | null {
