@@ -98,6 +98,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
           const res = await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body });
           return res.statusCode === 200;
         };
+        // What the channel paid before our last stop and never heard acknowledged, it sends again.
+        void sim.resendUnacknowledged();
       }
       // The simulated courier and carrier push through the real signed callback routes as well.
       const inject = (url: string) => async (d: { headers: Record<string, string>; body: string }) =>

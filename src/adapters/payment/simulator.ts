@@ -25,6 +25,8 @@ interface SimPayment {
   expiresAt: number;
   /** Refunded or reserved by refunds in flight: the channel never refunds more than was paid. */
   refundedFen: number;
+  /** Whether the platform acknowledged the paid notification; until it does, the channel keeps resending. */
+  acknowledged?: boolean;
 }
 
 /** The channel's own record of one refund request number. */
@@ -151,6 +153,7 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     if (p.status === 'open') {
       p.status = 'paid';
       p.tradeNo = this.nextNo(this.channel.toUpperCase());
+      p.acknowledged = false;
       this.persist();
     }
     const delivery = this.notification(paymentNo);
@@ -199,9 +202,29 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       const d = this.notification(paymentNo);
       if ('kind' in d) return;
       const acked = await this.deliver!(d).catch(() => false);
-      if (acked) return;
+      if (acked) {
+        this.sync();
+        const p = this.payments.get(paymentNo);
+        if (p && p.acknowledged === false) {
+          p.acknowledged = true;
+          this.persist();
+        }
+        return;
+      }
       await new Promise((res) => setTimeout(res, 1000 * 2 ** attempt).unref());
     }
+  }
+
+  /**
+   * A channel keeps resending a paid notification until the platform acknowledges it, whatever happens to the
+   * platform meanwhile. The simulator runs inside our process and its resends die with it, so when it starts
+   * again with its journal it takes them up: the payments paid and never acknowledged are notified again.
+   */
+  async resendUnacknowledged(): Promise<void> {
+    this.sync();
+    if (!this.deliver) return;
+    const owed = [...this.payments].filter(([, p]) => p.status === 'paid' && p.acknowledged === false).map(([no]) => no);
+    await Promise.all(owed.map((no) => this.deliverWithRetries(no)));
   }
 
   // ---- refunds
