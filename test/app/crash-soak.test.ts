@@ -238,6 +238,7 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
     server = null;
     const drained = await runDrain(env);
     expect(drained.code, drained.output).toBe(0);
+    console.log(`crash soak: last restart: ${drained.output.trim()}`);
 
     const store = new Store(openDatabase(db.url));
     try {
