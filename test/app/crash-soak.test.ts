@@ -30,7 +30,8 @@ const LOOPS = 8;
 const CUSTOMERS_PER_LOOP = 2;
 /**
  * The soak gives up after this and fails with its counts. Its time is mostly the 20 restarts of the server from
- * its sources (about 4 s of processor time each); the bound leaves room for a machine shared with other work.
+ * its sources (about 4 s of processor time each): about two minutes on two cores with little else running. The
+ * bound leaves room for a machine shared with other work, where a restart can take 20 s.
  */
 const BOUND_MS = 900_000;
 /** A restart from the sources on a loaded machine can be slow; slower than this is a failure. */
