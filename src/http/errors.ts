@@ -4,11 +4,16 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, fail, type DomainError } from '../domain/errors.ts';
 
 export function sendError(reply: FastifyReply, e: DomainError): FastifyReply {
-  const status = ERROR_CODES[e.code];
+  const { status, body } = errorAnswer(e);
   // Every 429 that knows its wait says it in the standard header too, in whole seconds.
   const wait = e.details?.retryAfterMs;
   if (status === 429 && typeof wait === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(wait / 1000))));
-  return reply.code(status).send({ error: { code: e.code, message: e.message, details: e.details ?? {} } });
+  return reply.code(status).send(body);
+}
+
+/** An error as status and body: what `sendError` sends, for an answer kept with its Idempotency-Key. */
+export function errorAnswer(e: DomainError): { status: number; body: { error: { code: string; message: string; details: unknown } } } {
+  return { status: ERROR_CODES[e.code], body: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };
 }
 
 function fromFastify(err: FastifyError): DomainError | null {

@@ -95,6 +95,28 @@ describe('the simulated channels', () => {
     }
   });
 
+  it('send a paid notification again after a restart until the platform acknowledges it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haoka-journal-'));
+    try {
+      const clock = new FakeClock();
+      const journal = () => new SimJournal(join(dir, 'wechat.db'));
+      // Paid at the channel; the process the channel ran in died before the notification went out.
+      await paid(new WechatPaySimulator(SECRET, clock, { journal: journal() }));
+      const restart = async () => {
+        const sim = new WechatPaySimulator(SECRET, clock, { journal: journal() });
+        const sent: string[] = [];
+        sim.deliver = async (d) => { sent.push(JSON.parse(d.body).payment_no); return true; };
+        await sim.resendDue();
+        return sent;
+      };
+      expect(await restart()).toEqual(['PAY1']);
+      // Acknowledged this time: the channel's next life owes nothing.
+      expect(await restart()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keep the newest finished refunds in full and only the request numbers of older ones, never paying one twice', async () => {
     const clock = new FakeClock();
     const sim = new WechatPaySimulator(SECRET, clock, { keepFinished: 2 });

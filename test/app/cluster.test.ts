@@ -26,11 +26,11 @@ async function until<T>(what: string, f: () => T | undefined | false): Promise<T
 
 describe('serve --processes', () => {
   it('refuses a count that is not 1 to 64', async () => {
-    await expect(startProcess('serve', { HAOKA_DATABASE_URL: db.url }, ['--processes', '0'])).rejects.toThrow(/--processes must be a whole number from 1 to 64/);
+    await expect(startProcess('serve', { HAOKA_DATABASE_URL: db.url }, { args: ['--processes', '0'] })).rejects.toThrow(/--processes must be a whole number from 1 to 64/);
   }, 60_000);
 
   it('serves from two processes on one port, restarts one that dies, and stops them all on SIGTERM', async () => {
-    proc = await startProcess('serve', { HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'cluster-test-secret-0123456789' }, ['--processes', '2']);
+    proc = await startProcess('serve', { HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'cluster-test-secret-0123456789' }, { args: ['--processes', '2'] });
     // What the processes said while starting (the worker may be ready first), then everything after.
     logs = proc.startOutput;
     proc.child.stdout!.on('data', (c: Buffer) => { logs += c.toString(); });

@@ -5,6 +5,7 @@ import { IDEMPOTENCY_TTL_MS, openAnswer } from '../../src/http/idempotency.ts';
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
+const keyRow = (scope: string, key: string) => h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
 
 describe('Idempotency-Key on POST', () => {
   it('the same key and body return the first response and place one order', async () => {
@@ -169,5 +170,44 @@ describe('Idempotency-Key written with the effect (place, cancel, cancellation r
     expect(later.headers['idempotent-replayed']).toBeUndefined();
     expect(later.statusCode).toBe(409);
     expect(json(later).error.code).toBe('ORDER.NOT_CANCELLABLE');
+  });
+});
+
+describe('Idempotency-Key written with the decision (identity check, approval)', () => {
+  /** A paid order over the express ceiling: its cancellation waits for an agent. */
+  async function reviewed() {
+    const operator = await h.staff('operator');
+    const patched = await h.app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, payload: JSON.stringify({ expressRefundMaxFen: 1000 }) });
+    expect(patched.statusCode).toBe(200);
+    const c = await h.customer();
+    const { order, residentId } = await h.paidOrder(c.token, { planId: 'cm-129' });
+    const applied = json(await h.post(`/api/v1/orders/${order.id}/cancellation-requests`, c.token, { reasonCode: 'changed_mind' }));
+    expect(applied.path).toBe('review');
+    return { c, order, residentId, requestId: applied.request.id as string };
+  }
+
+  it('a wrong resident ID sent twice at once with one key is counted once, and both callers get the same refusal', async () => {
+    const { c, residentId, requestId } = await reviewed();
+    const wrong = residentId.startsWith('11') ? `22${residentId.slice(2)}` : `11${residentId.slice(2)}`;
+    const send = () => h.post(`/api/v1/cancellation-requests/${requestId}/identity`, c.token, { residentId: wrong }, { 'idempotency-key': 'tx-id-1' });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a!.statusCode, b!.statusCode]).toEqual([422, 422]);
+    expect(json(a!).error).toMatchObject({ code: 'IDENTITY.MISMATCH', details: { attemptsLeft: 4 } });
+    expect(b!.body).toBe(a!.body);
+    expect(await h.haoka.deps.store.requests.identityFailures((await h.haoka.deps.store.requests.get(requestId))!.orderId)).toBe(1);
+    expect(await keyRow(c.customerId, 'tx-id-1')).toMatchObject({ status_code: 422, response: a!.body });
+  });
+
+  it('an approval sent twice at once with one key approves once, and both callers get its answer', async () => {
+    const { c, residentId, requestId } = await reviewed();
+    expect((await h.post(`/api/v1/cancellation-requests/${requestId}/identity`, c.token, { residentId }, { 'idempotency-key': 'tx-id-2' })).statusCode).toBe(200);
+    const agent = await h.staff('agent');
+    const send = () => h.post(`/api/v1/agent/requests/${requestId}/approve`, agent, {}, { 'idempotency-key': 'tx-approve-1' });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a!.statusCode, b!.statusCode]).toEqual([200, 200]);
+    expect(b!.body).toBe(a!.body);
+    expect(json(a!)).toMatchObject({ request: { state: 'approved' }, order: { state: 'cancelled' } });
+    const events = json(await h.get(`/api/v1/orders/${json(a!).order.id}/events`, c.token)).events;
+    expect(events.filter((e: any) => e.action === 'request.approved')).toHaveLength(1);
   });
 });

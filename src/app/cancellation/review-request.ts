@@ -8,7 +8,7 @@ import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { Order } from '../../domain/order.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import { commitDecisions } from '../platform/commit.ts';
-import { inTx, type Deps } from '../platform/deps.ts';
+import { inTx, type Deps, type Receipt } from '../platform/deps.ts';
 import { commitRequest, lockRequest } from './request-commit.ts';
 import type { Principal } from '../platform/secrets.ts';
 import { loadStaff } from '../desk/staff.ts';
@@ -29,7 +29,8 @@ export async function loadForStaff(r: Repos, requestId: string, who: Principal):
   return { ...locked, actor: { type: 'agent', id: staff.id }, staffRole: staff.role };
 }
 
-export async function approveRequest(deps: Deps, requestId: string, who: Principal, note?: string): Promise<Reviewed | DomainError> {
+/** `receipt`: the route's Idempotency-Key, written in the decision's own transaction (see http/idempotency.ts). */
+export async function approveRequest(deps: Deps, requestId: string, who: Principal, note?: string, receipt?: Receipt<Reviewed>): Promise<Reviewed | DomainError> {
   const settings = await deps.settings.get();
   const now = deps.clock.now();
   return inTx(deps.store, async (r) => {
@@ -52,7 +53,7 @@ export async function approveRequest(deps: Deps, requestId: string, who: Princip
     await commitDecisions(r, [{ before: order, decision: cancel, actor }], now);
     await commitRequest(r, req, d, cancel.order, actor, now);
     return { request: d.request, order: cancel.order };
-  });
+  }, receipt);
 }
 
 export async function rejectRequest(deps: Deps, requestId: string, who: Principal, reason: string): Promise<Reviewed | DomainError> {

@@ -10,7 +10,7 @@ import type { Order } from '../../domain/order.ts';
 import { normaliseResidentId } from '../../domain/resident-id.ts';
 import { IDENTITY_MAX_ATTEMPTS } from '../../domain/settings.ts';
 import type { Repos } from '../../adapters/store/store.ts';
-import { inTx, type Deps } from '../platform/deps.ts';
+import { inTx, type Deps, type Receipt } from '../platform/deps.ts';
 import { commitRequest, lockRequest, requestEventRow } from './request-commit.ts';
 import { loadForStaff } from './review-request.ts';
 import type { Principal } from '../platform/secrets.ts';
@@ -44,7 +44,7 @@ export function parseScreenshot(s: ScreenshotInput): Screenshot | DomainError {
   return { contentType: actual, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-type Checked = { request: CancellationRequest; mismatch: false } | { request: CancellationRequest; mismatch: true; attemptsLeft: number };
+export type Checked = { request: CancellationRequest; mismatch: false } | { request: CancellationRequest; mismatch: true; attemptsLeft: number };
 
 const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -70,20 +70,26 @@ async function checkResidentId(r: Repos, req: CancellationRequest, order: Order,
   return { request: d.request, mismatch: false };
 }
 
-function answer(c: Checked | DomainError): CancellationRequest | DomainError {
+/** A check's answer: the request, or why the ID was refused (the failure is counted all the same). */
+export function answer(c: Checked | DomainError): CancellationRequest | DomainError {
   if (isError(c)) return c;
   if (!c.mismatch) return c.request;
   return fail('IDENTITY.MISMATCH', 'The resident ID number does not match the one this order was placed with.', { attemptsLeft: c.attemptsLeft });
 }
 
-/** The customer confirms the resident ID they ordered with, and/or attaches an order screenshot. */
-export async function submitIdentity(deps: Deps, requestId: string, customerId: string, input: { residentId?: string | undefined; screenshot?: ScreenshotInput | undefined }): Promise<CancellationRequest | DomainError> {
+type IdentityInput = { residentId?: string | undefined; screenshot?: ScreenshotInput | undefined };
+
+/**
+ * The customer confirms the resident ID they ordered with, and/or attaches an order screenshot. The check itself is the result (a mismatch is counted and committed, not rolled back; `answer` reads it),
+ * and `receipt` is the route's Idempotency-Key, kept in the check's own transaction (see http/idempotency.ts).
+ */
+export async function checkIdentity(deps: Deps, requestId: string, customerId: string, input: IdentityInput, receipt?: Receipt<Checked>): Promise<Checked | DomainError> {
   if (!input.residentId && !input.screenshot) return fail('REQUEST.INVALID', 'Give the resident ID number, a screenshot, or both.', { field: 'residentId' });
   const shot = input.screenshot ? parseScreenshot(input.screenshot) : null;
   if (shot && isError(shot)) return shot;
   const idHash = input.residentId ? deps.secrets.hash('resident-id', normaliseResidentId(input.residentId)) : null;
   const now = deps.clock.now();
-  return answer(await inTx(deps.store, async (r): Promise<Checked | DomainError> => {
+  return inTx(deps.store, async (r): Promise<Checked | DomainError> => {
     const locked = await lockRequest(r, requestId);
     if (!locked || locked.req.customerId !== customerId) return fail('CANCEL_REQUEST.NOT_FOUND', 'No such cancellation request.', { requestId });
     const { req, order } = locked;
@@ -100,7 +106,7 @@ export async function submitIdentity(deps: Deps, requestId: string, customerId: 
       await r.orders.insertEvents([requestEventRow(order, { action: 'request.screenshot_attached', reason: `${req.id} ${shot.contentType} ${shot.bytes.length} bytes`, automatic: false }, actor, now)]);
     }
     return checked;
-  }));
+  }, receipt);
 }
 
 export type AgentVerification = { method: 'resident_id'; residentId: string } | { method: 'screenshot' };

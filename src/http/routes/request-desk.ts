@@ -5,18 +5,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import { REQUEST_QUEUES, REQUEST_STATES } from '../../domain/cancellation-request.ts';
 import type { Deps } from '../../app/platform/deps.ts';
-import { approveRequest, rejectRequest } from '../../app/cancellation/review-request.ts';
+import type { Repos } from '../../adapters/store/store.ts';
+import { approveRequest, rejectRequest, type Reviewed } from '../../app/cancellation/review-request.ts';
 import { assignRequest, claimRequest } from '../../app/desk/assign-request.ts';
 import { agentVerify } from '../../app/cancellation/verify-identity.ts';
 import { resendInterception } from '../../app/cancellation/intercept-packing.ts';
 import { recordShipment, startPacking } from '../../app/after-sales/fulfilment.ts';
 import { listEscalations, listQueue, slaReport } from '../../app/desk/request-queue.ts';
 import { toRequestView } from '../../app/desk/request-view.ts';
-import { viewOrder } from '../../app/ordering/order-view.ts';
+import { viewOrder, viewOrderWith } from '../../app/ordering/order-view.ts';
 import type { CancellationRequest } from '../../domain/cancellation-request.ts';
 import type { Order } from '../../domain/order.ts';
 import { actorOf, requireRole } from '../auth.ts';
 import { sendError } from '../errors.ts';
+import { answerOnce } from '../idempotency.ts';
 import { LIMITS } from '../rate-limit.ts';
 import { errors, orderIdParams, orderView, requestIdParams, requestView } from '../schemas.ts';
 
@@ -25,9 +27,10 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const DAY = 86_400_000;
 
 export const requestDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
-  const staffView = async (q: CancellationRequest, order?: Order) => {
-    const shots = await deps.store.requests.attachmentCounts([q.id]);
-    return toRequestView(q, deps.clock.now(), true, { hasScreenshot: (shots.get(q.id) ?? 0) > 0, order: order ?? (await deps.store.orders.getOrder(q.orderId)) });
+  /** Read through `r`: inside a use case's transaction when the answer is kept with its Idempotency-Key. */
+  const staffView = async (q: CancellationRequest, order?: Order, r: Repos = deps.store) => {
+    const shots = await r.requests.attachmentCounts([q.id]);
+    return toRequestView(q, deps.clock.now(), true, { hasScreenshot: (shots.get(q.id) ?? 0) > 0, order: order ?? (await r.orders.getOrder(q.orderId)) });
   };
   const orderOut = (order: Order, p: Parameters<typeof viewOrder>[2]) => viewOrder(deps, order, p);
 
@@ -77,6 +80,8 @@ export const requestDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
 
   app.post('/api/v1/agent/requests/:id/approve', {
     onRequest: DESK,
+    // The key is kept with the decision: a server that dies mid-approval leaves no key "in progress" behind.
+    config: { keyInTx: true },
     schema: {
       tags: ['agent'], summary: 'Approve: a paid order is cancelled and refunded; a packing order is intercepted at the warehouse first',
       params: requestIdParams,
@@ -84,9 +89,10 @@ export const requestDeskRoutes = (deps: Deps): FastifyPluginAsyncZod => async (a
       response: { 200: z.object({ request: requestView, order: orderView }), ...errors },
     },
   }, async (req, reply) => {
-    const r = await approveRequest(deps, req.params.id, req.principal!, req.body.note);
-    if (isError(r)) return sendError(reply, r);
-    return { request: await staffView(r.request, r.order), order: await orderOut(r.order, req.principal!) };
+    const who = req.principal!;
+    return answerOnce<Reviewed>(deps, req, reply, (receipt) => approveRequest(deps, req.params.id, who, req.body.note, receipt), async (r, done) => ({
+      status: 200, body: { request: await staffView(done.request, done.order, r), order: await viewOrderWith(r, done.order, who, deps.clock.now()) },
+    }));
   });
 
   app.post('/api/v1/agent/requests/:id/reject', {

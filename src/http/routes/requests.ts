@@ -8,11 +8,11 @@ import type { Deps } from '../../app/platform/deps.ts';
 import { applyForCancellation, type Applied } from '../../app/cancellation/apply-cancellation.ts';
 import { loadVisibleOrder, toView } from '../../app/ordering/order-view.ts';
 import { toRequestView } from '../../app/desk/request-view.ts';
-import { submitIdentity } from '../../app/cancellation/verify-identity.ts';
+import { answer as identityAnswer, checkIdentity, type Checked } from '../../app/cancellation/verify-identity.ts';
 import { markUrgent, withdrawRequest } from '../../app/cancellation/withdraw-request.ts';
 import type { Principal } from '../../app/platform/secrets.ts';
 import { requireRole, STAFF } from '../auth.ts';
-import { sendError } from '../errors.ts';
+import { errorAnswer, sendError } from '../errors.ts';
 import { answerOnce } from '../idempotency.ts';
 import { LIMITS } from '../rate-limit.ts';
 import { errorBody, errors, expressCheck, orderIdParams, orderView, requestIdParams, requestView } from '../schemas.ts';
@@ -94,6 +94,8 @@ export const requestRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
 
   app.post('/api/v1/cancellation-requests/:id/identity', {
     onRequest: requireRole('customer'),
+    // The key is kept with the check: a server that dies mid-check leaves no key "in progress" behind.
+    config: { keyInTx: true },
     preHandler: app.limiter.guard(LIMITS.identityChecksPerCaller),
     bodyLimit: IDENTITY_BODY_LIMIT,
     schema: {
@@ -108,8 +110,10 @@ export const requestRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       response: { 200: requestView, 413: errorBody, 415: errorBody, ...errors },
     },
   }, async (req, reply) => {
-    const r = await submitIdentity(deps, req.params.id, req.principal!.sub, req.body);
-    return isError(r) ? sendError(reply, r) : toRequestView(r, deps.clock.now(), false);
+    return answerOnce<Checked>(deps, req, reply, (receipt) => checkIdentity(deps, req.params.id, req.principal!.sub, req.body, receipt), async (_r, checked) => {
+      const r = identityAnswer(checked);
+      return isError(r) ? errorAnswer(r) : { status: 200, body: toRequestView(r, deps.clock.now(), false) };
+    });
   });
 
   app.get('/api/v1/cancellation-reasons', {
