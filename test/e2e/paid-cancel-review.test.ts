@@ -130,6 +130,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
     await desk.getByLabel('用户名').fill('agent');
     await desk.getByLabel('密码').fill('agent123');
     await desk.getByRole('button', { name: '登录', exact: true }).click();
+    await desk.waitForURL((u) => !u.pathname.startsWith('/staff/login'));
     await openRequest(desk, order.number);
 
     // A rejection without a reason is refused in the dialog, in words.
