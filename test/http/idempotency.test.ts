@@ -5,7 +5,11 @@ import { IDEMPOTENCY_TTL_MS, openAnswer } from '../../src/http/idempotency.ts';
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
-const keyRow = (scope: string, key: string) => h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
+/** The record under a key, its sealed answer opened. */
+const keyRow = async (scope: string, key: string) => {
+  const row = await h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
+  return row && { ...row, response: row.response === null ? null : openAnswer(h.haoka.deps, row.response) };
+};
 
 describe('Idempotency-Key on POST', () => {
   it('the same key and body return the first response and place one order', async () => {
@@ -54,11 +58,6 @@ describe('Idempotency-Key on POST', () => {
 
 describe('Idempotency-Key written with the effect (place, cancel, cancellation requests)', () => {
   const orderBody = (numberId: string, n: string) => ({ planId: 'cm-58', numberId, contactName: '王五', contactPhone: '13800138000', residentId: n, address: { province: '上海市', city: '上海市', district: '浦东新区', detail: '世纪大道 1 号' } });
-  /** The record under a key, its sealed answer opened. */
-  const keyRow = async (scope: string, key: string) => {
-    const row = await h.haoka.deps.store.platform.getIdempotencyKey(scope, key);
-    return row && { ...row, response: row.response === null ? null : openAnswer(h.haoka.deps, row.response) };
-  };
 
   it('keeps the key with the answer the client got, in the order\'s own transaction', async () => {
     const c = await h.customer();
