@@ -27,7 +27,9 @@ const SEED = Number(process.env.HAOKA_SOAK_SEED ?? Date.now() % 2_147_483_647);
 const MIN_KILLS = 20;
 const MIN_CYCLES = 200;
 const LOOPS = 8;
-const CUSTOMERS_PER_LOOP = 2;
+// Enough customers that none reaches the identity-check limit (10 in 15 minutes per caller) with the reviewed
+// cycles and the retries a kill causes, and few enough that signing them in stays under the code limit per address.
+const CUSTOMERS_PER_LOOP = 5;
 /**
  * The soak gives up after this and fails with its counts. Its time is mostly the 20 restarts of the server from
  * its sources (about 4 s of processor time each): about two minutes on two cores with little else running. The
