@@ -20,7 +20,7 @@ import { SeededRandom } from '../../src/adapters/sim/random.ts';
 import { readChannelLedger } from '../fixtures/channel-ledger.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
-import { kill, runCheck, runCommand, startProcess, type Proc } from '../fixtures/processes.ts';
+import { kill, runCheck, runHaoka, startProcess, type Proc } from '../fixtures/processes.ts';
 import { PatientClient } from '../fixtures/soak-client.ts';
 
 const SEED = Number(process.env.HAOKA_SOAK_SEED ?? Date.now() % 2_147_483_647);
@@ -95,7 +95,7 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
     const rnd = new SeededRandom(SEED);
     // Staff tokens the way scripts get them; the first command also creates, migrates and seeds the store.
     const tokenOf = async (user: string) => {
-      const r = await runCommand(['token', 'agent', user], env);
+      const r = await runHaoka(['token', 'agent', user], env);
       expect(r.code, r.stderr).toBe(0);
       return r.stdout.trim();
     };
