@@ -118,6 +118,13 @@ describe('a channel\u2019s notifications', () => {
     clock.advance(86_400_000);
     expect(await restarted.resendDue()).toBe(0);
     expect(received).toHaveLength(2);
+    // A finished resend stays in the journal only: neither this channel nor one reading the journal holds it.
+    expect(restarted.resends.size).toBe(0);
+    expect(first.pendingResends()).toEqual([]);
+    expect(first.resends.size).toBe(0);
+    const reader = new AlipaySimulator(SECRET, clock, { journal: new SimJournal(join(dir, 'alipay.db')) });
+    expect(reader.pendingResends()).toEqual([]);
+    expect(reader.resends.size).toBe(0);
   });
 
   it('stop after the last resend of the schedule', async () => {
@@ -132,5 +139,6 @@ describe('a channel\u2019s notifications', () => {
     }
     expect(sent).toBe(RESEND_AFTER_MS.length + 1);
     expect(sim.pendingResends()).toEqual([]);
+    expect(sim.resends.size).toBe(0);
   });
 });

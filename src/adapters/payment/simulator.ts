@@ -81,7 +81,11 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       else if (r.key.startsWith('r:')) this.track(value as SimRefund);
       else if (r.key.startsWith('o:')) this.refundPayouts.set(id, value as number);
       else if (r.key.startsWith('b:')) this.bill.set(id, value as StatementLine);
-      else if (r.key.startsWith('n:')) this.resends.set(id, value as SimResend);
+      else if (r.key.startsWith('n:')) {
+        // Only resends still owed are kept: a finished one is in the journal and nowhere else.
+        if ((value as SimResend).done) this.resends.delete(id);
+        else this.resends.set(id, value as SimResend);
+      }
     }
   }
 
@@ -242,13 +246,16 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
         this.resends.set(x.paymentNo, after === undefined ? { ...x, attempts: x.attempts + 1, done: true } : { ...x, attempts: x.attempts + 1, nextAt: now + after });
       }
       this.persist();
+      this.forgetFinishedResends();
       for (const x of due) {
         const d = this.notification(x.paymentNo);
         if ('kind' in d) continue;
         if (await this.deliver(d).catch(() => false)) {
           acked++;
-          this.resends.set(x.paymentNo, { ...this.resends.get(x.paymentNo)!, done: true });
+          const owed = this.resends.get(x.paymentNo);
+          if (owed) this.resends.set(x.paymentNo, { ...owed, done: true });
           this.persist();
+          this.forgetFinishedResends();
         }
       }
     } finally {
@@ -257,10 +264,18 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
     return acked;
   }
 
+  /**
+   * A finished resend has been written to the journal as done: the map keeps only those still owed, so neither
+   * memory nor the once-a-second pass grows with every payment the channel was ever notified of.
+   */
+  private forgetFinishedResends(): void {
+    for (const [no, x] of this.resends) if (x.done) this.resends.delete(no);
+  }
+
   /** Notifications the channel will still resend. */
   pendingResends(): string[] {
     this.sync();
-    return [...this.resends.values()].filter((x) => !x.done).map((x) => x.paymentNo);
+    return [...this.resends.keys()];
   }
 
   // ---- refunds
