@@ -6,7 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kill, runHaoka, startProcess, type Proc } from '../fixtures/processes.ts';
+import { call, kill, runHaoka, signIn, startProcess, type Proc } from '../fixtures/processes.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
 
 const SECRET = 'backup-test-secret-0123456789';
@@ -16,22 +16,6 @@ const LANES = [
   { planId: 'ct-29', carrier: 'china_telecom' },
   { planId: 'cb-19', carrier: 'china_broadnet' },
 ];
-
-async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) as any };
-}
-
-async function signIn(base: string, phone: string): Promise<string> {
-  await call(base, 'POST', '/api/v1/auth/code', undefined, { phone });
-  const sms = await call(base, 'GET', `/sim/sms/${phone}`);
-  const code = /(\d{6})/.exec(sms.body.messages[0].body)![1];
-  return (await call(base, 'POST', '/api/v1/auth/customer', undefined, { phone, code })).body.token;
-}
 
 function orderIds(file: string): Set<string> {
   const db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });

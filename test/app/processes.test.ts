@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/store/db.ts';
 import { Store } from '../../src/adapters/store/store.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
-import { kill, runCheck, startProcess, type Proc } from '../fixtures/processes.ts';
+import { call, kill, runCheck, signIn, startProcess, type Proc } from '../fixtures/processes.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
 import { SeededRandom } from '../../src/adapters/sim/random.ts';
 import { mkdtempSync } from 'node:fs';
@@ -12,22 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SECRET = 'process-test-secret-0123456789';
-
-async function call(base: string, method: string, path: string, token?: string, body?: unknown, key?: string) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) as any };
-}
-
-async function signIn(base: string, phone: string): Promise<string> {
-  await call(base, 'POST', '/api/v1/auth/code', undefined, { phone });
-  const sms = await call(base, 'GET', `/sim/sms/${phone}`);
-  const code = /(\d{6})/.exec(sms.body.messages[0].body)![1];
-  return (await call(base, 'POST', '/api/v1/auth/customer', undefined, { phone, code })).body.token;
-}
 
 /** Waits for the system (not for time): polls until no order is waiting for payment and the outbox is empty. */
 async function settled(store: Store, limitMs: number) {
