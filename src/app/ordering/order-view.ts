@@ -14,33 +14,14 @@ import { refundEta, type RefundEta } from '../../domain/policies/refund-eta.ts';
 import { loadRiskFacts } from '../cancellation/risk-facts.ts';
 import { earlyTerminationPenalty } from '../../domain/policies/penalty.ts';
 
-export interface OrderView {
-  id: string;
-  state: Order['state'];
-  number: string;
-  carrier: Order['carrier'];
+/** The order as its owner and staff see it: the order's own fields, the plan as sold, and where cancelling stands. */
+export interface OrderView extends Pick<Order, 'id' | 'state' | 'number' | 'carrier' | 'amountFen' | 'terms' | 'contactName' | 'contactPhone'
+  | 'address' | 'paymentDeadline' | 'paymentChannel' | 'closeReason' | 'keepsReorderDiscount' | 'createdAt' | 'updatedAt' | 'paidAt'
+  | 'closedAt' | 'trackingNo' | 'deliveredAt' | 'activatedAt' | 'iccid' | 'pickedAt'> {
   /** The plan as sold: its name and allowances, with the fee, contract, window and trial from the order's terms. */
   plan: Pick<Plan, 'id' | 'name' | 'monthlyFeeFen' | 'dataMb' | 'voiceMinutes' | 'contractMonths' | 'activationWindowDays' | 'trialDays'>;
-  amountFen: number;
-  /** The terms the order was sold with; a later edit of the plan's rules does not change them. */
-  terms: OrderTerms;
-  contactName: string;
-  contactPhone: string;
+  /** The resident ID as shown: masked. */
   residentId: string;
-  address: Order['address'];
-  paymentDeadline: number;
-  paymentChannel: Order['paymentChannel'];
-  closeReason: Order['closeReason'];
-  keepsReorderDiscount: boolean | null;
-  createdAt: number;
-  updatedAt: number;
-  paidAt: number | null;
-  closedAt: number | null;
-  trackingNo: string | null;
-  deliveredAt: number | null;
-  activatedAt: number | null;
-  iccid: string | null;
-  pickedAt: number | null;
   /** The label, plus where a cancellation request stands: "cancelling" until the number is released and the refund arrived. */
   cancellation: CancellationLabel & { progress: { stage: RequestProgressStage; text: string } | null; requestId: string | null };
 }
