@@ -1,7 +1,6 @@
 // A bearer token is refused unless it has exactly its parts, each of the base64url alphabet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../fixtures/harness.ts';
-import { isWellFormedToken, TOKEN_PARTS } from '../../src/http/auth.ts';
 
 let h: Harness;
 let token: string;
@@ -15,7 +14,7 @@ const me = (authorization: string) => h.app.inject({ method: 'GET', url: '/api/v
 
 describe('bearer tokens', () => {
   it('are accepted as issued', async () => {
-    expect(token.split('.')).toHaveLength(TOKEN_PARTS.v2!);
+    expect(token).toMatch(/^v2\.[A-Za-z0-9-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect((await me(`Bearer ${token}`)).statusCode).toBe(200);
   });
 
@@ -37,7 +36,6 @@ describe('bearer tokens', () => {
       'a character outside base64url': `${v}.${kid}.${body}.${sig}=`,
     };
     for (const [what, bad] of Object.entries(variants)) {
-      expect(isWellFormedToken(bad), what).toBe(false);
       const res = await me(`Bearer ${bad}`);
       expect(res.statusCode, what).toBe(401);
       expect(json(res).error.code, what).toBe('AUTH.INVALID_TOKEN');

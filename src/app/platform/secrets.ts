@@ -13,6 +13,8 @@ import { randomBytesPooled } from './system-random.ts';
 import type { Store } from '../../adapters/store/store.ts';
 import { UNLABELLED_KEY_ID, type MasterKey } from '../../config-keys.ts';
 
+const TOKEN_PART = /^[A-Za-z0-9_-]+$/;
+
 export type Role = 'customer' | 'agent' | 'supervisor' | 'operator';
 export interface Principal {
   sub: string;
@@ -177,8 +179,14 @@ export class Secrets {
     return key === undefined ? null : createHmac('sha256', key).update('token-v2').update('\0').update(`${kid}.${body}`).digest('base64url');
   }
 
+  /**
+   * A token of exactly its version's parts (v2.<key id>.<claims>.<signature>, or v1.<claims>.<signature> from before
+   * key ids), each a non-empty run of the base64url alphabet, whose signature holds: a part more or less, an empty
+   * part, whitespace or any appended text is refused before the signature is computed.
+   */
   private check(token: string): Principal | null {
     const parts = token.split('.');
+    if (!parts.every((p) => TOKEN_PART.test(p))) return null;
     const [kid, body, sig] = parts[0] === 'v1' && parts.length === 3 ? [null, parts[1], parts[2]] : parts[0] === 'v2' && parts.length === 4 ? parts.slice(1) : [];
     if (kid === undefined || !body || !sig) return null;
     const mac = this.tokenMac(kid, body);
