@@ -51,8 +51,9 @@ async function main() {
   const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC') });
   const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
-  // What zeroing deleted rows costs: the bench alone may turn it off (HAOKA_BENCH_SECURE_DELETE=off).
-  if (process.env.HAOKA_BENCH_SECURE_DELETE === 'off') deps.store.database.sqlite?.writer.raw.pragma('secure_delete = OFF');
+  // What zeroing deleted rows costs: the bench alone may change it (HAOKA_BENCH_SECURE_DELETE=off|fast|on).
+  const secureDelete = process.env.HAOKA_BENCH_SECURE_DELETE;
+  if (secureDelete && /^(off|fast|on)$/.test(secureDelete)) deps.store.database.sqlite?.writer.raw.pragma(`secure_delete = ${secureDelete.toUpperCase()}`);
   const reviewFrom = args.cancelPool + args.paidCycles;
   const REVIEW_PRICE_FEN = 10_000;
   if (args.databaseUrl) {

@@ -28,6 +28,7 @@ const variants: Variant[] = [
   { name: 'FULL, secure_delete on (default)', env: {} },
   { name: 'NORMAL, secure_delete on', env: { HAOKA_SQLITE_SYNC: 'normal' } },
   { name: 'FULL, secure_delete off', env: { HAOKA_BENCH_SECURE_DELETE: 'off' } },
+  { name: 'FULL, secure_delete fast', env: { HAOKA_BENCH_SECURE_DELETE: 'fast' } },
   ...(base ? [
     { name: 'before: NORMAL', env: { HAOKA_SQLITE_SYNC: 'NORMAL' }, builtIn: base },
     { name: 'before: FULL', env: { HAOKA_SQLITE_SYNC: 'FULL' }, builtIn: base },

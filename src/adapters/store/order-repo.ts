@@ -1,11 +1,30 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuditEvent, Actor } from '../../domain/decide.ts';
 import type { Carrier, NumberResource, Order, Plan } from '../../domain/order.ts';
-import type { DB, NumbersTable, OrderEventsTable } from './schema.ts';
+import type { DB, NumbersTable, OrderEventsTable, OrdersTable, PlansTable } from './schema.ts';
 import { fromOrder, fromPlan, toNumber, toOrder, toPlan } from './rows.ts';
 import { orderPhoneColumns, VaultHolder } from './personal-data.ts';
+import { insertRows, statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
+
+const orderById = statement<{ id: string }, Selectable<OrdersTable>>((db, p, shape) => {
+  const q = db.selectFrom('orders').selectAll().where('id', '=', p('id'));
+  return shape === 'lock' ? q.forUpdate() : q;
+});
+/** Orders in one state and version whose listed columns take the same values; shape `<ids>:<col>,<col>`. */
+const updateOrdersAlike = statement<Record<string, unknown>, never>((db, p, shape) => {
+  const n = Number(shape.slice(0, shape.indexOf(':')));
+  const cols = shape.slice(shape.indexOf(':') + 1).split(',').filter((c) => c !== '');
+  return db.updateTable('orders').set({ ...Object.fromEntries(cols.map((c) => [c, p(`set.${c}`)])), version: sql`version + 1` } as never)
+    .where('id', 'in', Array.from({ length: n }, (_, i) => p(`id.${i}`) as string)).where('state', '=', p('state') as string).where('version', '=', p('version') as number);
+});
+const planById = statement<{ id: string }, Selectable<PlansTable>>((db, p) => db.selectFrom('plans').selectAll().where('id', '=', p('id')));
+const numberById = statement<{ id: string }, Selectable<NumbersTable>>((db, p) => db.selectFrom('numbers').selectAll().where('id', '=', p('id')));
+const lockFreeNumber = statement<{ id: string; orderId: string; now: number }, never>((db, p) =>
+  db.updateTable('numbers').set({ state: 'locked', order_id: p('orderId'), updated_at: p('now') }).where('id', '=', p('id')).where('state', '=', 'free'));
+const liveOrdersOfId = statement<{ idHash: string; carrier: string }, { n: number }>((db, p) =>
+  db.selectFrom('orders').select(sql<number>`count(*)`.as('n')).where('id_hash', '=', p('idHash')).where('carrier', '=', p('carrier')).where('state', 'not in', LIVE_EXCLUDED));
 
 export interface StoredEvent extends AuditEvent {
   id: number;
@@ -47,7 +66,7 @@ export class OrderRepo {
   async getPlan(id: string): Promise<Plan | undefined> {
     const kept = this.txPlans?.get(id);
     if (kept) return kept;
-    const r = await this.db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await planById.first(this.db, { id });
     const plan = r && toPlan(r);
     if (plan) this.txPlans?.set(id, plan);
     return plan;
@@ -68,7 +87,7 @@ export class OrderRepo {
   }
 
   async getNumber(id: string): Promise<NumberResource | undefined> {
-    const r = await this.db.selectFrom('numbers').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await numberById.first(this.db, { id });
     return r && toNumber(r);
   }
 
@@ -84,9 +103,7 @@ export class OrderRepo {
 
   /** Takes a free number for an order. Exactly one caller can win, whatever the concurrency. */
   async lockNumber(numberId: string, orderId: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('numbers').set({ state: 'locked', order_id: orderId, updated_at: now })
-      .where('id', '=', numberId).where('state', '=', 'free').executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return (await lockFreeNumber.changed(this.db, { id: numberId, orderId, now })) === 1;
   }
 
   async releaseNumbers(orderIds: string[], now: number): Promise<void> {
@@ -103,9 +120,7 @@ export class OrderRepo {
 
   // ---- orders
   async getOrder(id: string, lock = false): Promise<Order | undefined> {
-    let q = this.db.selectFrom('orders').selectAll().where('id', '=', id);
-    if (lock && this.forUpdate) q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const r = await orderById.first(this.db, { id }, lock && this.forUpdate ? 'lock' : '');
     return r && toOrder(r, this.vaults.current);
   }
 
@@ -127,13 +142,12 @@ export class OrderRepo {
 
   /** Real-name rule: cards per resident ID per carrier, over orders that are not closed. */
   async countLiveOrders(idHash: string, carrier: Carrier): Promise<number> {
-    const r = await this.db.selectFrom('orders').select(sql<number>`count(*)`.as('n'))
-      .where('id_hash', '=', idHash).where('carrier', '=', carrier).where('state', 'not in', LIVE_EXCLUDED).executeTakeFirstOrThrow();
-    return Number(r.n);
+    const r = await liveOrdersOfId.first(this.db, { idHash, carrier });
+    return Number(r?.n ?? 0);
   }
 
   async insertOrder(order: Order): Promise<void> {
-    await this.db.insertInto('orders').values({ ...fromOrder(order), ...orderPhoneColumns(order.contactPhone, this.vaults.need()) }).execute();
+    await insertRows(this.db, 'orders', [{ ...fromOrder(order), ...orderPhoneColumns(order.contactPhone, this.vaults.need()) }]);
   }
 
   /**
@@ -157,17 +171,29 @@ export class OrderRepo {
     }
     for (const g of groups.values()) {
       for (const c of chunks(g.ids)) {
-        const r = await this.db.updateTable('orders').set({ ...g.set, version: sql`version + 1` } as never)
-          .where('id', 'in', c).where('state', '=', g.state).where('version', '=', g.version).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== c.length) return false;
+        if ((await this.updateChunk(g, c)) !== c.length) return false;
       }
     }
     return true;
   }
 
+  /** One statement for orders that change alike; a few orders at a time (the request path) through a compiled statement. */
+  private async updateChunk(g: { set: Record<string, unknown>; state: string; version: number }, ids: string[]): Promise<number> {
+    const cols = Object.keys(g.set).filter((k) => g.set[k] !== undefined);
+    if (ids.length > 4) {
+      const r = await this.db.updateTable('orders').set({ ...g.set, version: sql`version + 1` } as never)
+        .where('id', 'in', ids).where('state', '=', g.state).where('version', '=', g.version).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    }
+    const values: Record<string, unknown> = { state: g.state, version: g.version };
+    for (const c of cols) values[`set.${c}`] = g.set[c];
+    ids.forEach((id, i) => { values[`id.${i}`] = id; });
+    return updateOrdersAlike.changed(this.db, values, `${ids.length}:${cols.join(',')}`);
+  }
+
   // ---- audit trail
   async insertEvents(rows: Insertable<OrderEventsTable>[]): Promise<void> {
-    for (const c of chunks(rows)) await this.db.insertInto('order_events').values(c).execute();
+    for (const c of chunks(rows)) await insertRows(this.db, 'order_events', c);
   }
 
   /**

@@ -28,6 +28,9 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const VERIFIED_KEPT = 10_000;
 
 /** Where the matching key is kept, sealed under a master key (never in the clear). */
+/** Phones opened last, kept in memory per vault (see phoneVault). */
+const OPENED_PHONES_KEPT = 4096;
+
 export const HASH_KEY_SETTING = 'system.hash_key';
 const HASH_KEY_PURPOSE = 'hash-key';
 
@@ -145,10 +148,21 @@ export class Secrets {
 
   /** How the store keeps phone numbers: a keyed hash to match, sealed to send and show, masked for the rest. */
   phoneVault(): PhoneVault {
+    // An order is read several times in its first minutes (placed, paid, cancelled, notified): the phones opened
+    // last are kept, keyed by their sealed text, so each is decrypted once rather than on every read. This process
+    // holds the key that opens them anyway; a value re-sealed under another key is a new entry.
+    const opened = new Map<string, string>();
     return {
       hash: (phone) => this.hash('phone', phone),
       seal: (phone) => this.seal('phone', phone),
-      open: (sealed) => this.open('phone', sealed),
+      open: (sealed) => {
+        const kept = opened.get(sealed);
+        if (kept !== undefined) return kept;
+        const phone = this.open('phone', sealed);
+        if (opened.size >= OPENED_PHONES_KEPT) opened.delete(opened.keys().next().value!);
+        opened.set(sealed, phone);
+        return phone;
+      },
       mask: maskPhone,
     };
   }

@@ -1,0 +1,103 @@
+// Statements of the request path, built and compiled once per engine, then run with new values.
+//
+// A Kysely query is a tree of frozen nodes built by the calls that describe it, then compiled to SQL text: for a
+// short statement that work costs more CPU than SQLite running it. A `Statement` builds its query once, with a
+// marker in place of each value, compiles it and remembers where the markers landed among the parameters; a call
+// then only puts its values in those places. The text is the same every time, so SQLite's statement cache and
+// PostgreSQL's named statements keep it too. The query's shape must not depend on the values (a list of ids of
+// varying length is a shape: give it as `shape`, one compiled form per shape).
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+const MARK = '\u0000haoka-param:';
+
+/** Stands for a value given when the statement runs. Typed as the value it stands for, so the builder checks it. */
+export type Param<P> = <K extends keyof P & string>(name: K) => P[K];
+
+type Slot = { name: string } | { value: unknown };
+
+interface Compiled {
+  readonly query: CompiledQuery['query'];
+  readonly sql: string;
+  readonly slots: readonly Slot[];
+}
+
+export class Statement<P extends Record<string, unknown>, R> {
+  /** Per dialect (the adapter object a Kysely instance and its transactions share), per shape. */
+  private readonly compiled = new WeakMap<object, Map<string, Compiled>>();
+
+  constructor(private readonly build: (db: Executor, p: Param<P>, shape: string) => Compilable<R>) {}
+
+  async run(db: Executor, values: P, shape = ''): Promise<QueryResult<R>> {
+    const c = this.compiledFor(db, shape);
+    const parameters = c.slots.map((s) => ('name' in s ? values[s.name] : s.value));
+    return db.executeQuery<R>({ ...CompiledQuery.raw(c.sql, parameters), query: c.query });
+  }
+
+  async rows(db: Executor, values: P, shape = ''): Promise<R[]> {
+    return (await this.run(db, values, shape)).rows;
+  }
+
+  async first(db: Executor, values: P, shape = ''): Promise<R | undefined> {
+    return (await this.run(db, values, shape)).rows[0];
+  }
+
+  /** Rows an update or delete changed. */
+  async changed(db: Executor, values: P, shape = ''): Promise<number> {
+    return Number((await this.run(db, values, shape)).numAffectedRows ?? 0n);
+  }
+
+  private compiledFor(db: Executor, shape: string): Compiled {
+    const dialect = db.getExecutor().adapter as object;
+    let byShape = this.compiled.get(dialect);
+    if (!byShape) this.compiled.set(dialect, (byShape = new Map()));
+    let c = byShape.get(shape);
+    if (!c) {
+      const q = this.build(db, ((name: string) => `${MARK}${name}`) as Param<P>, shape).compile();
+      const slots = q.parameters.map((v): Slot => (typeof v === 'string' && v.startsWith(MARK) ? { name: v.slice(MARK.length) } : { value: v }));
+      c = { query: q.query, sql: q.sql, slots };
+      byShape.set(shape, c);
+    }
+    return c;
+  }
+}
+
+/** A statement compiled once per engine (and per shape): see the top of this file. */
+export const statement = <P extends Record<string, unknown>, R>(build: (db: Executor, p: Param<P>, shape: string) => Compilable<R>): Statement<P, R> =>
+  new Statement(build);
+
+/** Longer inserts (bulk loads) are rare and would each keep a text of their own: Kysely builds them. */
+const COMPILED_ROWS_MAX = 16;
+const insertsByTable = new Map<string, Statement<Record<string, unknown>, unknown>>();
+
+/**
+ * Inserts rows that all set the same columns (undefined leaves a column out, as Kysely does) through a statement
+ * compiled once per table, column list and row count. Rows that set different columns go through Kysely as built.
+ */
+export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length > COMPILED_ROWS_MAX) {
+    await db.insertInto(table).values(rows as never).execute();
+    return;
+  }
+  const cols = Object.keys(rows[0]!).filter((k) => rows[0]![k] !== undefined);
+  const same = rows.every((r) => Object.keys(r).filter((k) => r[k] !== undefined).length === cols.length && cols.every((c) => r[c] !== undefined));
+  if (!same) {
+    await db.insertInto(table).values(rows as never).execute();
+    return;
+  }
+  let ins = insertsByTable.get(table);
+  if (!ins) {
+    ins = statement<Record<string, unknown>, unknown>((d, p, shape) => {
+      const [n, list] = [Number(shape.slice(0, shape.indexOf(':'))), shape.slice(shape.indexOf(':') + 1).split(',')];
+      const values = Array.from({ length: n }, (_, i) => Object.fromEntries(list.map((c) => [c, p(`${i}.${c}`)])));
+      return d.insertInto(table).values(values as never);
+    });
+    insertsByTable.set(table, ins);
+  }
+  const values: Record<string, unknown> = {};
+  rows.forEach((r, i) => { for (const c of cols) values[`${i}.${c}`] = r[c]; });
+  await ins.run(db, values, `${rows.length}:${cols.join(',')}`);
+}
