@@ -74,30 +74,32 @@ const insertsByTable = new Map<string, Statement<Record<string, unknown>, unknow
 
 /**
  * Inserts rows that all set the same columns (undefined leaves a column out, as Kysely does) through a statement
- * compiled once per table, column list and row count. Rows that set different columns go through Kysely as built.
+ * compiled once per table, column list and row count; with `ignoreConflictOn`, rows that meet an existing one on
+ * those columns are left out (ON CONFLICT DO NOTHING). Rows that set different columns go through Kysely as built.
+ * Returns the number of rows inserted.
  */
-export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (rows.length > COMPILED_ROWS_MAX) {
-    await db.insertInto(table).values(rows as never).execute();
-    return;
-  }
+export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[], opts: { ignoreConflictOn?: readonly string[] } = {}): Promise<number> {
+  if (rows.length === 0) return 0;
+  const conflict = opts.ignoreConflictOn ?? [];
   const cols = Object.keys(rows[0]!).filter((k) => rows[0]![k] !== undefined);
   const same = rows.every((r) => Object.keys(r).filter((k) => r[k] !== undefined).length === cols.length && cols.every((c) => r[c] !== undefined));
-  if (!same) {
-    await db.insertInto(table).values(rows as never).execute();
-    return;
+  if (!same || rows.length > COMPILED_ROWS_MAX) {
+    let q = db.insertInto(table).values(rows as never);
+    if (conflict.length) q = q.onConflict((oc) => oc.columns(conflict as never).doNothing());
+    return Number((await q.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
   }
   let ins = insertsByTable.get(table);
   if (!ins) {
     ins = statement<Record<string, unknown>, unknown>((d, p, shape) => {
-      const [n, list] = [Number(shape.slice(0, shape.indexOf(':'))), shape.slice(shape.indexOf(':') + 1).split(',')];
-      const values = Array.from({ length: n }, (_, i) => Object.fromEntries(list.map((c) => [c, p(`${i}.${c}`)])));
-      return d.insertInto(table).values(values as never);
+      const [n, list, onConflict] = shape.split(':') as [string, string, string];
+      const values = Array.from({ length: Number(n) }, (_, i) => Object.fromEntries(list.split(',').map((c) => [c, p(`${i}.${c}`)])));
+      const q = d.insertInto(table).values(values as never);
+      return onConflict ? q.onConflict((oc) => oc.columns(onConflict.split(',') as never).doNothing()) : q;
     });
     insertsByTable.set(table, ins);
   }
   const values: Record<string, unknown> = {};
   rows.forEach((r, i) => { for (const c of cols) values[`${i}.${c}`] = r[c]; });
-  await ins.run(db, values, `${rows.length}:${cols.join(',')}`);
+  const r = await ins.run(db, values, `${rows.length}:${cols.join(',')}:${conflict.join(',')}`);
+  return Number(r.numAffectedRows ?? 0n);
 }

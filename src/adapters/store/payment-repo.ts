@@ -1,20 +1,28 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { DB, PaymentsTable } from './schema.ts';
+import { insertRows, statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type PaymentRow = Selectable<PaymentsTable>;
+
+const paymentById = statement<{ id: string }, PaymentRow>((db, p, shape) => {
+  const q = db.selectFrom('payments').selectAll().where('id', '=', p('id'));
+  return shape === 'lock' ? q.forUpdate() : q;
+});
+const captured = statement<{ id: string; tradeNo: string; now: number }, never>((db, p) =>
+  db.updateTable('payments').set({ state: 'succeeded', channel_trade_no: p('tradeNo'), succeeded_at: p('now') }).where('id', '=', p('id')).where('state', 'in', ['created', 'closed']));
+const closeOpenOfOrder = statement<{ orderId: string }, never>((db, p) =>
+  db.updateTable('payments').set({ state: 'closed' }).where('order_id', '=', p('orderId')).where('state', '=', 'created'));
 
 export class PaymentRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
 
   async insertPayment(row: Insertable<PaymentsTable>): Promise<void> {
-    await this.db.insertInto('payments').values(row).execute();
+    await insertRows(this.db, 'payments', [row]);
   }
 
   async getPayment(id: string, lock = false): Promise<PaymentRow | undefined> {
-    let q = this.db.selectFrom('payments').selectAll().where('id', '=', id);
-    if (lock && this.forUpdate) q = q.forUpdate();
-    return q.executeTakeFirst();
+    return paymentById.first(this.db, { id }, lock && this.forUpdate ? 'lock' : '');
   }
 
   /** Penalty payments of an account closure (its order's id, purpose 'penalty'). */
@@ -31,13 +39,15 @@ export class PaymentRepo {
    * with its order can still be captured: the customer paid anyway, and that money must be refunded.
    */
   async markPaymentSucceeded(id: string, tradeNo: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('payments').set({ state: 'succeeded', channel_trade_no: tradeNo, succeeded_at: now })
-      .where('id', '=', id).where('state', 'in', ['created', 'closed']).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return (await captured.changed(this.db, { id, tradeNo, now })) === 1;
   }
 
   async closeOpenPayments(orderIds: string[]): Promise<void> {
     if (orderIds.length === 0) return;
+    if (orderIds.length === 1) {
+      await closeOpenOfOrder.run(this.db, { orderId: orderIds[0]! });
+      return;
+    }
     await this.db.updateTable('payments').set({ state: 'closed' }).where('order_id', 'in', orderIds).where('state', '=', 'created').execute();
   }
 
@@ -46,9 +56,7 @@ export class PaymentRepo {
    * the same signed message sent again is a replay, whatever it says.
    */
   async recordNotification(channel: string, nonce: string, paymentId: string, outcome: string, now: number): Promise<boolean> {
-    const r = await this.db.insertInto('payment_notifications').values({ channel, nonce, payment_id: paymentId, outcome, received_at: now })
-      .onConflict((oc) => oc.columns(['channel', 'nonce']).doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    return (await insertRows(this.db, 'payment_notifications', [{ channel, nonce, payment_id: paymentId, outcome, received_at: now }], { ignoreConflictOn: ['channel', 'nonce'] })) === 1;
   }
 
   async listNotifications(paymentId: string) {

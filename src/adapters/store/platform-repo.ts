@@ -2,6 +2,12 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, IdempotencyKeysTable, NotificationsTable } from './schema.ts';
 import { chunks } from './order-repo.ts';
+import { insertRows, statement } from './compiled.ts';
+
+const idempotencyRecord = statement<{ scope: string; key: string }, IdempotencyRow>((db, p) =>
+  db.selectFrom('idempotency_keys').selectAll().where('scope', '=', p('scope')).where('key', '=', p('key')));
+const completeIdempotency = statement<{ scope: string; key: string; statusCode: number; response: string }, never>((db, p) =>
+  db.updateTable('idempotency_keys').set({ status_code: p('statusCode'), response: p('response') }).where('scope', '=', p('scope')).where('key', '=', p('key')));
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
@@ -31,7 +37,7 @@ export class PlatformRepo {
 
   async insertNotifications(rows: Insertable<NotificationsTable>[]): Promise<void> {
     // The dedupe key makes a re-delivered outbox row (worker died after sending) land once.
-    for (const c of chunks(rows)) await this.db.insertInto('notifications').values(c).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+    for (const c of chunks(rows)) await insertRows(this.db, 'notifications', c, { ignoreConflictOn: ['dedupe_key'] });
   }
 
   async listNotifications(customerId: string, limit: number, orderId?: string): Promise<NotificationRow[]> {
@@ -87,21 +93,20 @@ export class PlatformRepo {
   // ---- idempotency
   /** Takes a key with this record (reserved, or finished with its answer); false if it is already there (finished or in flight). */
   async reserveIdempotencyKey(row: Insertable<IdempotencyKeysTable>): Promise<boolean> {
-    const r = await this.db.insertInto('idempotency_keys').values(row).onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    return (await insertRows(this.db, 'idempotency_keys', [row], { ignoreConflictOn: ['scope', 'key'] })) === 1;
   }
 
   /** Writes a finished record (its transaction has checked that the key is free). */
   async putIdempotencyKey(row: Insertable<IdempotencyKeysTable>): Promise<void> {
-    await this.db.insertInto('idempotency_keys').values(row).execute();
+    await insertRows(this.db, 'idempotency_keys', [row]);
   }
 
   async getIdempotencyKey(scope: string, key: string): Promise<IdempotencyRow | undefined> {
-    return this.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    return idempotencyRecord.first(this.db, { scope, key });
   }
 
   async completeIdempotencyKey(scope: string, key: string, statusCode: number, response: string): Promise<void> {
-    await this.db.updateTable('idempotency_keys').set({ status_code: statusCode, response }).where('scope', '=', scope).where('key', '=', key).execute();
+    await completeIdempotency.run(this.db, { scope, key, statusCode, response });
   }
 
   /** Drops a key; with `createdAt`, only that record (an expired or stale one), not a newer one put there meanwhile. */

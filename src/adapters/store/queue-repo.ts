@@ -4,20 +4,38 @@ import type { DB, OutboxTable, TimersTable } from './schema.ts';
 import { currentRequestId } from '../request-context.ts';
 import { chunks } from './order-repo.ts';
 import { listRows, type Engine } from './db.ts';
+import { insertRows, statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type TimerRow = Selectable<TimersTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 
+/** An order's timers of some kinds; shape `<orders>:<kinds>`. */
+const deleteOrderTimers = statement<Record<string, string>, never>((db, p, shape) => {
+  const [orders, kinds] = shape.split(':').map(Number) as [number, number];
+  return db.deleteFrom('timers').where('order_id', 'in', Array.from({ length: orders }, (_, i) => p(`o${i}`)))
+    .where('kind', 'in', Array.from({ length: kinds }, (_, i) => p(`k${i}`)));
+});
+
 export class QueueRepo {
   constructor(private readonly db: Executor, private readonly skipLocked: boolean, private readonly engine: Engine = skipLocked ? 'postgres' : 'sqlite') {}
 
   async insertTimers(rows: Insertable<TimersTable>[]): Promise<void> {
-    for (const c of chunks(rows)) await this.db.insertInto('timers').values(c).execute();
+    for (const c of chunks(rows)) await insertRows(this.db, 'timers', c);
   }
 
   async deleteTimers(orderIds: string[], kinds: string[]): Promise<void> {
-    for (const c of chunks(orderIds)) await this.db.deleteFrom('timers').where('order_id', 'in', c).where('kind', 'in', kinds).execute();
+    if (kinds.length === 0) return;
+    for (const c of chunks(orderIds)) {
+      if (c.length > 4 || kinds.length > 8) {
+        await this.db.deleteFrom('timers').where('order_id', 'in', c).where('kind', 'in', kinds).execute();
+        continue;
+      }
+      const values: Record<string, string> = {};
+      c.forEach((id, i) => { values[`o${i}`] = id; });
+      kinds.forEach((k, i) => { values[`k${i}`] = k; });
+      await deleteOrderTimers.run(this.db, values, `${c.length}:${kinds.length}`);
+    }
   }
 
   async deleteTimersById(ids: number[]): Promise<void> {
@@ -72,7 +90,7 @@ export class QueueRepo {
   async insertOutbox(rows: Insertable<OutboxTable>[]): Promise<void> {
     const requestId = currentRequestId();
     const stamped = requestId ? rows.map((r) => ({ request_id: requestId, ...r })) : rows;
-    for (const c of chunks(stamped)) await this.db.insertInto('outbox').values(c).execute();
+    for (const c of chunks(stamped)) await insertRows(this.db, 'outbox', c);
   }
 
   async claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {

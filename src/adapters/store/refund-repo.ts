@@ -1,11 +1,17 @@
 // Refund attempts, their history and the channel notifications already applied.
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DB, RefundEventsTable, RefundsTable } from './schema.ts';
+import { insertRows, statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type RefundRow = Selectable<RefundsTable>;
 export type RefundEventRow = Selectable<RefundEventsTable>;
 export type RefundPatch = Omit<Updateable<RefundsTable>, 'id' | 'state' | 'order_id' | 'payment_id' | 'channel' | 'amount_fen'>;
+
+const refundById = statement<{ id: string }, Selectable<RefundsTable>>((db, p, shape) => {
+  const q = db.selectFrom('refunds').selectAll().where('id', '=', p('id'));
+  return shape === 'lock' ? q.forUpdate() : q;
+});
 
 export class RefundRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
@@ -17,9 +23,7 @@ export class RefundRepo {
   }
 
   async getRefund(id: string, lock = false): Promise<RefundRow | undefined> {
-    let q = this.db.selectFrom('refunds').selectAll().where('id', '=', id);
-    if (lock && this.forUpdate) q = q.forUpdate();
-    return q.executeTakeFirst();
+    return refundById.first(this.db, { id }, lock && this.forUpdate ? 'lock' : '');
   }
 
   async listRefunds(orderId: string): Promise<RefundRow[]> {
@@ -65,7 +69,7 @@ export class RefundRepo {
 
   // ---- history
   async insertEvents(rows: Insertable<RefundEventsTable>[]): Promise<void> {
-    if (rows.length) await this.db.insertInto('refund_events').values(rows).execute();
+    await insertRows(this.db, 'refund_events', rows);
   }
 
   async listEventsOfOrder(orderId: string): Promise<RefundEventRow[]> {
