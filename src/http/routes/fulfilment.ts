@@ -31,6 +31,7 @@ const TRACKING_TEXT: Record<string, string> = {
   out_for_delivery: '派送中',
   delivered: '已签收',
   returned_to_sender: '已退回仓库',
+  exception: '派送异常',
   interception_accepted: '快递拦截成功，包裹退回中',
   interception_refused: '快递拦截未成功',
 };
@@ -106,7 +107,7 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
     if (req.validationError) return sendError(reply, refusePush(req.log, 'courier', shapeRefusal(req.validationError)));
     const r = await applyCourierNotice(deps, req.headers, req.rawBody);
-    return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome };
+    return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome === 'acknowledged' ? 'recorded' as const : r.outcome };
   });
 
   app.post('/api/v1/carrier/callback', {
