@@ -9,6 +9,7 @@ import type { Order } from '../../domain/order.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { commitRequest } from '../cancellation/request-commit.ts';
+import { outboxRow } from '../platform/rows.ts';
 
 /**
  * The agent takes the card for the order's number from stock and records its ICCID. The order stays `paid`
@@ -72,6 +73,8 @@ export async function recordShipment(deps: Deps, orderId: string, trackingNo: st
     if (superseded && isError(superseded)) return superseded;
     const warehouse: Actor = { type: 'system', id: 'warehouse' };
     await commitDecisions(r, [{ before: order, decision: shipped, actor: warehouse }], now);
+    // A courier that pushes only the waybills one subscribed to (Kuaidi100) is asked to track this one, once it commits.
+    if (deps.courier.subscribe) await r.queue.insertOutbox([outboxRow(shipped.order, 'courier_subscribe', { orderId, trackingNo }, now)]);
     if (open && superseded) await commitRequest(r, open, superseded, shipped.order, SYSTEM, now);
     return shipped.order;
   });

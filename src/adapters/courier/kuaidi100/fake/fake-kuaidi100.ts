@@ -183,10 +183,13 @@ export class FakeKuaidi100 {
     const s = SCAN_OF[kind];
     const back = parcel.returning && kind === 'in_transit';
     const ftime = formatBeijingTime(opts.at ?? this.clock.now());
-    parcel.scans.unshift({
+    const scanned: Scan = {
       context: opts.context ?? (back ? '快件已被拦截，正在退回寄件人' : s.context), time: ftime, ftime,
       status: back ? '退回' : s.status, statusCode: back ? '6' : s.statusCode, areaCode: 'CN110000000000', areaName: '北京市',
-    });
+    };
+    // Newest first, by scan time (a backdated scan takes its place in the track).
+    const at = parcel.scans.findIndex((x) => x.ftime <= ftime);
+    parcel.scans.splice(at === -1 ? parcel.scans.length : at, 0, scanned);
     parcel.state = back ? '6' : s.state;
     this.save(parcel);
     return this.push(parcel);
