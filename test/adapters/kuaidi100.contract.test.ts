@@ -9,7 +9,7 @@ import { FakeClock } from '../../src/adapters/clock.ts';
 import { Kuaidi100Courier, readPush, type Kuaidi100Settings } from '../../src/adapters/courier/kuaidi100/client.ts';
 import { FakeKuaidi100 } from '../../src/adapters/courier/kuaidi100/fake/fake-kuaidi100.ts';
 import { serveFakeKuaidi100, type FakeKuaidi100Server } from '../../src/adapters/courier/kuaidi100/fake/server.ts';
-import { kindOfState, parseBeijingTime, pushParamSchema, pushSign, subscribeAnswerSchema } from '../../src/adapters/courier/kuaidi100/protocol.ts';
+import { kindOfState, parseBeijingTime, pushParamSchema, pushSign, querySign, subscribeAnswerSchema } from '../../src/adapters/courier/kuaidi100/protocol.ts';
 import { isError } from '../../src/domain/errors.ts';
 
 const ACCOUNT = { key: 'test-kuaidi100-key-1', customer: 'TESTCUSTOMER01', secret: 'test-kuaidi100-secret' };
@@ -158,7 +158,7 @@ describe('real-time query (poll/query.do)', () => {
     clock.advance(60_000);
     await fake.event(nu, 'in_transit');
     expect(await courier.query(nu)).toMatchObject({ status: 'found', track: { nu, state: '0', data: [{ statusCode: '1002' }, { statusCode: '103' }] } });
-    expect(await courier.queryNotice(nu)).toMatchObject({ kind: 'in_transit', eventId: (verify(received.at(-1)!) as { eventId: string }).eventId });
+    expect(await courier.queryTrack(nu)).toMatchObject({ kind: 'in_transit', eventId: (verify(received.at(-1)!) as { eventId: string }).eventId });
     expect(await courier.query('SF999999999999')).toMatchObject({ status: 'not_found' });
     const stranger = new Kuaidi100Courier(settings({ customer: 'SOMEONEELSE01' }), clock);
     expect(await stranger.query(nu)).toMatchObject({ status: 'failed', error: expect.stringContaining('KUAIDI100_600') });
@@ -215,7 +215,7 @@ describe('interception (拦截改址)', () => {
 });
 
 describe('the fake keeps its parcels', () => {
-  it('across a restart, in its journal under the simulators\u2019 state directory', async () => {
+  it('across a restart and between processes, in its journal under the simulators\u2019 state directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kuaidi100-'));
     try {
       const first = new FakeKuaidi100(ACCOUNT, clock, { journalPath: join(dir, 'kuaidi100.db') });
@@ -226,6 +226,13 @@ describe('the fake keeps its parcels', () => {
       expect(again.parcels.get(kuaidinum)).toMatchObject({ orderId: 'O-j', state: '1', scans: [{ statusCode: '103' }] });
       // Waybill numbers keep counting: the next one is new.
       expect((again.labelOrder({ kuaidicom: 'shunfeng' }).data as { kuaidinum: string }).kuaidinum).not.toBe(kuaidinum);
+      // A second process on the same journal (a separate worker) sees the parcels the first one scans.
+      const worker = new FakeKuaidi100(ACCOUNT, clock, { journalPath: join(dir, 'kuaidi100.db') });
+      clock.advance(60_000);
+      await again.event(kuaidinum, 'in_transit');
+      expect(worker.query(new URLSearchParams({ customer: ACCOUNT.customer, sign: querySign(JSON.stringify({ com: 'shunfeng', num: kuaidinum }), ACCOUNT.key, ACCOUNT.customer), param: JSON.stringify({ com: 'shunfeng', num: kuaidinum }) })))
+        .toMatchObject({ state: '0', data: [{ statusCode: '1002' }, { statusCode: '103' }] });
+      worker.close();
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -123,6 +123,38 @@ describe('tracking through Kuaidi100', () => {
   });
 });
 
+describe('when a push does not come', () => {
+  it('an agent asks Kuaidi100 for the track now; its newest scan is applied once and the late push is a duplicate', async () => {
+    const { c, agent, order, trackingNo } = await tracked();
+    h.clock.advance(60_000);
+    await fake.event(trackingNo, 'picked_up');
+    h.clock.advance(60_000);
+    const lost = (await held(() => fake.event(trackingNo, 'in_transit')))!;
+    expect(await kinds(order.id, c.token)).toEqual(['picked_up']);
+    const refreshed = await h.post(`/api/v1/agent/orders/${order.id}/tracking/refresh`, agent);
+    expect([refreshed.statusCode, json(refreshed)]).toEqual([200, { orderId: order.id, outcome: 'recorded' }]);
+    expect(await kinds(order.id, c.token)).toEqual(['picked_up', 'in_transit']);
+    expect(json(await h.post(`/api/v1/agent/orders/${order.id}/tracking/refresh`, agent)).outcome).toBe('duplicate');
+    expect((await push(lost.body)).json()).toEqual({ result: true, returnCode: '200', message: '成功' });
+    expect(await kinds(order.id, c.token)).toEqual(['picked_up', 'in_transit']);
+    // Kuaidi100 unreachable: nothing known, nothing written.
+    fake.failNext = 1;
+    const busy = await h.post(`/api/v1/agent/orders/${order.id}/tracking/refresh`, agent);
+    expect([busy.statusCode, json(busy).error.code]).toEqual([503, 'COURIER.UNAVAILABLE']);
+    // A customer cannot ask for it.
+    expect((await h.post(`/api/v1/agent/orders/${order.id}/tracking/refresh`, c.token)).statusCode).toBe(403);
+  });
+
+  it('shows trouble on the way (疑难) without moving the order', async () => {
+    const { c, order, trackingNo } = await tracked();
+    h.clock.advance(60_000);
+    await fake.event(trackingNo, 'exception');
+    const tracking = json(await h.get(`/api/v1/orders/${order.id}/tracking`, c.token));
+    expect(tracking.events).toEqual([expect.objectContaining({ kind: 'exception', text: '派送异常', detail: expect.stringContaining('无法接通') })]);
+    expect(tracking.state).toBe('shipped');
+  });
+});
+
 describe('interception through Kuaidi100 (拦截改址)', () => {
   /** A shipped, tracked order whose cancellation an agent approved: the outbox sent the interception. */
   async function intercepting() {

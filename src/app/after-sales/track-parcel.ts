@@ -1,10 +1,10 @@
 // Following a parcel at a courier that tracks by subscription (Kuaidi100): the outbox subscribes once the
 // shipment committed; when pushes do not come, the courier's real-time query is asked and its newest scan
 // goes through exactly the checks a push goes through.
-import { isError, type DomainError } from '../../domain/errors.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import type { OutboxRow } from '../../adapters/store/queue-repo.ts';
-import type { CourierNotice } from '../platform/ports.ts';
 import type { Deps } from '../platform/deps.ts';
+import { refusePush } from '../platform/push-refusals.ts';
 import type { CallbackOutcome } from '../platform/signed-callback.ts';
 import { applyNotice } from './courier-callback.ts';
 
@@ -19,18 +19,24 @@ export async function subscribeTracking(deps: Deps, _row: OutboxRow, p: Record<s
   deps.log.warn({ orderId, trackingNo, error: a.error }, 'courier refused to track the parcel');
 }
 
-/** A courier that can be asked for a waybill's track now (Kuaidi100's poll/query.do). */
-export interface TrackQuerying {
-  queryNotice(trackingNo: string): Promise<CourierNotice | { kind: 'acknowledge' } | DomainError | null>;
-}
-
 /**
- * Asks the courier for the parcel's track and applies its newest scan as a push would be applied (same order
- * checks, same event id, so a push that arrives afterwards is a duplicate). Null: nothing new to apply.
+ * Asks the courier for the parcel's track now (a push that never came) and applies its newest scan exactly as a
+ * push is applied: same checks, same event id, so the push arriving afterwards is a duplicate. `nothing_new`: the
+ * courier has no scan yet, or the answer tells nothing about the parcel.
  */
-export async function refreshTracking(deps: Deps, courier: TrackQuerying, trackingNo: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError | null> {
-  const n = await courier.queryNotice(trackingNo);
-  if (n === null || (!isError(n) && n.kind === 'acknowledge')) return null;
-  if (isError(n)) return n;
-  return applyNotice(deps, n as CourierNotice);
+export async function refreshTracking(deps: Deps, orderId: string): Promise<{ outcome: CallbackOutcome | 'nothing_new'; orderId: string } | DomainError> {
+  const order = await deps.store.orders.getOrder(orderId);
+  if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
+  if (!order.trackingNo) return fail('ORDER.INVALID_TRANSITION', 'The order has not left the warehouse: there is no parcel to follow.', { state: order.state });
+  if (!deps.courier.queryTrack) return fail('COURIER.NOT_QUERYABLE', 'This courier cannot be asked for a track; its pushes are the only source.', { trackingNo: order.trackingNo });
+  let n: Awaited<ReturnType<NonNullable<Deps['courier']['queryTrack']>>>;
+  try {
+    n = await deps.courier.queryTrack(order.trackingNo);
+  } catch (e) {
+    return fail('COURIER.UNAVAILABLE', 'The courier did not answer; ask again later.', { trackingNo: order.trackingNo, error: (e as Error).message.slice(0, 200) });
+  }
+  if (n === null) return { outcome: 'nothing_new', orderId };
+  if (isError(n)) return refusePush(deps.log, 'courier', n, orderId);
+  if (n.kind === 'acknowledge') return { outcome: 'nothing_new', orderId };
+  return applyNotice(deps, n);
 }

@@ -197,6 +197,11 @@ export interface CourierPort {
   verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | CourierAcknowledgement | DomainError;
   /** Couriers that push only the waybills one subscribed to (Kuaidi100's poll): asked once the parcel has left. */
   subscribe?(req: { trackingNo: string; orderId: string }): Promise<CourierSubscribeAnswer>;
+  /**
+   * Couriers that can be asked for a waybill's track now (Kuaidi100's poll/query.do): its newest scan as a notice
+   * (the answer to our own request, so unsigned), null when the courier has no scan yet. Throws when it does not answer.
+   */
+  queryTrack?(trackingNo: string): Promise<CourierNotice | CourierAcknowledgement | DomainError | null>;
 }
 
 /** Asking the warehouse to hold a packed parcel (拦截发货). `interceptNo` is its idempotency key. */

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/platform/deps.ts';
 import { handToCourier, pickCard } from '../../app/after-sales/fulfilment.ts';
+import { refreshTracking } from '../../app/after-sales/track-parcel.ts';
 import { resolveCarrierTask } from '../../app/after-sales/carrier-tasks.ts';
 import type { CarrierTaskRow } from '../../adapters/store/after-sales-repo.ts';
 import { applyCourierNotice } from '../../app/after-sales/courier-callback.ts';
@@ -96,6 +97,18 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
       // Rows kept before pushes were checked may hold any kind and any length: the page shows known scans only, briefly.
       events: events.filter((e) => e.kind in TRACKING_TEXT).map((e) => ({ kind: e.kind, text: TRACKING_TEXT[e.kind]!, at: e.occurred_at, detail: e.detail === null ? null : e.detail.slice(0, PUSH_TEXT_MAX) })),
     };
+  });
+
+  app.post('/api/v1/agent/orders/:id/tracking/refresh', {
+    onRequest: requireRole('agent', 'supervisor'),
+    schema: {
+      tags: ['fulfilment'], summary: 'Ask the courier for the parcel\u2019s track now (a push that never came); its newest scan is checked and applied as a push would be',
+      params: orderIdParams,
+      response: { 200: z.object({ orderId: z.string(), outcome: z.enum(['applied', 'recorded', 'duplicate', 'nothing_new']) }), ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await refreshTracking(deps, req.params.id);
+    return isError(r) ? sendError(reply, r) : r;
   });
 
   // The body's shape is declared (and documented) here; the signature is checked over the raw bytes, and a

@@ -9,6 +9,7 @@ import type { Deps } from '../../app/platform/deps.ts';
 import { applyCourierNotice } from '../../app/after-sales/courier-callback.ts';
 import { CALLBACK_ACK } from '../../adapters/courier/kuaidi100/protocol.ts';
 import { errorAnswer } from '../errors.ts';
+import { refusePush } from '../../app/platform/push-refusals.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -28,9 +29,11 @@ export const kuaidi100CallbackRoutes = (deps: Deps): FastifyPluginAsyncZod => as
       },
     },
   }, async (req, reply) => {
-    const r = typeof req.rawBody === 'string'
+    // Only Kuaidi100's form: a JSON body signed some other way is not a Kuaidi100 push, whatever it says.
+    const isForm = String(req.headers['content-type'] ?? '').toLowerCase().startsWith(FORM);
+    const r = isForm && typeof req.rawBody === 'string'
       ? await applyCourierNotice(deps, req.headers, req.rawBody)
-      : fail('REQUEST.INVALID', 'A form body (param, sign) is required.');
+      : refusePush(req.log, 'courier', fail('REQUEST.INVALID', 'A form body (param, sign) is required.'));
     if (!isError(r)) return CALLBACK_ACK;
     const { status, body } = errorAnswer(r);
     return reply.code(status).send({ result: false as const, returnCode: String(status), message: r.message, error: body.error });

@@ -135,7 +135,7 @@ export class Kuaidi100Courier implements CourierPort {
   }
 
   /** The track now, read as a push would be (no signature: it is the answer to our own HTTPS request). Null: none yet. */
-  async queryNotice(trackingNo: string): Promise<CourierNotice | CourierAcknowledgement | DomainError | null> {
+  async queryTrack(trackingNo: string): Promise<CourierNotice | CourierAcknowledgement | DomainError | null> {
     const q = await this.query(trackingNo);
     if (q.status === 'found') return trackNotice(q.track);
     if (q.status === 'not_found') return null;

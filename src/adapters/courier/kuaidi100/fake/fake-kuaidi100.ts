@@ -36,15 +36,14 @@ export interface FakeParcel {
 export interface SentPush { url: string; body: string; acknowledged: boolean }
 
 /** Our scan kinds as a courier writes them at Kuaidi100: main state, sub-state, the words of the scan. */
-const SCAN_OF: Record<TrackingKind, { state: string; statusCode: string; status: string; context: string }> = {
+const SCAN_OF: Record<TrackingKind | 'exception', { state: string; statusCode: string; status: string; context: string }> = {
   picked_up: { state: '1', statusCode: '103', status: '揽收', context: '【北京顺义集散中心】快递员已揽收' },
   in_transit: { state: '0', statusCode: '1002', status: '干线', context: '快件已发往【北京朝阳集散中心】' },
   out_for_delivery: { state: '5', statusCode: '5', status: '派件', context: '【北京朝阳营业点】快递员正在派送' },
   delivered: { state: '3', statusCode: '301', status: '签收', context: '快件已签收，签收人：本人' },
   returned_to_sender: { state: '4', statusCode: '4', status: '退签', context: '退回件已由寄件人签收' },
+  exception: { state: '2', statusCode: '206', status: '疑难', context: '派件异常：收件人电话无法接通' },
 };
-
-const HOUR = 3_600_000;
 
 export class FakeKuaidi100 {
   readonly parcels = new Map<string, FakeParcel>();
@@ -59,12 +58,21 @@ export class FakeKuaidi100 {
   deliver: ((url: string, body: string) => Promise<boolean>) | null = null;
   private readonly journal: SimJournal | null;
   private seq = 0;
+  private seen = 0;
   private readonly rnd: SeededRandom;
 
   constructor(readonly keys: FakeKuaidi100Keys, private readonly clock: { now(): number }, opts: { journalPath?: string | null; seed?: number } = {}) {
     this.rnd = new SeededRandom((opts.seed ?? 1) ^ 0x4b443130);
     this.journal = opts.journalPath ? new SimJournal(opts.journalPath) : null;
-    for (const r of this.journal?.changesSince(0) ?? []) this.parcels.set(r.key, JSON.parse(r.json) as FakeParcel);
+    this.sync();
+  }
+
+  /** Parcels changed by another process sharing the journal (a separate `haoka worker` runs a fake of its own). */
+  private sync(): void {
+    for (const r of this.journal?.changesSince(this.seen) ?? []) {
+      this.parcels.set(r.key, JSON.parse(r.json) as FakeParcel);
+      this.seen = Math.max(this.seen, r.seq);
+    }
   }
 
   private save(p: FakeParcel): void {
@@ -80,6 +88,7 @@ export class FakeKuaidi100 {
 
   /** 电子面单下单 (label/order, method=order): a new waybill under the configured company. */
   labelOrder(param: Record<string, unknown>): Record<string, unknown> {
+    this.sync();
     const com = String(param.kuaidicom ?? '');
     if (!/^[a-z0-9]{2,32}$/.test(com)) return { success: false, code: 400, message: 'kuaidicom 参数错误' };
     const n = this.journal ? this.journal.next('waybill') : ++this.seq;
@@ -90,6 +99,7 @@ export class FakeKuaidi100 {
 
   /** The label API's form: key, t, sign = MD5(param + t + key + secret), method, param. */
   label(form: URLSearchParams): Record<string, unknown> {
+    this.sync();
     if (this.busy()) return { success: false, code: 500, message: '服务器错误' };
     const param = form.get('param') ?? '';
     const t = form.get('t') ?? '';
@@ -126,6 +136,7 @@ export class FakeKuaidi100 {
 
   /** 订阅 (poll): schema=json, param={company, number, key, parameters:{callbackurl, salt, resultv2}}. */
   async subscribe(form: URLSearchParams): Promise<Record<string, unknown>> {
+    this.sync();
     if (this.busy()) return SUBSCRIBE_CODES.serverError;
     let p: { company?: unknown; number?: unknown; key?: unknown; parameters?: { callbackurl?: unknown; salt?: unknown } };
     try {
@@ -153,6 +164,7 @@ export class FakeKuaidi100 {
 
   /** 实时快递查询 (poll/query.do): customer, sign = MD5(param + key + customer), param={com, num}. */
   query(form: URLSearchParams): Record<string, unknown> {
+    this.sync();
     if (this.busy()) return { result: false, returnCode: '501', message: '服务器错误' };
     const param = form.get('param') ?? '';
     if (form.get('customer') !== this.keys.customer) return { result: false, returnCode: '600', message: '您不是合法的用户（即授权Key出错）' };
@@ -176,7 +188,8 @@ export class FakeKuaidi100 {
    * Something happens to the parcel: the courier scans it and Kuaidi100 pushes the whole track to the subscriber.
    * A parcel turned back by an interception is not delivered to the customer any more: its scans are 退回 (6).
    */
-  async event(nu: string, kind: TrackingKind, opts: { at?: number; context?: string } = {}): Promise<SentPush | null> {
+  async event(nu: string, kind: TrackingKind | 'exception', opts: { at?: number; context?: string } = {}): Promise<SentPush | null> {
+    this.sync();
     const parcel = this.parcels.get(nu);
     if (!parcel) return null;
     if (parcel.returning && (kind === 'delivered' || kind === 'out_for_delivery')) return null;
@@ -211,6 +224,7 @@ export class FakeKuaidi100 {
    * for (签收), turned back otherwise. Each result goes to the callbackUrl given with the interception.
    */
   async answerInterceptions(): Promise<SentPush[]> {
+    this.sync();
     const out: SentPush[] = [];
     for (const parcel of this.parcels.values()) {
       const i = parcel.interception;
@@ -256,12 +270,6 @@ export class FakeKuaidi100 {
     } catch {
       return false;
     }
-  }
-
-  /** The parcels whose scans have not moved for this long (for the demo's own clock-driven progress, if any). */
-  idleSince(nu: string): number {
-    const p = this.parcels.get(nu);
-    return p?.scans[0] ? this.clock.now() - (Date.parse(p.scans[0].ftime.replace(' ', 'T') + '+08:00')) : 24 * HOUR;
   }
 
   close(): void {
