@@ -123,6 +123,36 @@ describe('tracking through Kuaidi100', () => {
   });
 });
 
+describe('subscription by the outbox', () => {
+  it('is tried again while Kuaidi100 is busy, and once subscribed the parcel\u2019s scans come', async () => {
+    const s = await shippedOrder(h);
+    fake.failNext = 1;
+    await h.haoka.worker.drain();
+    expect(fake.parcels.get(s.trackingNo)?.subscription).toBeNull();
+    h.clock.advance(3_600_000);
+    await h.haoka.worker.drain();
+    expect(fake.parcels.get(s.trackingNo)?.subscription).toMatchObject({ status: 'polling' });
+    h.clock.advance(60_000);
+    await fake.event(s.trackingNo, 'picked_up');
+    expect(await kinds(s.order.id, s.c.token)).toEqual(['picked_up']);
+  });
+});
+
+describe('e-waybills', () => {
+  it('a busy e-waybill API leaves the parcel packing and tells the agent to try again', async () => {
+    const agent = await h.staff('agent');
+    const c = await h.customer();
+    const { order } = await h.paidOrder(c.token);
+    await pick(h, order.id, agent);
+    expect((await h.post(`/api/v1/agent/orders/${order.id}/start-packing`, agent)).statusCode).toBe(200);
+    fake.failNext = 1;
+    const busy = await h.post(`/api/v1/agent/orders/${order.id}/hand-to-courier`, agent);
+    expect([busy.statusCode, json(busy).error.code]).toEqual([503, 'COURIER.UNAVAILABLE']);
+    expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token))).toMatchObject({ state: 'packing', trackingNo: null });
+    expect(json(await h.post(`/api/v1/agent/orders/${order.id}/hand-to-courier`, agent))).toMatchObject({ state: 'shipped', trackingNo: expect.stringMatching(/^SF/) });
+  });
+});
+
 describe('when a push does not come', () => {
   it('an agent asks Kuaidi100 for the track now; its newest scan is applied once and the late push is a duplicate', async () => {
     const { c, agent, order, trackingNo } = await tracked();

@@ -88,7 +88,14 @@ export async function handToCourier(deps: Deps, orderId: string): Promise<Order 
   const order = await deps.store.orders.getOrder(orderId);
   if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
   if (order.state !== 'packing') return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be handed to the courier.', { state: order.state });
-  const { trackingNo } = await deps.courier.createWaybill({ orderId });
+  let trackingNo: string;
+  try {
+    ({ trackingNo } = await deps.courier.createWaybill({ orderId }));
+  } catch (e) {
+    // The e-waybill system refused or did not answer: no waybill, so the parcel has not left; the agent tries again.
+    deps.log.warn({ orderId, error: (e as Error).message.slice(0, 200) }, 'courier issued no waybill');
+    return fail('COURIER.UNAVAILABLE', 'The courier issued no waybill; try again shortly.', { orderId });
+  }
   return recordShipment(deps, orderId, trackingNo);
 }
 
