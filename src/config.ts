@@ -1,6 +1,7 @@
 // Configuration from the environment. A bad value stops start-up with a message naming the variable.
 import { isIP } from 'node:net';
 import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
+import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -41,6 +42,8 @@ export interface Config {
    * 'normal' survives a process crash but may lose the last commits to a power cut or an operating-system crash.
    */
   sqliteSync: SqliteSync;
+  /** Kuaidi100 (config-kuaidi100.ts); null: demo runs the fake Kuaidi100 with its demo account, production the simulated courier. */
+  kuaidi100?: Kuaidi100Config | null;
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -151,5 +154,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heapGrowthPercent: growth,
     trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
     sqliteSync: syncRaw,
+    kuaidi100: keys(() => loadKuaidi100Config(env, mode === 'production')),
   };
 }

@@ -16,12 +16,13 @@ import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { CarrierSimulator } from './adapters/carrier/simulator.ts';
 import { WarehouseSimulator } from './adapters/warehouse/simulator.ts';
 import { CourierSimulator } from './adapters/courier/simulator.ts';
+import { KUAIDI100_CALLBACK_PATH, wireKuaidi100 } from './adapters/courier/kuaidi100/wiring.ts';
 import { recordShipment } from './app/after-sales/fulfilment.ts';
 import { validateRequestTransitions } from './domain/cancellation-request.ts';
 import { SettingsService } from './app/platform/settings.ts';
 import { Secrets } from './app/platform/secrets.ts';
 import type { Deps } from './app/platform/deps.ts';
-import type { Clock } from './app/platform/ports.ts';
+import type { Clock, CourierPort } from './app/platform/ports.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import { validateTransitions } from './domain/transitions.ts';
 import { buildServer } from './http/server.ts';
@@ -48,6 +49,11 @@ export interface ComposeOptions {
   poolSize?: number;
   /** The built web pages (default dist/web); null serves the API alone. */
   webDir?: string | null;
+  /**
+   * The courier: 'kuaidi100' (the default in demo, through the fake Kuaidi100, and in production when Kuaidi100 is
+   * configured) or 'simulator' (the in-process courier simulator that tests drive step by step).
+   */
+  courier?: 'kuaidi100' | 'simulator';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -91,9 +97,14 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const notifier = new NotifierSimulator(store, clock);
   const carrier = new CarrierSimulator(clock, keys.carrier);
   const warehouse = new WarehouseSimulator();
-  const courier = new CourierSimulator(keys.courier, clock, seed);
+  const courierSim = new CourierSimulator(keys.courier, clock, seed);
+  const useKuaidi100 = opts.courier ? opts.courier === 'kuaidi100' : config.mode === 'demo' || Boolean(config.kuaidi100);
+  const kuaidi100 = useKuaidi100 ? await wireKuaidi100({ mode: config.mode, config: config.kuaidi100 ?? null, clock, seed, simStateDir: config.simStateDir, port: config.port }) : null;
+  const courier: CourierPort = kuaidi100?.courier ?? courierSim;
+  // The warehouse's parcels leave under the courier's e-waybill numbers.
+  if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments, notifier, carrier, warehouse, courier, log };
-  const sims: Simulators = { payments, notifier, carrier, warehouse, courier };
+  const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
     const r = await recordShipment(deps, orderId, trackingNo);
@@ -128,8 +139,16 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       // The simulated courier and carrier push through the real signed callback routes as well.
       const inject = (url: string) => async (d: { headers: Record<string, string>; body: string }) =>
         (await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body })).statusCode === 200;
-      courier.deliver = inject('/api/v1/courier/callback');
+      courierSim.deliver = inject('/api/v1/courier/callback');
       carrier.deliver = inject('/api/v1/carrier/callback');
+      // The fake Kuaidi100 pushes forms and is acknowledged only by Kuaidi100's expected answer.
+      if (kuaidi100?.fake) {
+        kuaidi100.fake.deliver = async (_url, body) => {
+          const res = await built.inject({ method: 'POST', url: KUAIDI100_CALLBACK_PATH, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+          const a = res.json<{ result?: unknown; returnCode?: unknown }>();
+          return a.result === true && a.returnCode === '200';
+        };
+      }
       app = built;
       return built;
     },
@@ -138,6 +157,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       // pass (its claimed timers and outbox rows are completed or given back, never left to their lease).
       if (resender) clearInterval(resender);
       await Promise.all([worker.stop(), app?.close()]);
+      await kuaidi100?.close();
       await store.close();
     },
   };

@@ -28,6 +28,7 @@ import { staffDeskRoutes } from './routes/staff-desk.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
 import { fulfilmentRoutes } from './routes/fulfilment.ts';
+import { kuaidi100CallbackRoutes } from './routes/kuaidi100-callback.ts';
 import { returnRoutes } from './routes/returns.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
 
@@ -138,6 +139,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(faqRoutes(deps));
   await app.register(alternativeRoutes(deps));
   await app.register(fulfilmentRoutes(deps));
+  await app.register(kuaidi100CallbackRoutes(deps));
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));

@@ -43,7 +43,8 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
   const webDir = buildPages();
   const db: TestDatabase = await freshDatabase();
   const config = loadConfig({ HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'e2e-secret-0123456789abcdef', HAOKA_PORT: '0', ...env });
-  const haoka = await compose(config, { log: pino({ level: 'warn' }), seed: true, numbersPerCarrier: 40, webDir });
+  // The courier simulator, driven step by step (site.haoka.sims.courier); the Kuaidi100 path has its own journey (test/http/kuaidi100-journey.test.ts).
+  const haoka = await compose(config, { log: pino({ level: 'warn' }), seed: true, numbersPerCarrier: 40, webDir, courier: 'simulator' });
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });
   haoka.worker.start();

@@ -87,6 +87,8 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/agent/orders/{id}/hand-to-courier': DESK,
   'GET /api/v1/orders/{id}/tracking': ANYONE_ON_ORDER,
   'POST /api/v1/courier/callback': 'signed',
+  'POST /api/v1/courier/kuaidi100/callback': 'signed',
+  'POST /api/v1/agent/orders/{id}/tracking/refresh': DESK,
   'POST /api/v1/carrier/callback': 'signed',
   'GET /api/v1/agent/carrier-tasks': { roles: STAFF },
   'POST /api/v1/agent/carrier-tasks/{id}/resolve': DESK,

@@ -12,6 +12,8 @@ export class WarehouseSimulator implements WarehousePort {
   failNext = 0;
   /** Set by the composition root: how the warehouse reports a parcel that left. */
   onShipped: ((orderId: string, trackingNo: string) => Promise<void>) | null = null;
+  /** Set by the composition root when waybills come from the courier's e-waybill system (Kuaidi100). */
+  waybills: ((orderId: string) => Promise<string>) | null = null;
   private seq = 0;
 
   private parcel(orderId: string) {
@@ -42,8 +44,8 @@ export class WarehouseSimulator implements WarehousePort {
     const p = this.parcel(orderId);
     if (p.status === 'held') return { shipped: false, trackingNo: null };
     if (p.status === 'waiting') {
+      p.trackingNo = this.waybills ? await this.waybills(orderId) : `SF${String(++this.seq).padStart(10, '0')}`;
       p.status = 'shipped';
-      p.trackingNo = `SF${String(++this.seq).padStart(10, '0')}`;
     }
     if (opts.report !== false && this.onShipped) await this.onShipped(orderId, p.trackingNo!);
     return { shipped: true, trackingNo: p.trackingNo };

@@ -20,16 +20,41 @@ import { commitRequest, requestEventRow } from '../cancellation/request-commit.t
 
 const COURIER: Actor = { type: 'system', id: 'courier' };
 
-export async function applyCourierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
-  const notice = deps.courier.verifyCallback(headers, rawBody, deps.clock.now());
-  if (isError(notice)) return refusePush(deps.log, 'courier', notice);
+export async function applyCourierNotice(deps: Deps, headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<{ outcome: CallbackOutcome | 'acknowledged'; orderId: string | null } | DomainError> {
+  const verified = deps.courier.verifyCallback(headers, rawBody, deps.clock.now());
+  if (isError(verified)) return refusePush(deps.log, 'courier', verified);
+  if (verified.kind === 'acknowledge') {
+    // Signed, and about nothing that happened to a parcel (Kuaidi100 stopped monitoring, no scan yet): answered so
+    // that the courier stops resending, and logged.
+    deps.log.info({ trackingNo: verified.trackingNo, reason: verified.reason }, 'courier push acknowledged without effect');
+    return { outcome: 'acknowledged', orderId: null };
+  }
+  return applyNotice(deps, verified);
+}
+
+/** A courier notice whose origin is established (a verified push, or the courier's answer to our own query). */
+export async function applyNotice(deps: Deps, notice: CourierNotice): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
   return applyCallbackOnce(deps, notice, {
     source: 'courier', ref: notice.trackingNo, kind: notice.kind,
     findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),
     notFound: () => fail('PARCEL.NOT_FOUND', 'No order ships under this tracking number.', { trackingNo: notice.trackingNo }),
     fits: (order) => checkPushFits('courier', notice.kind, order.state),
+    fitsHistory: notice.wholeTrack ? (r, order) => olderView(r, order, notice) : undefined,
     apply: (r, order, ctx) => applyScan(r, order, { ...notice, detail: ctx.detail }, ctx),
   });
+}
+
+/**
+ * A push that carries the whole track (Kuaidi100) and whose newest scan is older than a scan we already took is
+ * the courier's view from before: applying it would move the tracking backwards. Interception answers are
+ * not track views and are not compared.
+ */
+async function olderView(r: Repos, order: Order, n: CourierNotice): Promise<DomainError | null> {
+  const held = (await r.afterSales.listEvents(order.id, 'courier'))
+    .filter((e) => e.event_id !== n.eventId && !e.kind.startsWith('interception_'))
+    .reduce((m, e) => Math.max(m, e.occurred_at), -Infinity);
+  if (n.occurredAt >= held) return null;
+  return fail('CALLBACK.OUT_OF_ORDER', 'The push is an older view of the track than the one already received.', { kind: n.kind, occurredAt: n.occurredAt, newestHeld: held });
 }
 
 /** What a new scan changes; false when it only joins the tracking history. */

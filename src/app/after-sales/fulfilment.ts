@@ -9,6 +9,7 @@ import type { Order } from '../../domain/order.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { commitRequest } from '../cancellation/request-commit.ts';
+import { outboxRow } from '../platform/rows.ts';
 
 /**
  * The agent takes the card for the order's number from stock and records its ICCID. The order stays `paid`
@@ -72,6 +73,8 @@ export async function recordShipment(deps: Deps, orderId: string, trackingNo: st
     if (superseded && isError(superseded)) return superseded;
     const warehouse: Actor = { type: 'system', id: 'warehouse' };
     await commitDecisions(r, [{ before: order, decision: shipped, actor: warehouse }], now);
+    // A courier that pushes only the waybills one subscribed to (Kuaidi100) is asked to track this one, once it commits.
+    if (deps.courier.subscribe) await r.queue.insertOutbox([outboxRow(shipped.order, 'courier_subscribe', { orderId, trackingNo }, now)]);
     if (open && superseded) await commitRequest(r, open, superseded, shipped.order, SYSTEM, now);
     return shipped.order;
   });
@@ -85,7 +88,14 @@ export async function handToCourier(deps: Deps, orderId: string): Promise<Order 
   const order = await deps.store.orders.getOrder(orderId);
   if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
   if (order.state !== 'packing') return fail('ORDER.INVALID_TRANSITION', 'Only a packing order can be handed to the courier.', { state: order.state });
-  const { trackingNo } = await deps.courier.createWaybill({ orderId });
+  let trackingNo: string;
+  try {
+    ({ trackingNo } = await deps.courier.createWaybill({ orderId }));
+  } catch (e) {
+    // The e-waybill system refused or did not answer: no waybill, so the parcel has not left; the agent tries again.
+    deps.log.warn({ orderId, error: (e as Error).message.slice(0, 200) }, 'courier issued no waybill');
+    return fail('COURIER.UNAVAILABLE', 'The courier issued no waybill; try again shortly.', { orderId });
+  }
   return recordShipment(deps, orderId, trackingNo);
 }
 

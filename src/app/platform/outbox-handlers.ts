@@ -6,6 +6,7 @@ import { renderNotification } from './notification-text.ts';
 import type { Deps } from './deps.ts';
 import { CANCELLATION_HANDLERS } from '../cancellation/cancellation-outbox.ts';
 import { sendRefund } from '../refunds/send-refund.ts';
+import { subscribeTracking } from '../after-sales/track-parcel.ts';
 
 export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -40,5 +41,6 @@ const notify: OutboxHandler = async (deps, row, p) => {
 export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   notify,
   refund: sendRefund,
+  courier_subscribe: subscribeTracking,
   ...CANCELLATION_HANDLERS,
 };

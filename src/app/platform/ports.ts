@@ -1,6 +1,7 @@
 // What the use cases need from the outside world. Each port ships with a deterministic simulator.
 import type { DomainError } from '../../domain/errors.ts';
 import type { Carrier, PaymentChannel } from '../../domain/order.ts';
+import type { CourierEventKind } from '../../domain/policies/partner-push.ts';
 
 export interface Clock {
   now(): number;
@@ -161,22 +162,46 @@ export type TrackingKind = (typeof TRACKING_KINDS)[number];
 
 /** A courier push after its signature has been checked: a tracking scan or the answer to an interception. */
 export interface CourierNotice {
-  nonce: string;
+  /** The delivery's nonce (a byte-for-byte replay is refused); null for couriers that sign without one (Kuaidi100). */
+  nonce: string | null;
   eventId: string;
   trackingNo: string;
-  kind: TrackingKind | 'interception_accepted' | 'interception_refused';
+  kind: CourierEventKind;
   occurredAt: number;
   detail: string | null;
+  /**
+   * The push is the parcel's whole track as the courier sees it now (Kuaidi100 pushes the full track each time):
+   * one whose newest scan is older than a scan we already hold is an older view, and is refused.
+   */
+  wholeTrack?: boolean;
+}
+
+/** A signed push the courier needs acknowledged but that tells nothing about the parcel (monitoring stopped, no scan yet). */
+export interface CourierAcknowledgement {
+  kind: 'acknowledge';
+  trackingNo: string;
+  reason: string;
 }
 
 /** An interception is only received at once; the courier answers it later by callback. */
 export type CourierInterceptAnswer = { status: 'received' } | { status: 'failed'; error: string };
 
+/** Subscribing to a waybill's tracking. `retryable: false`: the courier refuses it for good (a waybill it cannot track). */
+export type CourierSubscribeAnswer = { status: 'subscribed' } | { status: 'failed'; error: string; retryable: boolean };
+
 export interface CourierPort {
+  /** The waybill (e-waybill / the warehouse's label system): the tracking number the parcel leaves under. */
   createWaybill(req: { orderId: string }): Promise<{ trackingNo: string }>;
   /** 快递拦截, idempotent per parcel: one interception per parcel whatever the number of calls. */
   intercept(req: { interceptNo: string; trackingNo: string }): Promise<CourierInterceptAnswer>;
-  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | DomainError;
+  verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): CourierNotice | CourierAcknowledgement | DomainError;
+  /** Couriers that push only the waybills one subscribed to (Kuaidi100's poll): asked once the parcel has left. */
+  subscribe?(req: { trackingNo: string; orderId: string }): Promise<CourierSubscribeAnswer>;
+  /**
+   * Couriers that can be asked for a waybill's track now (Kuaidi100's poll/query.do): its newest scan as a notice
+   * (the answer to our own request, so unsigned), null when the courier has no scan yet. Throws when it does not answer.
+   */
+  queryTrack?(trackingNo: string): Promise<CourierNotice | CourierAcknowledgement | DomainError | null>;
 }
 
 /** Asking the warehouse to hold a packed parcel (拦截发货). `interceptNo` is its idempotency key. */

@@ -17,7 +17,8 @@ import { refusePush } from './push-refusals.ts';
 export type CallbackOutcome = 'applied' | 'recorded' | 'duplicate';
 
 export interface VerifiedNotice {
-  nonce: string;
+  /** Null for partners that sign without a nonce (Kuaidi100): the event id alone makes a resend harmless. */
+  nonce: string | null;
   eventId: string;
   occurredAt: number;
   detail: string | null;
@@ -32,6 +33,8 @@ export interface CallbackRule {
   notFound(): DomainError;
   /** Null when the push may be applied to an order in this state; the refusal otherwise (backwards, skipping). */
   fits(order: Order): DomainError | null;
+  /** The partner's own check against what we already hold of the order (a courier's older view of the track). */
+  fitsHistory?(r: Repos, order: Order): Promise<DomainError | null>;
   /** True when the event changed the order; false when it only joins the history. `detail` is the checked text. */
   apply(r: Repos, order: Order, ctx: { now: number; settings: Settings; detail: string | null }): Promise<boolean>;
 }
@@ -46,7 +49,7 @@ export async function applyCallbackOnce(deps: Deps, notice: VerifiedNotice, rule
     orderId = found;
     const detail = checkPushText('detail', notice.detail);
     if (isError(detail)) return detail;
-    if (!(await r.afterSales.recordNonce(rule.source, notice.nonce, now))) return fail('CALLBACK.REPLAYED', 'This callback was already received.', { nonce: notice.nonce });
+    if (notice.nonce !== null && !(await r.afterSales.recordNonce(rule.source, notice.nonce, now))) return fail('CALLBACK.REPLAYED', 'This callback was already received.', { nonce: notice.nonce });
     const order = (await r.orders.getOrder(found, true))!;
     const fresh = await r.afterSales.recordEvent({
       source: rule.source, event_id: notice.eventId, order_id: order.id, ref: rule.ref, kind: rule.kind, detail: detail.text,
@@ -54,7 +57,7 @@ export async function applyCallbackOnce(deps: Deps, notice: VerifiedNotice, rule
     });
     // A resend of an event already taken is acknowledged even though the order has moved on since.
     if (!fresh) return { outcome: 'duplicate' as const, orderId: order.id };
-    const misfit = rule.fits(order);
+    const misfit = rule.fits(order) ?? (await rule.fitsHistory?.(r, order)) ?? null;
     if (misfit) return misfit;
     const entered = (await r.orders.stateEnteredAt(order.id, order.state)) ?? order.createdAt;
     const late = checkPushTime(stateSince(order, entered), notice.occurredAt, now);

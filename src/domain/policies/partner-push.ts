@@ -5,8 +5,11 @@
 import { fail, type DomainError } from '../errors.ts';
 import type { Order, OrderState } from '../order.ts';
 
-/** The courier's scans and interception answers. */
-export const COURIER_EVENT_KINDS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivered', 'returned_to_sender', 'interception_accepted', 'interception_refused'] as const;
+/**
+ * The courier's scans and interception answers. `exception` is trouble on the way (Kuaidi100's 疑难, 拒签): shown
+ * on the tracking page, it does not move the order.
+ */
+export const COURIER_EVENT_KINDS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivered', 'returned_to_sender', 'exception', 'interception_accepted', 'interception_refused'] as const;
 export type CourierEventKind = (typeof COURIER_EVENT_KINDS)[number];
 
 /** The carrier's line statuses it pushes. */
@@ -48,6 +51,7 @@ export const PUSH_ACCEPTED_IN: {
     out_for_delivery: ['shipped'],
     delivered: ['shipped'],
     returned_to_sender: ['shipped'],
+    exception: ['shipped'],
     interception_accepted: ['shipped'],
     // The courier refuses an interception because the parcel was delivered; its delivered scan may come first.
     interception_refused: ['shipped', 'delivered'],

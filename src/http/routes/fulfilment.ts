@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { fail, isError } from '../../domain/errors.ts';
 import type { Deps } from '../../app/platform/deps.ts';
 import { handToCourier, pickCard } from '../../app/after-sales/fulfilment.ts';
+import { refreshTracking } from '../../app/after-sales/track-parcel.ts';
 import { resolveCarrierTask } from '../../app/after-sales/carrier-tasks.ts';
 import type { CarrierTaskRow } from '../../adapters/store/after-sales-repo.ts';
 import { applyCourierNotice } from '../../app/after-sales/courier-callback.ts';
@@ -31,6 +32,7 @@ const TRACKING_TEXT: Record<string, string> = {
   out_for_delivery: '派送中',
   delivered: '已签收',
   returned_to_sender: '已退回仓库',
+  exception: '派送异常',
   interception_accepted: '快递拦截成功，包裹退回中',
   interception_refused: '快递拦截未成功',
 };
@@ -97,6 +99,18 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
     };
   });
 
+  app.post('/api/v1/agent/orders/:id/tracking/refresh', {
+    onRequest: requireRole('agent', 'supervisor'),
+    schema: {
+      tags: ['fulfilment'], summary: 'Ask the courier for the parcel\u2019s track now (a push that never came); its newest scan is checked and applied as a push would be',
+      params: orderIdParams,
+      response: { 200: z.object({ orderId: z.string(), outcome: z.enum(['applied', 'recorded', 'duplicate', 'nothing_new']) }), ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await refreshTracking(deps, req.params.id);
+    return isError(r) ? sendError(reply, r) : r;
+  });
+
   // The body's shape is declared (and documented) here; the signature is checked over the raw bytes, and a
   // body that breaks the shape is refused with the push's own code before any of that, writing nothing.
   app.post('/api/v1/courier/callback', {
@@ -106,7 +120,7 @@ export const fulfilmentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (ap
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
     if (req.validationError) return sendError(reply, refusePush(req.log, 'courier', shapeRefusal(req.validationError)));
     const r = await applyCourierNotice(deps, req.headers, req.rawBody);
-    return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome };
+    return isError(r) ? sendError(reply, r) : { code: 'SUCCESS' as const, outcome: r.outcome === 'acknowledged' ? 'recorded' as const : r.outcome };
   });
 
   app.post('/api/v1/carrier/callback', {

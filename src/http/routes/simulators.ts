@@ -9,6 +9,7 @@ import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
 import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
+import type { FakeKuaidi100 } from '../../adapters/courier/kuaidi100/fake/fake-kuaidi100.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
 import { TRACKING_KINDS } from '../../app/platform/ports.ts';
@@ -19,6 +20,8 @@ export interface Simulators {
   carrier: CarrierSimulator;
   warehouse: WarehouseSimulator;
   courier: CourierSimulator;
+  /** The fake Kuaidi100, when parcels go through the Kuaidi100 adapter: scans and interceptions happen there. */
+  kuaidi100?: FakeKuaidi100;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {
@@ -76,13 +79,14 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
       response: { 200: z.object({ pushed: z.boolean() }), ...errors },
     },
   }, async (req) => {
+    if (sims.kuaidi100) return { pushed: (await sims.kuaidi100.event(req.params.trackingNo, req.params.kind)) !== null };
     await sims.courier.event(req.params.trackingNo, req.params.kind);
     return { pushed: true };
   });
 
   app.post('/sim/courier/interceptions/answer', {
     schema: { tags: ['simulators'], summary: 'Simulator: the courier answers the interceptions it holds (accepted unless delivered)', response: { 200: z.object({ answered: z.number() }), ...errors } },
-  }, async () => ({ answered: (await sims.courier.answerInterceptions()).length }));
+  }, async () => ({ answered: (await (sims.kuaidi100 ?? sims.courier).answerInterceptions()).length }));
 
   app.post('/sim/carrier/:number/:status', {
     schema: {
