@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
 import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
+import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapters/payment/wechat/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -20,6 +21,8 @@ export interface Config {
   secret: MasterKey[] | null;
   /** The partners' keys from configuration: all of them in production; in demo, any set replace the built-in ones. */
   partnerKeys: Partial<PartnerKeys>;
+  /** The WeChat Pay merchant account (adapters/payment/wechat/config.ts); null: none configured. */
+  wechat?: WechatConfig | null;
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
   worker: boolean;
   logLevel: string;
@@ -98,7 +101,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderBeforeMs,
     secret,
     partnerKeys,
+    wechat: keys(() => loadWechatConfig(env)),
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,

@@ -11,6 +11,16 @@ export function sendError(reply: FastifyReply, e: DomainError): FastifyReply {
   return reply.code(status).send(body);
 }
 
+/**
+ * A refused channel notification. WeChat Pay reads a refusal as a 4xx/5xx with `{ "code": "FAIL", "message": … }` at
+ * the top (and resends on its schedule); the usual error body rides along for everyone else.
+ */
+export function sendChannelRefusal(reply: FastifyReply, channel: string, e: DomainError): FastifyReply {
+  if (channel !== 'wechat') return sendError(reply, e);
+  const { status, body } = errorAnswer(e);
+  return reply.code(status).send({ code: 'FAIL', message: `${e.code}: ${e.message}`, ...body });
+}
+
 /** An error as status and body: what `sendError` sends, for an answer kept with its Idempotency-Key. */
 export function errorAnswer(e: DomainError): { status: number; body: { error: { code: string; message: string; details: unknown } } } {
   return { status: ERROR_CODES[e.code], body: { error: { code: e.code, message: e.message, details: e.details ?? {} } } };

@@ -135,7 +135,7 @@ describe.skipIf(!NGINX)('nginx in front of two servers and a worker (deploy/)', 
 
     const numbers = (await call('GET', '/api/v1/numbers?carrier=china_mobile&limit=2')).body.numbers;
     const place = (n: number, key: string) => call('POST', '/api/v1/orders', token, {
-      planId: 'cm-58', numberId: numbers[n].id, contactName: '赵六', contactPhone: phone, residentId: residentId(700 + n), address: ADDRESS,
+      planId: 'cm-129', numberId: numbers[n].id, contactName: '赵六', contactPhone: phone, residentId: residentId(700 + n), address: ADDRESS,
     }, key);
     const first = await place(0, 'nginx-place-1');
     expect(first.status).toBe(201);

@@ -55,7 +55,7 @@ describe(`several haoka processes on one ${ENGINE} database`, () => {
       const base = i % 2 ? b : a;
       const token = await signIn(base, `1360000${String(1000 + i)}`);
       const numbers = (await call(base, 'GET', `/api/v1/numbers?carrier=china_mobile&limit=1&offset=${i}`)).body.numbers;
-      const r = await call(base, 'POST', '/api/v1/orders', token, { planId: 'cm-58', numberId: numbers[0].id, contactName: '赵六', contactPhone: '13600000000', residentId: residentId(500 + i), address: ADDRESS });
+      const r = await call(base, 'POST', '/api/v1/orders', token, { planId: 'cm-129', numberId: numbers[0].id, contactName: '赵六', contactPhone: '13600000000', residentId: residentId(500 + i), address: ADDRESS });
       if (r.status !== 201) {
         expect(r.body.error.code).toBe('NUMBER.UNAVAILABLE');
         continue;

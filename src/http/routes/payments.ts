@@ -9,7 +9,7 @@ import { applyPaymentNotice } from '../../app/ordering/apply-payment-notice.ts';
 import { loadVisibleOrder } from '../../app/ordering/order-view.ts';
 import { listRefundViews } from '../../app/refunds/refund-view.ts';
 import { requireRole, STAFF } from '../auth.ts';
-import { sendError } from '../errors.ts';
+import { sendChannelRefusal, sendError } from '../errors.ts';
 import { errors, orderIdParams, refundView } from '../schemas.ts';
 
 declare module 'fastify' {
@@ -68,7 +68,7 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
   }, async (req, reply) => {
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
     const r = await applyPaymentNotice(deps, req.params.channel, req.headers, req.rawBody);
-    if (isError(r)) return sendError(reply, r);
+    if (isError(r)) return sendChannelRefusal(reply, req.params.channel, r);
     return { code: 'SUCCESS' as const, outcome: r.outcome };
   });
 };

@@ -7,7 +7,7 @@ import { retryRefund } from '../../app/refunds/refunds.ts';
 import { listRefundViews, type RefundView } from '../../app/refunds/refund-view.ts';
 import { applyRefundNotice } from '../../app/refunds/apply-refund-notice.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
-import { sendError } from '../errors.ts';
+import { sendChannelRefusal, sendError } from '../errors.ts';
 import { errors, orderIdParams, refundView } from '../schemas.ts';
 
 const refundNoParams = z.object({ refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a refund request number') });
@@ -67,7 +67,7 @@ export const refundRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req, reply) => {
     if (typeof req.rawBody !== 'string') return sendError(reply, fail('REQUEST.INVALID', 'A JSON body is required.'));
     const r = await applyRefundNotice(deps, req.params.channel, req.headers, req.rawBody);
-    if (isError(r)) return sendError(reply, r);
+    if (isError(r)) return sendChannelRefusal(reply, req.params.channel, r);
     return { code: 'SUCCESS' as const, outcome: r.outcome };
   });
 };
