@@ -33,6 +33,18 @@ export function parseProcesses(raw: string): number | null {
   return n >= 1 && n <= 64 ? n : null;
 }
 
+const SERVING = 'haoka:serving';
+
+/** Called by a server process once its API listens, so that the first process can announce the port. */
+export function announceServing(port: number): void {
+  process.send?.({ type: SERVING, port });
+}
+
+function serving(message: unknown): number | null {
+  const m = message as { type?: unknown; port?: unknown } | null;
+  return m && m.type === SERVING && typeof m.port === 'number' ? m.port : null;
+}
+
 /** Runs in the first process: starts the others and keeps them running until a signal stops them. */
 export async function runCluster(plan: ClusterPlan, log: Logger): Promise<void> {
   let stopping = false;
@@ -49,11 +61,15 @@ export async function runCluster(plan: ClusterPlan, log: Logger): Promise<void> 
     return child;
   };
 
-  cluster.on('listening', (_child, address) => {
+  // A server process says when its API listens (sockets it opens for anything else, such as the demo's fake
+  // partners on their own ports, do not count).
+  cluster.on('message', (child, message: unknown) => {
+    const port = serving(message);
+    if (port === null || roles.get(child.id) !== 'serve') return;
     listening++;
     if (announced || listening < plan.processes) return;
     announced = true;
-    log.info({ url: `http://${plan.host}:${address.port}/`, processes: plan.processes, worker: plan.worker ? 'a process of its own' : 'off' }, 'haoka is serving');
+    log.info({ url: `http://${plan.host}:${port}/`, processes: plan.processes, worker: plan.worker ? 'a process of its own' : 'off' }, 'haoka is serving');
   });
 
   cluster.on('exit', (child, code, signal) => {

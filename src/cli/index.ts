@@ -11,7 +11,7 @@ import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts'
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
-import { clusterRole, parseProcesses, runCluster } from './cluster.ts';
+import { announceServing, clusterRole, parseProcesses, runCluster } from './cluster.ts';
 import pino from 'pino';
 import { logOptions } from '../adapters/log.ts';
 import { rotateSecret } from '../app/platform/rotate-secret.ts';
@@ -75,6 +75,7 @@ program.command('serve').description('serve the API and pages (timers and outbox
     const port = typeof address === 'object' && address ? address.port : cfg.port;
     haoka.deps.log.info({ mode: cfg.mode, url: `http://${cfg.host}:${port}/`, database: cfg.databaseUrl.replace(/\/\/[^@]*@/, '//***@'), worker: cfg.worker, simulatorRoutes: cfg.simulatorRoutes ? 'mounted at /sim' : 'off' },
       role === 'serve' ? 'haoka server process ready' : 'haoka is serving');
+    if (role === 'serve') announceServing(port);
     // Graceful shutdown: stop taking requests, let in-flight ones finish, finish the worker's pass.
     onSignals(haoka.deps.log, () => haoka.close());
   });
