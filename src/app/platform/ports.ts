@@ -29,6 +29,11 @@ export interface RefundRequest {
   paymentNo: string;
   amountFen: number;
   reason: string;
+  /**
+   * The payment's whole amount as we recorded it when the channel's notification (amount checked) or query
+   * confirmed it; a channel whose refund call needs the trade's total (WeChat Pay) then need not ask for it.
+   */
+  paymentTotalFen?: number;
 }
 
 /**

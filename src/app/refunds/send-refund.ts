@@ -35,7 +35,9 @@ export async function sendRefund(deps: Deps, row: OutboxRow, payload: Record<str
 /** A refund call that throws (socket reset, timeout in the client) is an unknown answer, never a failure. */
 export async function askChannel(deps: Deps, refund: RefundRow): Promise<RefundAnswer> {
   try {
-    return await deps.payments[refund.channel as PaymentChannel].refund({ refundNo: refund.id, paymentNo: refund.payment_id, amountFen: refund.amount_fen, reason: refund.reason });
+    const payment = await deps.store.payments.getPayment(refund.payment_id);
+    const total = payment?.state === 'succeeded' ? { paymentTotalFen: payment.amount_fen } : {};
+    return await deps.payments[refund.channel as PaymentChannel].refund({ refundNo: refund.id, paymentNo: refund.payment_id, amountFen: refund.amount_fen, reason: refund.reason, ...total });
   } catch (e) {
     return { status: 'unknown', error: `no answer: ${String(e)}` };
   }

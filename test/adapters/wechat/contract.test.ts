@@ -159,6 +159,11 @@ describe('the WeChat Pay adapter against the fake gateway', () => {
     expect(state.refundPayouts.size).toBe(0);
     expect(state.refundCalls.length).toBe(calls);
     expect(await adapter.refund(req('RFREFUSE0001'))).toMatchObject({ status: 'processing' });
+    // Given the total we recorded from WeChat's own notification, the refund is one call: the trade is not asked.
+    gateway.script.busy.push(/^\/v3\/pay\/transactions\/out-trade-no\//);
+    expect(await adapter.refund({ ...req('RFREFUSE0004', 300), paymentTotalFen: 1000 })).toMatchObject({ status: 'processing' });
+    expect(gateway.script.busy).toHaveLength(1);
+    gateway.script.busy.length = 0;
   });
 
   it('verifies and opens its notifications, and resends an unacknowledged one on WeChat\u2019s schedule for about a day', async () => {

@@ -149,10 +149,12 @@ export class WechatPayAdapter implements PaymentPort {
   }
 
   /**
-   * WeChat's refund needs the trade's total: asked at the channel (it is the channel's figure that counts). When the
-   * channel does not answer, the refund is not sent at all (a busy answer: sent again later under the same number).
+   * WeChat's refund needs the trade's total: the amount we recorded from WeChat's own notification or query when
+   * the caller gives it, else asked at the channel. When the channel does not answer, the refund is not sent at
+   * all (a busy answer: sent again later under the same number).
    */
   private async totalOf(req: RefundRequest): Promise<number> {
+    if (req.paymentTotalFen !== undefined) return req.paymentTotalFen;
     const t = await this.queryPayment(req.paymentNo);
     return t.status === 'paid' ? t.amountFen : req.amountFen;
   }
