@@ -14,6 +14,7 @@ export const CHILDREN = {
   'overdue-close': 'bench/overdue-close.ts',
   'flash-server': 'bench/flash-server.ts',
   'million-server': 'bench/million-server.ts',
+  'wechat-gateway': 'bench/wechat-gateway.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 

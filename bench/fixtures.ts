@@ -27,6 +27,8 @@ export const flashNumberId = (i: number): string => `NF166${String(i).padStart(8
 
 /** The plan every bench order buys (China Mobile, 50 yuan up front, so payments carry money). */
 export const BENCH_PLAN = 'cm-129';
+/** The API v3 key of the bench's WeChat Pay merchant and its fake gateway (bench/gateway-cycles.ts). */
+export const BENCH_WECHAT_APIV3_KEY = 'benchbenchbenchbenchbenchbench32';
 
 export const ADDRESS = { province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 1 栋 101' };
 

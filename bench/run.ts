@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHILDREN, CHILDREN_DIR, startChild } from './child.ts';
 import { bundle } from '../scripts/bundle.ts';
+import { gatewayReport, runGatewayCycles } from './gateway-cycles.ts';
 import { runHttp, type HttpResult } from './http-load.ts';
 import type { LoopResult } from './stats.ts';
 import type { ServerArgs, ServerStats } from './server-process.ts';
@@ -152,6 +153,8 @@ async function main() {
   const sla = await startChild('sla-lateness', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
   log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
   const o = await startChild('overdue-close', { dir, orders: P.overdue } satisfies OverdueArgs).first;
+  log('paid cycles through WeChat Pay API v3 and its fake gateway (a process of its own) ...');
+  const gw = await runGatewayCycles({ seconds: P.seconds, warmup: P.warmup, rounds: 2, concurrency: P.connections, cycles: quick ? 4_000 : 12_000, log });
   log('flash sale on the embedded store ...');
   const flash = await runFlash(join(dir, 'flash.db'), 'the embedded store (SQLite file, WAL)');
   let pg: { h: Awaited<ReturnType<typeof httpVsCeiling>>; flash: Awaited<ReturnType<typeof runFlash>> } | null = null;
@@ -200,6 +203,8 @@ async function main() {
     'CPU ms/cycle: server process CPU time per cycle (ceiling / HTTP); CPU ratio: ceiling CPU over HTTP CPU per cycle, the ratio on an idle core.',
     'waited: share of the window the server\'s main thread was ready to run but waiting for a core taken by other processes.',
     `failed HTTP requests: ${h.failures}. Outbox drained by the worker: ${h.drain.rows} rows (notices, refunds) in ${f(h.drain.ms / 1000, 2)} s = ${f((h.drain.rows * 1000) / h.drain.ms, 0)} rows/s, ${h.drain.left} left.`,
+    '',
+    ...gatewayReport(gw),
     '',
     `timer lateness: ${t.due} deadlines over ${t.windowMs / 1000} s, ${t.pendingTimers} pending timers, real worker and system clock`,
     `  closed_at - deadline          p50 ${f(t.decidedP50, 0)} ms   p99 ${f(t.decidedP99, 0)} ms   max ${f(t.decidedMax, 0)} ms`,

@@ -22,6 +22,10 @@ export interface ServerArgs {
   paidCycles: number;
   /** Place, pay and apply cycles that go to review: numbers priced over the express-refund amount. */
   reviewCycles?: number;
+  /** More configuration (a WeChat Pay merchant account pointed at a fake gateway in another process). */
+  env?: Record<string, string>;
+  /** Listen on this port (0: any); an address given to a partner beforehand needs it. */
+  port?: number;
 }
 
 export interface ServerStats {
@@ -48,7 +52,7 @@ async function main() {
   // HAOKA_HEAP_GROWTH from the bench's environment, to compare the heap's pacing; the server's default otherwise.
   // HAOKA_SQLITE_SYNC likewise, to compare FULL with NORMAL.
   const pass = (name: string) => (process.env[name] ? { [name]: process.env[name] } : {});
-  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC') });
+  const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC'), ...args.env });
   const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
   // What zeroing deleted rows costs: the bench alone may change it (HAOKA_BENCH_SECURE_DELETE=off|fast|on).
@@ -78,7 +82,7 @@ async function main() {
     agentToken: agent.token,
   };
   const app = await haoka.server();
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: args.port ?? 0 });
   // The bench plays the channel's webhook itself (over the socket for HTTP, straight to the use case for
   // the ceiling), so the simulator's own in-process delivery stays off.
   const channel = haoka.sims.payments.alipay;
