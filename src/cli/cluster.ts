@@ -3,6 +3,9 @@
 // process migrates the store (and seeds the demo catalog) once before any other starts, restarts a process that
 // dies, and on SIGTERM stops them all gracefully before it exits.
 import cluster, { type Worker as ClusterProcess } from 'node:cluster';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 
 export type Role = 'serve' | 'worker';
@@ -34,6 +37,12 @@ export function parseProcesses(raw: string): number | null {
 }
 
 const SERVING = 'haoka:serving';
+
+/** Where the demo's simulated partners of `serve --processes` keep their books: beside a SQLite file, else in the temporary directory. */
+export function sharedSimStateDir(databaseUrl: string): string {
+  if (!databaseUrl.startsWith('postgres')) return `${databaseUrl}.partners`;
+  return join(tmpdir(), `haoka-partners-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`);
+}
 
 /** Called by a server process once its API listens, so that the first process can announce the port. */
 export function announceServing(port: number): void {

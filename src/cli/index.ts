@@ -11,7 +11,7 @@ import { issueAgentToken, issueCustomerToken } from '../app/platform/sign-in.ts'
 import { isError } from '../domain/errors.ts';
 import { checkInvariants } from '../app/platform/check-invariants.ts';
 import { seedOrdersCommand } from './seed-orders.ts';
-import { announceServing, clusterRole, parseProcesses, runCluster } from './cluster.ts';
+import { announceServing, clusterRole, parseProcesses, runCluster, sharedSimStateDir } from './cluster.ts';
 import pino from 'pino';
 import { logOptions } from '../adapters/log.ts';
 import { rotateSecret } from '../app/platform/rotate-secret.ts';
@@ -59,6 +59,9 @@ program.command('serve').description('serve the API and pages (timers and outbox
       process.exit(2);
     }
     if (processes > 1 && role === null) {
+      // The demo's simulated partners keep their books where all the processes read them (a channel is one
+      // system, whichever process a customer's page lands on).
+      if (cfg.mode === 'demo' && !cfg.simStateDir) process.env.HAOKA_SIM_STATE_DIR = sharedSimStateDir(cfg.databaseUrl);
       // Migrate and seed once, before any server process starts.
       const db = openDatabase(cfg.databaseUrl, { sync: cfg.sqliteSync });
       await migrate(db);

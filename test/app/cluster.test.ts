@@ -2,7 +2,8 @@
 // kept running when one dies, and stopped together.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
-import { kill, startProcess, type Proc } from '../fixtures/processes.ts';
+import { call, kill, startProcess, type Proc } from '../fixtures/processes.ts';
+import { ADDRESS, residentId } from '../fixtures/harness.ts';
 
 let db: TestDatabase;
 let proc: Proc | null = null;
@@ -15,13 +16,23 @@ afterAll(async () => {
 
 const lines = () => logs.split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l) as Record<string, any>; } catch { return {}; } });
 
-async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
+async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 300; i++) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} never came: ${logs.slice(-1500)}`);
+}
+
+/** The demo's simulated SMS inbox lives in the process that sent the code: asked again, the next process answers. */
+async function signInAnywhere(base: string, phone: string): Promise<string> {
+  await call(base, 'POST', '/api/v1/auth/code', undefined, { phone });
+  for (let i = 0; i < 6; i++) {
+    const text = (await call(base, 'GET', `/sim/sms/${phone}`)).body.messages[0]?.body as string | undefined;
+    if (text) return (await call(base, 'POST', '/api/v1/auth/customer', undefined, { phone, code: /(\d{6})/.exec(text)![1] })).body.token;
+  }
+  throw new Error('no sign-in code in any process\'s inbox');
 }
 
 describe('serve --processes', () => {
@@ -46,6 +57,17 @@ describe('serve --processes', () => {
     // Both listen on the port the first process announced, and only the worker process runs timers.
     expect(ready.servers.map((s) => [s.url, s.worker])).toEqual([[`${proc.url}/`, false], [`${proc.url}/`, false]]);
     expect((await fetch(`${proc.url}/api/v1/plans`)).status).toBe(200);
+    // A demo customer orders and pays in WeChat: the requests land on either process, the fake channel is one.
+    const token = await signInAnywhere(proc.url!, '13600002001');
+    const number = (await call(proc.url!, 'GET', '/api/v1/numbers?carrier=china_mobile&limit=1')).body.numbers[0];
+    for (let i = 0; i < 3; i++) {
+      const order = await call(proc.url!, 'POST', '/api/v1/orders', token, { planId: 'cm-129', numberId: i === 0 ? number.id : (await call(proc.url!, 'GET', `/api/v1/numbers?carrier=china_mobile&limit=1&offset=${i}`)).body.numbers[0].id, contactName: '赵六', contactPhone: '13600002001', residentId: residentId(700 + i), address: ADDRESS });
+      expect(order.status).toBe(201);
+      const pay = await call(proc.url!, 'POST', `/api/v1/orders/${order.body.id}/payments`, token, { channel: 'wechat' });
+      expect((await call(proc.url!, 'POST', pay.body.payUrl)).status).toBe(200);
+      // WeChat's notification follows the payment by a moment, from whichever process the customer paid on.
+      expect(await until('the payment notification', async () => (await call(proc!.url!, 'GET', `/api/v1/orders/${order.body.id}`, token)).body.state === 'paid')).toBe(true);
+    }
 
     process.kill(pids[0]!, 'SIGKILL');
     const again = await until('a replacement server process', () => lines().filter((x) => x.msg === 'haoka server process ready' && !pids.includes(x.pid)).at(0));
