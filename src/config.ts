@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
 import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
 import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapters/payment/wechat/config.ts';
+import { AlipayConfigError, loadAlipayConfig, type AlipayConfig } from './adapters/payment/alipay/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -23,6 +24,8 @@ export interface Config {
   partnerKeys: Partial<PartnerKeys>;
   /** The WeChat Pay merchant account (adapters/payment/wechat/config.ts); null: none configured. */
   wechat?: WechatConfig | null;
+  /** The Alipay application (adapters/payment/alipay/config.ts); null: none configured. */
+  alipay?: AlipayConfig | null;
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
   worker: boolean;
   logLevel: string;
@@ -101,7 +104,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError || e instanceof WechatConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret,
     partnerKeys,
     wechat: keys(() => loadWechatConfig(env)),
+    alipay: keys(() => loadAlipayConfig(env)),
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,

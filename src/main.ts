@@ -12,6 +12,7 @@ import { logOptions } from './adapters/log.ts';
 import { systemClock } from './adapters/clock.ts';
 import { createChannelSimulators } from './adapters/payment/channels.ts';
 import { wechatChannel } from './adapters/payment/wechat/channel.ts';
+import { alipayChannel } from './adapters/payment/alipay/channel.ts';
 import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { CarrierSimulator } from './adapters/carrier/simulator.ts';
@@ -57,6 +58,8 @@ export interface ComposeOptions {
   courier?: 'kuaidi100' | 'simulator';
   /** WeChat Pay: the API v3 adapter (with the in-process fake gateway in demo; the default) or the in-process simulator. */
   wechat?: 'gateway' | 'simulator';
+  /** Alipay: the SDK adapter (with the in-process fake gateway in demo; the default) or the in-process simulator. */
+  alipay?: 'gateway' | 'simulator';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -100,6 +103,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const wechat = await wechatChannel(config, clock, { use: opts.wechat, demoApiV3Key: keys.wechatApiV3, seed });
   // The demo's "pay in the app" page pays at the fake gateway.
   if (wechat.fake) payments.wechat = wechat.fake.state;
+  const alipay = await alipayChannel(config, clock, { use: opts.alipay, seed });
+  if (alipay.fake) payments.alipay = alipay.fake.state;
   const notifier = new NotifierSimulator(store, clock);
   const carrier = new CarrierSimulator(clock, keys.carrier);
   const warehouse = new WarehouseSimulator();
@@ -109,7 +114,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const courier: CourierPort = kuaidi100?.courier ?? courierSim;
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
-  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}) }, notifier, carrier, warehouse, courier, log };
+  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, notifier, carrier, warehouse, courier, log };
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
@@ -132,8 +137,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       const built = await buildServer(deps, { mode: config.mode, simulators: mountSims ? sims : undefined, trustProxy: config.trustProxy, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
       wechat.attach(built);
+      alipay.attach(built);
       for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
-        if (sim === wechat.fake?.state) continue;
+        if (sim === wechat.fake?.state || sim === alipay.fake?.state) continue;
         sim.deliver = async (d, kind = 'payment') => {
           const url = kind === 'refund' ? `/api/v1/refunds/callback/${sim.channel}` : `/api/v1/payments/callback/${sim.channel}`;
           const res = await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body });
@@ -164,7 +170,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       // New connections are refused at once; requests already in flight finish, and so does the worker's
       // pass (its claimed timers and outbox rows are completed or given back, never left to their lease).
       if (resender) clearInterval(resender);
-      await Promise.all([worker.stop(), app?.close(), wechat.close()]);
+      await Promise.all([worker.stop(), app?.close(), wechat.close(), alipay.close()]);
       await kuaidi100?.close();
       await store.close();
     },
