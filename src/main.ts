@@ -1,5 +1,7 @@
 // Composition root: picks the store from configuration and wires the simulators in as the adapters.
 import { setFlagsFromString } from 'node:v8';
+import { randomBytes } from 'node:crypto';
+import { PAYMENT_KEY_FIELDS } from './config-channels.ts';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -73,9 +75,11 @@ export const SIM_COURIER_SECRET = DEMO_PARTNER_KEYS.courier;
 export function partnerKeysOf(config: Config): PartnerKeys {
   if (config.mode === 'demo') return { ...DEMO_PARTNER_KEYS, wechatApiV3: null, ...config.partnerKeys };
   const k = config.partnerKeys;
-  const missing = (Object.keys(PARTNER_KEY_VARIABLES) as (keyof PartnerKeys)[]).filter((f) => !k[f]);
+  const missing = (Object.keys(PARTNER_KEY_VARIABLES) as (keyof PartnerKeys)[]).filter((f) => !k[f] && !PAYMENT_KEY_FIELDS.has(f));
   if (missing.length) throw new Error(`production without partner keys: ${missing.map((f) => PARTNER_KEY_VARIABLES[f]).join(', ')}`);
-  return k as PartnerKeys;
+  // A channel without its key is not offered: its simulator gets a key nobody holds, so it accepts no notification.
+  const unheld = () => randomBytes(24).toString('hex');
+  return { ...k, alipay: k.alipay ?? unheld(), wechat: k.wechat ?? unheld(), bank: k.bank ?? unheld(), wechatApiV3: k.wechatApiV3 ?? null } as PartnerKeys;
 }
 
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
@@ -114,7 +118,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const courier: CourierPort = kuaidi100?.courier ?? courierSim;
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
-  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, notifier, carrier, warehouse, courier, log };
+  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
