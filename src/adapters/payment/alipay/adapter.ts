@@ -10,7 +10,8 @@ import type {
 } from '../../../app/platform/ports.ts';
 import type { AlipayConfig } from './config.ts';
 import { readNotification } from './notifications.ts';
-import { beijingTime, CODE, fenToYuan, METHODS, parseBeijingTime, SUB, yuanToFen } from './protocol.ts';
+import { AmountFormatError, beijingTime, CODE, fenToYuan, METHODS, SUB } from './protocol.ts';
+import { AlipayUnreadable, refundStatusOf, tradeStatusOf, type AlipayAnswer } from './messages.ts';
 import { BillFormatError, detailsOf, parseTradeDetails } from './bill.ts';
 
 export interface AlipayAdapterOptions {
@@ -26,7 +27,7 @@ export interface AlipayAdapterOptions {
 /** An Alipay answer that could not be had or believed: nothing is known of the call's outcome. */
 export class AlipayUnanswered extends Error {}
 
-type Answer = { code: string; msg: string; sub_code?: string; sub_msg?: string; [k: string]: unknown };
+type Answer = AlipayAnswer;
 
 /** Refusals that say "busy, send the same request again": the request number is kept, nothing was paid. */
 const RETRYABLE = new Set<string>([SUB.systemError, SUB.balanceNotEnough, SUB.invalidSignature, 'aop.ACQ.SYSTEM_ERROR']);
@@ -72,19 +73,7 @@ export class AlipayAdapter implements PaymentPort {
 
   async queryPayment(paymentNo: string): Promise<TradeStatus> {
     const a = await this.call(METHODS.query, { out_trade_no: paymentNo });
-    if (a.code === CODE.businessFailed && a.sub_code === SUB.tradeNotExist) return { status: 'not_found' };
-    if (a.code !== CODE.ok) throw unexpected('trade query', a);
-    if (a.out_trade_no !== paymentNo) throw new AlipayUnanswered(`Alipay's trade query of ${paymentNo} answered another trade.`);
-    switch (a.trade_status) {
-      case 'WAIT_BUYER_PAY': return { status: 'waiting' };
-      case 'TRADE_CLOSED': return { status: 'closed' };
-      case 'TRADE_SUCCESS':
-      case 'TRADE_FINISHED': {
-        const paidAt = parseBeijingTime(String(a.send_pay_date ?? '')) ?? 0;
-        return { status: 'paid', tradeNo: String(a.trade_no), amountFen: yuanToFen(String(a.total_amount)), paidAt };
-      }
-      default: throw new AlipayUnanswered(`Alipay's trade query of ${paymentNo} gave the unknown status ${String(a.trade_status)}.`);
-    }
+    return readAs(() => tradeStatusOf(a, paymentNo));
   }
 
   async closePayment(paymentNo: string): Promise<CloseTradeAnswer> {
@@ -122,14 +111,7 @@ export class AlipayAdapter implements PaymentPort {
 
   async queryRefund(req: { refundNo: string; paymentNo: string }): Promise<RefundStatus> {
     const a = await this.call(METHODS.refundQuery, { out_trade_no: req.paymentNo, out_request_no: req.refundNo, query_options: ['gmt_refund_pay'] });
-    if (a.sub_code === SUB.tradeNotExist) return { status: 'not_found' };
-    if (a.code !== CODE.ok) throw unexpected('refund query', a);
-    // An answer without the request's fields: Alipay never received this request number (nothing was paid).
-    if (!a.out_request_no || a.refund_amount === undefined) return { status: 'not_found' };
-    if (a.out_trade_no !== req.paymentNo || a.out_request_no !== req.refundNo) return { status: 'not_found' };
-    // "refund_status 为空或为 REFUND_SUCCESS，则代表退款成功" (older answers leave it out).
-    if (a.refund_status === undefined || a.refund_status === 'REFUND_SUCCESS') return { status: 'succeeded', channelRefundNo: String(a.trade_no) };
-    return { status: 'processing', channelRefundNo: null };
+    return readAs(() => refundStatusOf(a, req));
   }
 
   async statement(day: string): Promise<Statement> {
@@ -150,6 +132,16 @@ export class AlipayAdapter implements PaymentPort {
       if (e instanceof BillFormatError) throw new AlipayUnanswered(`The bill of ${day} is malformed: ${e.message}`);
       throw e;
     }
+  }
+}
+
+/** An answer that does not read as what was asked is no answer: the caller learns nothing (AlipayUnanswered). */
+function readAs<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof AlipayUnreadable || e instanceof AmountFormatError) throw new AlipayUnanswered(e.message);
+    throw e;
   }
 }
 

@@ -33,6 +33,11 @@ export function readNotification(sdk: AlipaySdk, cfg: Pick<AlipayConfig, 'appId'
   if (!f.sign) return fail('PAYMENT.BAD_SIGNATURE', 'The notification is not signed.');
   if (f.sign_type && f.sign_type !== 'RSA2') return fail('PAYMENT.BAD_SIGNATURE', `The notification is signed ${f.sign_type}; only RSA2 is taken.`);
   if (!sdk.checkNotifySignV2(f)) return fail('PAYMENT.BAD_SIGNATURE', 'The notification signature does not verify with Alipay\'s public key.');
+  return paymentNoticeOf(f, cfg, now);
+}
+
+/** A notification's fields, once its signature is checked, as the payment it reports (or the refusal of it). */
+export function paymentNoticeOf(f: Record<string, string>, cfg: Pick<AlipayConfig, 'appId' | 'sellerId'>, now: number): PaymentNotice | DomainError {
   if (f.app_id !== cfg.appId) return fail('CALLBACK.INVALID_FIELD', 'The notification is for another app.', { field: 'app_id' });
   if (cfg.sellerId && f.seller_id !== cfg.sellerId) return fail('CALLBACK.INVALID_FIELD', 'The notification is for another seller.', { field: 'seller_id' });
   const sentAt = parseBeijingTime(f.notify_time ?? '');
@@ -52,6 +57,6 @@ export function readNotification(sdk: AlipaySdk, cfg: Pick<AlipayConfig, 'appId'
     throw e;
   }
   // A byte-for-byte replay carries the same signature; each resend of Alipay is signed afresh (its notify_time).
-  const nonce = createHash('sha256').update(f.sign).digest('hex').slice(0, 40);
+  const nonce = createHash('sha256').update(f.sign ?? '').digest('hex').slice(0, 40);
   return { nonce, paymentNo: f.out_trade_no, tradeNo: f.trade_no, amountFen, status: 'SUCCESS' };
 }
