@@ -98,6 +98,11 @@ describe('the Alipay adapter against the fake gateway', () => {
     expect(await pair.adapter.closePayment('PAYCLOSE001')).toEqual({ status: 'closed' });
     expect(pair.state.pay('PAYCLOSE001')).toMatchObject({ code: 'PAYMENT.TRADE_CLOSED', message: expect.stringMatching(/^ACQ.TRADE_HAS_CLOSE/) });
     await expect(opened(pair, 'PAYCLOSE001', 100)).rejects.toThrow(/ACQ.TRADE_HAS_CLOSE/);
+    // An unpaid trade past its time_expire is closed by Alipay itself.
+    await opened(pair, 'PAYLAPSE001', 100);
+    pair.clock.advance(15 * MIN);
+    expect(await pair.adapter.queryPayment('PAYLAPSE001')).toEqual({ status: 'closed' });
+    expect(pair.state.pay('PAYLAPSE001')).toMatchObject({ code: 'PAYMENT.TRADE_CLOSED' });
     await paid(pair, 'PAYCLOSE002');
     expect(await pair.adapter.closePayment('PAYCLOSE002')).toEqual({ status: 'refused', error: expect.stringMatching(/^ACQ.TRADE_STATUS_ERROR/) });
     expect(await pair.adapter.closePayment('PAYNOSUCH01')).toEqual({ status: 'not_found' });

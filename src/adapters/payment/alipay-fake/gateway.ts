@@ -143,6 +143,7 @@ export class FakeAlipayGateway {
 
   private async query(b: Biz): Promise<Result> {
     const no = String(b.out_trade_no ?? '');
+    this.state.lapse(no);
     const t = await this.state.queryPayment(no);
     const p = this.state.payment(no);
     if (t.status === 'not_found' || !p) return refuse(SUB.tradeNotExist, '交易不存在');

@@ -72,6 +72,21 @@ export class FakeAlipayState extends AlipaySimulator {
     this.persist();
   }
 
+  /** Alipay closes an unpaid trade at its time_expire (TRADE_CLOSED): from then on it can no longer be paid. */
+  lapse(paymentNo: string): void {
+    this.sync();
+    const p = this.payments.get(paymentNo);
+    if (!p || p.status !== 'open' || this.clock.now() < p.expiresAt) return;
+    p.status = 'closed';
+    p.closedAt = p.expiresAt;
+    this.persist();
+  }
+
+  override pay(paymentNo: string) {
+    this.lapse(paymentNo);
+    return super.pay(paymentNo);
+  }
+
   /** One pass of the fake's own time: notifications that are due go out. */
   async tick(): Promise<number> {
     return this.resendDue();
