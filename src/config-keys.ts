@@ -3,6 +3,7 @@
 // both. In production every one is required and none may be a key printed in the source.
 import { readFileSync } from 'node:fs';
 import { DEMO_PARTNER_KEYS } from './adapters/sim/demo-keys.ts';
+import { PAYMENT_KEY_FIELDS } from './config-channels.ts';
 
 /** One master key. Tokens and sealed values record the id of the key they were made with. */
 export interface MasterKey {
@@ -89,7 +90,8 @@ export function loadPartnerKeys(env: NodeJS.ProcessEnv, required: boolean): Part
   for (const [field, name] of Object.entries(PARTNER_KEY_VARIABLES) as [keyof PartnerKeys, string][]) {
     const s = readSecretSetting(env, name);
     if (!s) {
-      if (required) throw new KeyConfigError(`${name} (or ${name}_FILE) is required in production (HAOKA_MODE=production).`);
+      // A payment channel's key is needed only to offer that channel (config-channels.ts).
+      if (required && !PAYMENT_KEY_FIELDS.has(field)) throw new KeyConfigError(`${name} (or ${name}_FILE) is required in production (HAOKA_MODE=production).`);
       continue;
     }
     const v = s.value.trim();

@@ -3,6 +3,9 @@ import { isIP } from 'node:net';
 import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
 import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
 import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapters/payment/wechat/config.ts';
+import { AlipayConfigError, loadAlipayConfig, type AlipayConfig } from './adapters/payment/alipay/config.ts';
+import { NO_CHANNEL_MESSAGE, offeredChannels } from './config-channels.ts';
+import type { PaymentChannel } from './domain/order.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -23,6 +26,10 @@ export interface Config {
   partnerKeys: Partial<PartnerKeys>;
   /** The WeChat Pay merchant account (adapters/payment/wechat/config.ts); null: none configured. */
   wechat?: WechatConfig | null;
+  /** The Alipay application (adapters/payment/alipay/config.ts); null: none configured. */
+  alipay?: AlipayConfig | null;
+  /** The payment channels offered (config-channels.ts); absent: all of them. */
+  paymentChannels?: PaymentChannel[];
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
   worker: boolean;
   logLevel: string;
@@ -101,7 +108,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError || e instanceof WechatConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -141,6 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const partnerKeys = keys(() => loadPartnerKeys(env, mode === 'production'));
   const syncRaw = (env.HAOKA_SQLITE_SYNC ?? 'full').trim().toLowerCase();
   if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`HAOKA_SQLITE_SYNC must be full or normal, not ${JSON.stringify(env.HAOKA_SQLITE_SYNC)}.`);
+  const wechat = keys(() => loadWechatConfig(env));
+  const alipay = keys(() => loadAlipayConfig(env));
+  const paymentChannels = offeredChannels(mode, partnerKeys, { alipay, wechat });
+  if (paymentChannels.length === 0) throw new ConfigError(NO_CHANNEL_MESSAGE);
   return {
     mode,
     host,
@@ -150,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderBeforeMs,
     secret,
     partnerKeys,
-    wechat: keys(() => loadWechatConfig(env)),
+    wechat,
+    alipay,
+    paymentChannels,
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',
     simStateDir: env.HAOKA_SIM_STATE_DIR?.trim() || null,

@@ -1,5 +1,7 @@
 // Composition root: picks the store from configuration and wires the simulators in as the adapters.
 import { setFlagsFromString } from 'node:v8';
+import { randomBytes } from 'node:crypto';
+import { PAYMENT_KEY_FIELDS } from './config-channels.ts';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -12,6 +14,7 @@ import { logOptions } from './adapters/log.ts';
 import { systemClock } from './adapters/clock.ts';
 import { createChannelSimulators } from './adapters/payment/channels.ts';
 import { wechatChannel } from './adapters/payment/wechat/channel.ts';
+import { alipayChannel } from './adapters/payment/alipay/channel.ts';
 import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { CarrierSimulator } from './adapters/carrier/simulator.ts';
@@ -57,6 +60,8 @@ export interface ComposeOptions {
   courier?: 'kuaidi100' | 'simulator';
   /** WeChat Pay: the API v3 adapter (with the in-process fake gateway in demo; the default) or the in-process simulator. */
   wechat?: 'gateway' | 'simulator';
+  /** Alipay: the SDK adapter (with the in-process fake gateway in demo; the default) or the in-process simulator. */
+  alipay?: 'gateway' | 'simulator';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -70,9 +75,11 @@ export const SIM_COURIER_SECRET = DEMO_PARTNER_KEYS.courier;
 export function partnerKeysOf(config: Config): PartnerKeys {
   if (config.mode === 'demo') return { ...DEMO_PARTNER_KEYS, wechatApiV3: null, ...config.partnerKeys };
   const k = config.partnerKeys;
-  const missing = (Object.keys(PARTNER_KEY_VARIABLES) as (keyof PartnerKeys)[]).filter((f) => !k[f]);
+  const missing = (Object.keys(PARTNER_KEY_VARIABLES) as (keyof PartnerKeys)[]).filter((f) => !k[f] && !PAYMENT_KEY_FIELDS.has(f));
   if (missing.length) throw new Error(`production without partner keys: ${missing.map((f) => PARTNER_KEY_VARIABLES[f]).join(', ')}`);
-  return k as PartnerKeys;
+  // A channel without its key is not offered: its simulator gets a key nobody holds, so it accepts no notification.
+  const unheld = () => randomBytes(24).toString('hex');
+  return { ...k, alipay: k.alipay ?? unheld(), wechat: k.wechat ?? unheld(), bank: k.bank ?? unheld(), wechatApiV3: k.wechatApiV3 ?? null } as PartnerKeys;
 }
 
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Haoka> {
@@ -100,6 +107,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const wechat = await wechatChannel(config, clock, { use: opts.wechat, demoApiV3Key: keys.wechatApiV3, seed });
   // The demo's "pay in the app" page pays at the fake gateway.
   if (wechat.fake) payments.wechat = wechat.fake.state;
+  const alipay = await alipayChannel(config, clock, { use: opts.alipay, seed });
+  if (alipay.fake) payments.alipay = alipay.fake.state;
   const notifier = new NotifierSimulator(store, clock);
   const carrier = new CarrierSimulator(clock, keys.carrier);
   const warehouse = new WarehouseSimulator();
@@ -109,7 +118,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const courier: CourierPort = kuaidi100?.courier ?? courierSim;
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
-  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}) }, notifier, carrier, warehouse, courier, log };
+  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
@@ -132,8 +141,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       const built = await buildServer(deps, { mode: config.mode, simulators: mountSims ? sims : undefined, trustProxy: config.trustProxy, extra: webDir === null ? undefined : (a) => webPages(a, webDir) });
       // The simulated channels notify through the real callback route, signature check included.
       wechat.attach(built);
+      alipay.attach(built);
       for (const sim of Object.values(payments) as PaymentChannelSimulator[]) {
-        if (sim === wechat.fake?.state) continue;
+        if (sim === wechat.fake?.state || sim === alipay.fake?.state) continue;
         sim.deliver = async (d, kind = 'payment') => {
           const url = kind === 'refund' ? `/api/v1/refunds/callback/${sim.channel}` : `/api/v1/payments/callback/${sim.channel}`;
           const res = await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body });
@@ -164,7 +174,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       // New connections are refused at once; requests already in flight finish, and so does the worker's
       // pass (its claimed timers and outbox rows are completed or given back, never left to their lease).
       if (resender) clearInterval(resender);
-      await Promise.all([worker.stop(), app?.close(), wechat.close()]);
+      await Promise.all([worker.stop(), app?.close(), wechat.close(), alipay.close()]);
       await kuaidi100?.close();
       await store.close();
     },

@@ -17,6 +17,7 @@ import { logOptions } from '../adapters/log.ts';
 import { rotateSecret } from '../app/platform/rotate-secret.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { reconcileCommand } from './reconcile.ts';
+import { doctorCommand } from './doctor.ts';
 import { createChannelSimulators } from '../adapters/payment/channels.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { partnerKeysOf } from '../main.ts';
@@ -123,6 +124,11 @@ program.command('seed').description('fill the catalog, or the store with bulk or
     const seeded = await seedDemo(store, Date.now(), n);
     process.stdout.write(seeded ? 'demo catalog seeded\n' : 'catalog already present; left as it is\n');
     await store.close();
+  });
+
+program.command('doctor').description('check the configuration without moving money: keys, key pairs, addresses, the store, the mode; exit code 1 on any problem')
+  .action(async () => {
+    process.exit(await doctorCommand(process.env, (line) => process.stdout.write(`${line}\n`)));
   });
 
 program.command('check').description('verify the database invariants; exit code 1 on any violation').action(async () => {

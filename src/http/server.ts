@@ -29,6 +29,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { simulatorRoutes, type Simulators } from './routes/simulators.ts';
 import { fulfilmentRoutes } from './routes/fulfilment.ts';
 import { kuaidi100CallbackRoutes } from './routes/kuaidi100-callback.ts';
+import { alipayNotifyRoutes } from './routes/alipay-notify.ts';
 import { returnRoutes } from './routes/returns.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
 
@@ -140,6 +141,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(alternativeRoutes(deps));
   await app.register(fulfilmentRoutes(deps));
   await app.register(kuaidi100CallbackRoutes(deps));
+  await app.register(alipayNotifyRoutes(deps));
   await app.register(returnRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));

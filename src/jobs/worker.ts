@@ -45,7 +45,7 @@ export class Worker {
     const day = previousBillDay(now);
     if (now < billDayEnd(day) + RECONCILE_FROM_MS) return;
     const due: PaymentChannel[] = [];
-    for (const channel of PAYMENT_CHANNELS) if (!(await this.deps.store.reconciliation.runFinished(channel, day))) due.push(channel);
+    for (const channel of this.deps.offeredChannels ?? PAYMENT_CHANNELS) if (!(await this.deps.store.reconciliation.runFinished(channel, day))) due.push(channel);
     if (due.length) await reconcileDay(this.deps, day, due);
   }
 

@@ -62,6 +62,8 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/orders/{id}/payments': OWNER_ONLY,
   'GET /api/v1/orders/{id}/payments': ANYONE_ON_ORDER,
   'POST /api/v1/payments/callback/{channel}': 'signed',
+  'POST /api/v1/payments/alipay/notify': 'signed',
+  'GET /api/v1/payments/channels': 'public',
   'GET /api/v1/orders/{id}/refunds': ANYONE_ON_ORDER,
   'GET /api/v1/refunds/awaiting-retry': { roles: STAFF },
   'POST /api/v1/refunds/{refundNo}/retry': DESK,

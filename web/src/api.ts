@@ -195,6 +195,7 @@ export const api = {
     call<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/cancel`, { area: 'customer', body: { confirm: true, reason }, key }),
   events: (id: string) => call<{ events: OrderEvent[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/events`, { area: 'customer' }),
   payments: (id: string) => call<{ payments: Payment[]; refunds: Refund[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/payments`, { area: 'customer' }),
+  paymentChannels: () => call<{ channels: Channel[] }>('GET', '/api/v1/payments/channels'),
   startPayment: (id: string, channel: Channel, key: string) =>
     call<{ paymentNo: string; payUrl: string; amountFen: number; expiresAt: number }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/payments`, { area: 'customer', body: { channel }, key }),
   /** The simulated channel's own page: what the customer's tap in the payment app does. */

@@ -46,6 +46,8 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
   /** Notifications not yet acknowledged, by payment number: resent on the channel's schedule, across restarts. */
   readonly resends = new Map<string, SimResend>();
   private resending = false;
+  /** The channel's resend schedule after the first delivery (WeChat Pay's by default; Alipay's fake has its own). */
+  protected resendSchedule: readonly number[] = RESEND_AFTER_MS;
   /** Set by the composition root: how a payment or refund notification reaches the platform; true when acknowledged. */
   deliver: ((d: SignedDelivery, kind?: 'payment' | 'refund') => Promise<boolean>) | null = null;
   protected rnd: SeededRandom;
@@ -242,7 +244,7 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
       const now = this.clock.now();
       const due = [...this.resends.values()].filter((x) => !x.done && x.nextAt <= now);
       for (const x of due) {
-        const after = RESEND_AFTER_MS[x.attempts];
+        const after = this.resendSchedule[x.attempts];
         this.resends.set(x.paymentNo, after === undefined ? { ...x, attempts: x.attempts + 1, done: true } : { ...x, attempts: x.attempts + 1, nextAt: now + after });
       }
       this.persist();

@@ -11,6 +11,7 @@ import type { PaymentRow } from '../../adapters/store/payment-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import { notifyRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
+import { refuseUnoffered } from '../platform/offered-channels.ts';
 import { startRefund } from '../refunds/refunds.ts';
 import { requestEventRow } from '../cancellation/request-commit.ts';
 import type { StartedPayment } from '../ordering/start-payment.ts';
@@ -18,6 +19,8 @@ import type { Principal } from '../platform/secrets.ts';
 
 /** Opens a payment of the penalty at the chosen channel; the channel's notification moves the closure on. */
 export async function startPenaltyPayment(deps: Deps, orderId: string, customerId: string, channel: PaymentChannel): Promise<StartedPayment | DomainError> {
+  const unoffered = refuseUnoffered(deps, channel);
+  if (unoffered) return unoffered;
   const now = deps.clock.now();
   const settings = await deps.settings.get();
   const expiresAt = now + settings.paymentTimeoutMs;

@@ -1,6 +1,7 @@
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { Order, PaymentChannel } from '../../domain/order.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
+import { refuseUnoffered } from '../platform/offered-channels.ts';
 
 export interface StartedPayment {
   paymentNo: string;
@@ -27,7 +28,7 @@ function payable(order: Order | undefined | null, customerId: string, orderId: s
 export async function startPayment(deps: Deps, orderId: string, customerId: string, channel: PaymentChannel, receipt?: Receipt<StartedPayment>): Promise<StartedPayment | DomainError> {
   const now = deps.clock.now();
   const seen = await deps.store.orders.getOrder(orderId);
-  const refused = payable(seen, customerId, orderId, now);
+  const refused = payable(seen, customerId, orderId, now) ?? refuseUnoffered(deps, channel);
   if (refused) return refused;
   const paymentNo = newId('PAY', now);
   const { payUrl } = await deps.payments[channel].createPayment({ paymentNo, amountFen: seen!.amountFen, subject: `号卡 ${seen!.number}`, expiresAt: seen!.paymentDeadline });

@@ -14,6 +14,8 @@ export interface Deps {
   settings: SettingsService;
   secrets: Secrets;
   payments: Record<PaymentChannel, PaymentPort>;
+  /** The channels this deployment offers (a production channel left unconfigured is not); absent: all. */
+  offeredChannels?: readonly PaymentChannel[];
   notifier: NotifierPort;
   carrier: CarrierPort;
   warehouse: WarehousePort;

@@ -11,6 +11,7 @@ import { listRefundViews } from '../../app/refunds/refund-view.ts';
 import { requireRole, STAFF } from '../auth.ts';
 import { sendChannelRefusal, sendError } from '../errors.ts';
 import { errors, orderIdParams, refundView } from '../schemas.ts';
+import { offeredChannelsOf } from '../../app/platform/offered-channels.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,6 +59,10 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       refunds,
     };
   });
+
+  app.get('/api/v1/payments/channels', {
+    schema: { tags: ['payments'], summary: 'The payment channels offered at checkout', response: { 200: z.object({ channels: z.array(z.enum(PAYMENT_CHANNELS)) }) } },
+  }, async () => ({ channels: [...offeredChannelsOf(deps)] }));
 
   app.post('/api/v1/payments/callback/:channel', {
     schema: {

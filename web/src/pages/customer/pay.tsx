@@ -17,7 +17,11 @@ export function PayPage({ params }: { params: Record<string, string> }) {
   const id = params.id!;
   const now = useNow();
   const { data: order, error } = useLoad(() => api.order(id), [id]);
-  const [channel, setChannel] = useState<Channel>('alipay');
+  // Only the channels this deployment offers (a production channel left unconfigured is not).
+  const offered = useLoad(() => api.paymentChannels(), []).data?.channels;
+  const channels = CHANNELS.filter((c) => !offered || offered.includes(c));
+  const [picked, setChannel] = useState<Channel>('alipay');
+  const channel = channels.includes(picked) ? picked : (channels[0] ?? picked);
   const [opened, setOpened] = useState<{ paymentNo: string; payUrl: string; channel: Channel } | null>(null);
   const starting = useAction();
   const paying = useAction();
@@ -80,7 +84,7 @@ export function PayPage({ params }: { params: Record<string, string> }) {
       </div>
       <fieldset className="channels">
         <legend>{t('pay.channel')}</legend>
-        {CHANNELS.map((c) => (
+        {channels.map((c) => (
           <label key={c} className={`channel-option${channel === c ? ' channel-on' : ''}`}>
             <input type="radio" name="channel" value={c} checked={channel === c} onChange={() => setChannel(c)} />
             <span className={`channel-mark mark-${c}`} aria-hidden="true">{t(`channel.${c}.mark`)}</span>

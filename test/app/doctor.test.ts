@@ -1,0 +1,57 @@
+// `haoka doctor` run as a deployment runs it: every check printed ok or PROBLEM, what is still lacking, and an
+// exit code that fails the deployment script when something is wrong. Nothing is written (no store is created).
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keyPair } from '../../src/adapters/payment/wechat-fake/keys.ts';
+import { PRODUCTION_ENV } from '../fixtures/production.ts';
+import { runCli, runHaoka } from '../fixtures/processes.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'haoka-doctor-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const app = keyPair(null, 'test-doctor-app');
+const other = keyPair(null, 'test-doctor-other');
+writeFileSync(join(dir, 'app_private_key.pem'), app.privateKeyPem);
+writeFileSync(join(dir, 'app_public_key.pem'), app.publicKeyPem);
+writeFileSync(join(dir, 'other_public_key.pem'), other.publicKeyPem);
+
+describe('haoka doctor', () => {
+  it('passes a demo on a migrated store, saying it takes no real money', async () => {
+    const env = { HAOKA_DATABASE_URL: join(dir, 'demo.db') };
+    expect((await runHaoka(['migrate'], env)).code).toBe(0);
+    const r = await runCli(['doctor'], env);
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/^ok {6}store schema: every migration applied$/m);
+    expect(r.output).toMatch(/^ok {6}payment channels: offered: alipay, wechat, bank$/m);
+    expect(r.output).toMatch(/still lacking:\n {2}- HAOKA_MODE=production/);
+    expect(r.output).toMatch(/0 problem\(s\)/);
+  });
+
+  it('finds a production Alipay set up with its own public key, a mismatched uploaded key, a plain-http notify address and no store', async () => {
+    const { HAOKA_ALIPAY_NOTIFY_KEY: _a, HAOKA_WECHAT_NOTIFY_KEY: _w, HAOKA_WECHAT_APIV3_KEY: _v, HAOKA_BANK_NOTIFY_KEY: _b, ...base } = PRODUCTION_ENV;
+    const store = join(dir, 'absent.db');
+    const r = await runCli(['doctor'], {
+      ...base, HAOKA_DATABASE_URL: store, HAOKA_HOST: '127.0.0.1',
+      HAOKA_ALIPAY_APP_ID: '2021004100000001', HAOKA_ALIPAY_PRIVATE_KEY_FILE: join(dir, 'app_private_key.pem'),
+      HAOKA_ALIPAY_PUBLIC_KEY_FILE: join(dir, 'app_public_key.pem'), HAOKA_ALIPAY_APP_PUBLIC_KEY_FILE: join(dir, 'other_public_key.pem'),
+      HAOKA_ALIPAY_NOTIFY_BASE_URL: 'http://shop.example.com',
+    });
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/^ok {6}mode: production$/m);
+    expect(r.output).toMatch(/^PROBLEM store: no store at .*absent\.db: run haoka migrate/m);
+    expect(r.output).toMatch(/^PROBLEM Alipay public key: HAOKA_ALIPAY_PUBLIC_KEY is the application's own public key/m);
+    expect(r.output).toMatch(/^PROBLEM Alipay application public key: HAOKA_ALIPAY_APP_PUBLIC_KEY is not the half of HAOKA_ALIPAY_PRIVATE_KEY/m);
+    expect(r.output).toMatch(/^PROBLEM Alipay notify address: http:\/\/shop\.example\.com\/api\/v1\/payments\/alipay\/notify: production talks to its partners over https only/m);
+    expect(r.output).toMatch(/^ok {6}Alipay gateway: https:\/\/openapi\.alipay\.com\/gateway\.do$/m);
+    expect(r.output).toMatch(/^ok {6}payment channels: offered: alipay; not offered: wechat, bank$/m);
+    expect(r.output).toMatch(/Kuaidi100/);
+    expect(existsSync(store)).toBe(false);
+  });
+
+  it('reports a configuration that does not load, naming the variable, and fails', async () => {
+    const r = await runCli(['doctor'], { HAOKA_DATABASE_URL: join(dir, 'demo.db'), HAOKA_ALIPAY_APP_ID: '2021004100000001' });
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/^PROBLEM configuration: Alipay is partly configured: HAOKA_ALIPAY_PRIVATE_KEY, HAOKA_ALIPAY_PUBLIC_KEY missing/m);
+  });
+});
