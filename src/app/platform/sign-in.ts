@@ -27,7 +27,7 @@ export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentT
     return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: Math.max(1, waitMs) });
   }
   const { title, body } = renderNotification('sign_in_code', { code });
-  await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body });
+  await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body, data: { code } });
   return { sentTo: `${phone.slice(0, 3)}****${phone.slice(-4)}`, expiresAt: now + CODE_TTL_MS };
 }
 
