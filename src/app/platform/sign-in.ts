@@ -10,7 +10,7 @@ import { attemptKeys, forgetAttempts, takeAttempt } from './sign-in-attempts.ts'
 export { hashPassword } from './passwords.ts';
 
 const CODE_TTL_MS = 5 * 60_000;
-const CODE_RESEND_MS = 60_000;
+export const CODE_RESEND_MS = 60_000;
 const CODE_MAX_ATTEMPTS = 5;
 export const TOKEN_TTL_MS = 7 * 86_400_000;
 
