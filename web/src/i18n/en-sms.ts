@@ -1,0 +1,8 @@
+// Text messages (English): what the sign-in page says when a code did not reach the phone.
+import type { zhSms } from './zh-sms.ts';
+
+export const enSms: Record<keyof typeof zhSms, string> = {
+  'sms.code.delivered': 'The code reached your phone; check your messages.',
+  'sms.code.failed': 'No code? The text could not be delivered ({code}); ask for a new one when the countdown ends.',
+  'sms.code.failedNow': 'No code? The text could not be delivered ({code}); ask for a new one.',
+};
