@@ -48,7 +48,7 @@ export class FakeSmsBook {
 
   constructor(readonly clock: Clock, opts: FakeBookOptions = {}) {
     this.deliverAfterMs = opts.deliverAfterMs ?? 2000;
-    this.dailyLimit = opts.dailyLimit ?? 100;
+    this.dailyLimit = opts.dailyLimit ?? 1000;
     this.journal = opts.journalPath ? new SimJournal(opts.journalPath) : null;
     this.catchUp();
   }
