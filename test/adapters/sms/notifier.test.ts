@@ -132,4 +132,12 @@ describe('the demo\'s inbox page', () => {
     const page = JSON.parse((await h.get(`/sim/sms/${phone}`, null)).body) as { messages: { title: string; body: string }[] };
     expect(page.messages).toEqual([{ title: '阿里云短信 · 发送中', body: expect.stringMatching(/^【号卡】您的验证码是\d{6}/) }]);
   });
+
+  it('lets the demo script a fake provider: Aliyun refuses the next send, Tencent Cloud takes it', async () => {
+    const phone = nextPhone();
+    const scripted = await h.post('/sim/sms-providers/aliyun/script', null, { refuse: { code: 'isv.DAY_LIMIT_CONTROL', message: '触发日发送限额' } });
+    expect(scripted.statusCode).toBe(200);
+    await askCode(phone);
+    expect(await latestCode(phone)).toMatchObject({ provider: 'tencent', attempts: 'aliyun:isv.DAY_LIMIT_CONTROL tencent:OK' });
+  });
 });
