@@ -6,6 +6,7 @@ import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapte
 import { AlipayConfigError, loadAlipayConfig, type AlipayConfig } from './adapters/payment/alipay/config.ts';
 import { NO_CHANNEL_MESSAGE, offeredChannels } from './config-channels.ts';
 import type { PaymentChannel } from './domain/order.ts';
+import { loadSmsConfig, type SmsConfig } from './adapters/sms/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -54,6 +55,8 @@ export interface Config {
   sqliteSync: SqliteSync;
   /** Kuaidi100 (config-kuaidi100.ts); null: demo runs the fake Kuaidi100 with its demo account, production the simulated courier. */
   kuaidi100?: Kuaidi100Config | null;
+  /** SMS providers (adapters/sms/config.ts); null: the built-in notifier (production without HAOKA_SMS_PROVIDERS). */
+  sms?: SmsConfig | null;
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -172,5 +175,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
     sqliteSync: syncRaw,
     kuaidi100: keys(() => loadKuaidi100Config(env, mode === 'production')),
+    sms: keys(() => loadSmsConfig(env, mode === 'production')),
   };
 }

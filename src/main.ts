@@ -17,6 +17,8 @@ import { wechatChannel } from './adapters/payment/wechat/channel.ts';
 import { alipayChannel } from './adapters/payment/alipay/channel.ts';
 import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
+import { SmsNotifier } from './adapters/sms/notifier.ts';
+import { wireSms } from './adapters/sms/wiring.ts';
 import { CarrierSimulator } from './adapters/carrier/simulator.ts';
 import { WarehouseSimulator } from './adapters/warehouse/simulator.ts';
 import { CourierSimulator } from './adapters/courier/simulator.ts';
@@ -62,6 +64,8 @@ export interface ComposeOptions {
   wechat?: 'gateway' | 'simulator';
   /** Alipay: the SDK adapter (with the in-process fake gateway in demo; the default) or the in-process simulator. */
   alipay?: 'gateway' | 'simulator';
+  /** Text messages: through the configured SMS providers (the default; demo's are the fakes in this process) or the in-process notifier simulator. */
+  sms?: 'providers' | 'simulator';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -109,7 +113,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   if (wechat.fake) payments.wechat = wechat.fake.state;
   const alipay = await alipayChannel(config, clock, { use: opts.alipay, seed });
   if (alipay.fake) payments.alipay = alipay.fake.state;
-  const notifier = new NotifierSimulator(store, clock);
+  const notifierSim = new NotifierSimulator(store, clock);
+  const sms = opts.sms !== 'simulator' && config.sms ? await wireSms(config.sms, clock, config.simStateDir) : null;
+  const notifier = sms ? new SmsNotifier(notifierSim, store, clock, sms.providers, log) : notifierSim;
   const carrier = new CarrierSimulator(clock, keys.carrier);
   const warehouse = new WarehouseSimulator();
   const courierSim = new CourierSimulator(keys.courier, clock, seed);
@@ -119,7 +125,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
-  const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
+  const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
     const r = await recordShipment(deps, orderId, trackingNo);
@@ -176,6 +182,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       if (resender) clearInterval(resender);
       await Promise.all([worker.stop(), app?.close(), wechat.close(), alipay.close()]);
       await kuaidi100?.close();
+      await sms?.close();
       await store.close();
     },
   };

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Deps } from '../app/platform/deps.ts';
 import { pushRefusalCounts } from '../app/platform/push-refusals.ts';
+import { registerSmsMetrics } from './routes/sms/sms-metrics.ts';
 
 /** The latency buckets dashboards were built on (seconds). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -58,6 +59,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps) {
       for (const r of pushRefusalCounts()) this.inc({ source: r.source, code: r.code }, r.count);
     },
   });
+  registerSmsMetrics(registry, deps);
   const record = (s: Series, reply: FastifyReply) => {
     s.latency.observe(reply.elapsedTime / 1000);
     s.statuses.set(reply.statusCode, (s.statuses.get(reply.statusCode) ?? 0) + 1);

@@ -32,6 +32,8 @@ import { kuaidi100CallbackRoutes } from './routes/kuaidi100-callback.ts';
 import { alipayNotifyRoutes } from './routes/alipay-notify.ts';
 import { returnRoutes } from './routes/returns.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
+import { signInCodeRoutes } from './routes/sms/sign-in-code.ts';
+import { smsSimRoutes } from './routes/sms/sim-sms.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -146,8 +148,10 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));
   await app.register(reconciliationRoutes(deps));
+  await app.register(signInCodeRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
+  if (opts.simulators?.sms && opts.mode !== 'production') await app.register(smsSimRoutes(opts.simulators.sms));
   if (opts.extra) await opts.extra(app);
   return app;
 }

@@ -33,6 +33,8 @@ export class Worker {
     const timers = await fireDueTimers(this.deps);
     const outbox = await dispatchOutbox(this.deps);
     const refundChecks = await reconcileRefunds(this.deps);
+    // What became of text messages: asked of the SMS providers when each message's check is due.
+    await this.deps.notifier.checkDeliveries?.().catch((e: unknown) => this.deps.log.warn({ err: String(e) }, 'SMS delivery checks failed'));
     await this.purge();
     await this.reconcileYesterday();
     return { timers, outbox, refundChecks };

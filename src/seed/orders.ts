@@ -53,7 +53,7 @@ export async function openSeeder(config: Config): Promise<Seeder> {
   const now = Date.now();
   const clock = new FakeClock(now - 3 * DAY);
   // The recorded flows drive the courier simulator scan by scan (order-templates.ts).
-  const haoka = await compose({ ...config, logLevel: 'silent' }, { clock, seed: true, webDir: null, courier: 'simulator' });
+  const haoka = await compose({ ...config, logLevel: 'silent' }, { clock, seed: true, webDir: null, courier: 'simulator', sms: 'simulator' });
   let templates: Template[];
   try {
     templates = await recordTemplates(haoka, clock);

@@ -18,7 +18,7 @@ describe.skipIf(ENGINE !== 'postgres')('three workers on one PostgreSQL database
   beforeAll(async () => {
     db = await freshDatabase();
     const config = loadConfig({ HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'test-secret-0123456789abcdef' });
-    for (let i = 0; i < 3; i++) nodes.push(await compose(config, { clock, log: pino({ level: 'silent' }), seed: i === 0, numbersPerCarrier: 150, simSeed: i * 10 }));
+    for (let i = 0; i < 3; i++) nodes.push(await compose(config, { clock, log: pino({ level: 'silent' }), seed: i === 0, numbersPerCarrier: 150, simSeed: i * 10, sms: 'simulator' }));
   });
   afterAll(async () => {
     for (const n of nodes) await n.close();

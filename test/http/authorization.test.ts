@@ -26,6 +26,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/plans/{id}': 'public',
   'GET /api/v1/numbers': 'public',
   'POST /api/v1/auth/code': 'public',
+  'GET /api/v1/auth/code/status': 'public',
   'POST /api/v1/auth/customer': 'public',
   'POST /api/v1/auth/agent': 'public',
   'GET /api/v1/me': { roles: ['customer', ...STAFF] },

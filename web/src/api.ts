@@ -176,6 +176,7 @@ export const q = (o: Record<string, string | number | undefined>) => {
 };
 
 export const api = {
+  codeStatus: (phone: string) => call<{ state: 'none' | 'sent' | 'delivered' | 'failed'; failure: string | null; resendAt: number | null }>('GET', `/api/v1/auth/code/status?phone=${phone}`),
   sendCode: (phone: string, key: string) => call<{ sentTo: string; expiresAt: number }>('POST', '/api/v1/auth/code', { body: { phone }, key }),
   simSms: (phone: string) => call<{ messages: { title: string; body: string }[] }>('GET', `/sim/sms/${phone}`),
   signInCustomer: (phone: string, code: string, key: string) => call<{ token: string; customerId: string }>('POST', '/api/v1/auth/customer', { body: { phone, code }, key }),

@@ -14,6 +14,7 @@ import { AfterSalesRepo } from './after-sales-repo.ts';
 import { BatchCloseRepo } from './batch-close-repo.ts';
 import { SealedRepo } from './sealed-repo.ts';
 import { ReconciliationRepo } from './reconciliation-repo.ts';
+import { SmsRepo } from './sms/sms-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
@@ -32,6 +33,7 @@ export class Repos {
   readonly closes: BatchCloseRepo;
   readonly sealed: SealedRepo;
   readonly reconciliation: ReconciliationRepo;
+  readonly sms: SmsRepo;
   readonly vaults: VaultHolder;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
@@ -49,6 +51,7 @@ export class Repos {
     this.closes = new BatchCloseRepo(db, engine);
     this.sealed = new SealedRepo(db);
     this.reconciliation = new ReconciliationRepo(db, engine);
+    this.sms = new SmsRepo(db, this.vaults);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -34,7 +34,7 @@ const notify: OutboxHandler = async (deps, row, p) => {
   let phone = typeof p.phone === 'string' ? p.phone : '';
   if (!phone && channels.includes('sms') && row.order_id) phone = (await deps.store.orders.getOrder(row.order_id))?.contactPhone ?? '';
   for (const channel of channels) {
-    await deps.notifier.send({ key: `outbox:${row.id}:${channel}`, channel, customerId: p.customerId as string, phone, orderId: row.order_id, template, title, body });
+    await deps.notifier.send({ key: `outbox:${row.id}:${channel}`, channel, customerId: p.customerId as string, phone, orderId: row.order_id, template, title, body, data: p.data as Record<string, unknown> });
   }
 };
 

@@ -123,10 +123,14 @@ export interface OutgoingMessage {
   template: string;
   title: string;
   body: string;
+  /** The notice's data: a text message is its template's parameters (domain/notices/templates.ts). */
+  data?: Record<string, unknown>;
 }
 
 export interface NotifierPort {
   send(msg: OutgoingMessage): Promise<void>;
+  /** Asks the SMS providers what became of messages whose check is due (the worker); the number asked about. */
+  checkDeliveries?(): Promise<number>;
 }
 
 /** Releasing a sold number back to the carrier's pool. `releaseNo` is the idempotency key the carrier receives. */

@@ -10,7 +10,7 @@ import { attemptKeys, forgetAttempts, takeAttempt } from './sign-in-attempts.ts'
 export { hashPassword } from './passwords.ts';
 
 const CODE_TTL_MS = 5 * 60_000;
-const CODE_RESEND_MS = 60_000;
+export const CODE_RESEND_MS = 60_000;
 const CODE_MAX_ATTEMPTS = 5;
 export const TOKEN_TTL_MS = 7 * 86_400_000;
 
@@ -27,7 +27,7 @@ export async function sendSignInCode(deps: Deps, phone: string): Promise<{ sentT
     return fail('AUTH.TOO_MANY_ATTEMPTS', 'A code was sent less than a minute ago.', { retryAfterMs: Math.max(1, waitMs) });
   }
   const { title, body } = renderNotification('sign_in_code', { code });
-  await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body });
+  await deps.notifier.send({ key: `otp:${phone}:${now}`, channel: 'sms', customerId: '', phone, orderId: null, template: 'sign_in_code', title, body, data: { code } });
   return { sentTo: `${phone.slice(0, 3)}****${phone.slice(-4)}`, expiresAt: now + CODE_TTL_MS };
 }
 

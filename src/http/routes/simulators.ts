@@ -10,6 +10,7 @@ import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
 import type { FakeKuaidi100 } from '../../adapters/courier/kuaidi100/fake/fake-kuaidi100.ts';
+import type { SmsFakes } from '../../adapters/sms/wiring.ts';
 import { sendError } from '../errors.ts';
 import { errors } from '../schemas.ts';
 import { TRACKING_KINDS } from '../../app/platform/ports.ts';
@@ -22,6 +23,8 @@ export interface Simulators {
   courier: CourierSimulator;
   /** The fake Kuaidi100, when parcels go through the Kuaidi100 adapter: scans and interceptions happen there. */
   kuaidi100?: FakeKuaidi100;
+  /** The fake SMS providers, when text messages go through them: the inbox shows the texts they rendered. */
+  sms?: SmsFakes;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {
@@ -62,7 +65,11 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
       params: z.object({ phone: z.string().regex(/^1[3-9]\d{9}$/) }),
       response: { 200: z.object({ messages: z.array(z.object({ title: z.string(), body: z.string() })) }), ...errors },
     },
-  }, async (req) => ({ messages: sims.notifier.smsTo(req.params.phone).slice(0, 10).map((m) => ({ title: m.title, body: m.body })) }));
+  }, async (req) => ({
+    messages: sims.sms
+      ? sims.sms.inbox(req.params.phone).slice(0, 10).map((m) => ({ title: `${m.provider === 'aliyun' ? '阿里云短信' : '腾讯云短信'} · ${m.state === 'delivered' ? '已送达' : m.state === 'failed' ? `未送达 ${m.code ?? ''}`.trim() : '发送中'}`, body: m.text }))
+      : sims.notifier.smsTo(req.params.phone).slice(0, 10).map((m) => ({ title: m.title, body: m.body })),
+  }));
 
   app.post('/sim/warehouse/:orderId/ship', {
     schema: {

@@ -1,6 +1,7 @@
 import type { zh } from './zh.ts';
 import { enDesk } from './en-desk.ts';
 import { enTerms } from './en-terms.ts';
+import { enSms } from './en-sms.ts';
 import { enAfterSales } from './en-after-sales.ts';
 import { enErrors } from './en-errors.ts';
 import { enDeskOperator } from './en-desk-operator.ts';
@@ -299,4 +300,5 @@ export const en: Record<keyof typeof zh, string> = {
   ...enDeskOperator,
   ...enDeskFulfilment,
   ...enTerms,
+  ...enSms,
 };

@@ -1,6 +1,7 @@
 // 简体中文: the product's first language. Every other dictionary has exactly these keys.
 import { zhDesk } from './zh-desk.ts';
 import { zhTerms } from './zh-terms.ts';
+import { zhSms } from './zh-sms.ts';
 import { zhAfterSales } from './zh-after-sales.ts';
 import { zhErrors } from './zh-errors.ts';
 import { zhDeskOperator } from './zh-desk-operator.ts';
@@ -299,4 +300,5 @@ export const zh = {
   ...zhDeskOperator,
   ...zhDeskFulfilment,
   ...zhTerms,
+  ...zhSms,
 } as const;

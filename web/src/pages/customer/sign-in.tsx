@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { useAction, useNow } from '../../hooks.ts';
 import { errorText, useI18n } from '../../i18n/index.ts';
@@ -24,7 +24,17 @@ export function CustomerSignIn() {
   const now = useNow();
   const sending = useAction();
   const signingIn = useAction();
+  const [delivery, setDelivery] = useState<{ state: string; failure: string | null } | null>(null);
   const waitS = sentAt ? Math.min(RESEND_MS / 1000, Math.ceil((sentAt + RESEND_MS - now) / 1000)) : 0;
+
+  // What became of the code: asked every few seconds while the customer waits, until the provider reported it.
+  useEffect(() => {
+    if (!sentAt || delivery?.state === 'delivered' || delivery?.state === 'failed') return;
+    const id = window.setInterval(() => {
+      void api.codeStatus(phone).then((s) => setDelivery({ state: s.state, failure: s.failure })).catch(() => null);
+    }, 5000);
+    return () => window.clearInterval(id);
+  }, [sentAt, phone, delivery?.state]);
 
   async function sendCode() {
     if (!PHONE.test(phone)) return setPhoneError(t('form.phone.invalid'));
@@ -32,6 +42,7 @@ export function CustomerSignIn() {
     const r = await sending.run((key) => api.sendCode(phone, key));
     if (!r) return;
     setSentAt(Date.now());
+    setDelivery(null);
     // Demo only: the simulated SMS gateway shows what the phone received, so the demo needs no real phone.
     const inbox = await api.simSms(phone).catch(() => null);
     const latest = inbox?.messages[0];
@@ -66,6 +77,8 @@ export function CustomerSignIn() {
             {waitS > 0 ? t('signin.resendIn', { s: waitS }) : sentAt ? t('signin.resend') : t('signin.send')}
           </Button>
         </div>
+        {delivery?.state === 'failed' ? <Notice tone="error">{t(waitS > 0 ? 'sms.code.failed' : 'sms.code.failedNow', { code: delivery.failure ?? '' })}</Notice> : null}
+        {delivery?.state === 'delivered' ? <p className="muted">{t('sms.code.delivered')}</p> : null}
         {sending.error ? <Notice tone="error">{errorText(t, sending.error)}</Notice> : null}
         {signingIn.error ? <Notice tone="error">{errorText(t, signingIn.error)}</Notice> : null}
         <Button type="submit" block busy={signingIn.busy}>{t('signin.submit')}</Button>

@@ -110,7 +110,7 @@ export function actorText(t: T, e: Pick<OrderEvent, 'actorType' | 'actorId'>): s
 }
 
 /** Events whose reason is a record (which payment, which refund, which parcel) rather than a cause. */
-const DETAIL_ONLY = /^(order\.paid|payment\.|refund\.|return\.shipped_back)/;
+const DETAIL_ONLY = /^(order\.paid|payment\.|refund\.|return\.shipped_back|sms\.)/;
 
 export function StaffTrail({ events }: { events: OrderEvent[] }) {
   const { t } = useI18n();

@@ -1,0 +1,158 @@
+// The message book a fake SMS provider keeps: what it accepted, for which phone, the text the phone shows, and
+// what the carrier later reported (delivered, or failed with a code). Kept in a journal file of its own when
+// given one (HAOKA_SIM_STATE_DIR), so a demo restarted still shows the texts and their reports. Scriptable:
+// refuse the next sends with a code, swallow the next answers (the caller times out), fail delivery to a phone.
+import { SimJournal } from '../../sim/journal.ts';
+import type { Clock } from '../../../app/platform/ports.ts';
+
+export interface FakeSms {
+  bizId: string;
+  phone: string;
+  signName: string;
+  /** The provider's template code or id. */
+  template: string;
+  /** The text the phone shows, signature first (【签名】...). */
+  text: string;
+  /** What the caller gave to find it again (Aliyun OutId, Tencent SessionContext). */
+  ref: string;
+  sentAt: number;
+  state: 'sending' | 'delivered' | 'failed';
+  code: string | null;
+  reportedAt: number | null;
+  /** Tencent hands each report out once (PullSmsSendStatus). */
+  pulled: boolean;
+}
+
+export type FakeScript = { kind: 'refuse'; code: string; message: string } | { kind: 'hang' };
+
+export interface FakeBookOptions {
+  journalPath?: string | null;
+  /** How long after it was accepted the carrier reports a message (fake clock). */
+  deliverAfterMs?: number;
+  /** Messages to one phone per Beijing day before the provider's flow control refuses. */
+  dailyLimit?: number;
+}
+
+const KEEP = 10_000;
+
+export class FakeSmsBook {
+  private readonly messages = new Map<string, FakeSms>();
+  private readonly scripts: FakeScript[] = [];
+  private readonly failing = new Map<string, string>();
+  private readonly journal: SimJournal | null;
+  private seq = 0;
+  /** The journal's last record this process has read (other processes of the demo write to it too). */
+  private readSeq = 0;
+  readonly deliverAfterMs: number;
+  readonly dailyLimit: number;
+
+  constructor(readonly clock: Clock, opts: FakeBookOptions = {}) {
+    this.deliverAfterMs = opts.deliverAfterMs ?? 2000;
+    this.dailyLimit = opts.dailyLimit ?? 1000;
+    this.journal = opts.journalPath ? new SimJournal(opts.journalPath) : null;
+    this.catchUp();
+  }
+
+  private catchUp(): void {
+    for (const r of this.journal?.changesSince(this.readSeq) ?? []) {
+      const m = JSON.parse(r.json) as FakeSms;
+      this.messages.set(m.bizId, m);
+      this.readSeq = Math.max(this.readSeq, r.seq);
+    }
+  }
+
+  /** The next `times` sends are refused with the provider's `code`. */
+  refuseNext(code: string, message: string, times = 1): void {
+    for (let i = 0; i < times; i++) this.scripts.push({ kind: 'refuse', code, message });
+  }
+
+  /** The next `times` sends are taken (the phone gets the text) but never answered: the caller times out. */
+  hangNext(times = 1): void {
+    for (let i = 0; i < times; i++) this.scripts.push({ kind: 'hang' });
+  }
+
+  /** Messages to `phone` end failed with the carrier's `code` (MN:0001 empty number, ...); null: delivered again. */
+  failDeliveryTo(phone: string, code: string | null): void {
+    if (code === null) this.failing.delete(phone);
+    else this.failing.set(phone, code);
+  }
+
+  takeScript(): FakeScript | undefined {
+    return this.scripts.shift();
+  }
+
+  /** A sequence number for ids: from the journal when kept (never repeats across restarts), else in memory. */
+  nextSeq(): number {
+    return this.journal ? this.journal.next('sms') : ++this.seq;
+  }
+
+  /** Messages to `phone` accepted on the Beijing day of `at`. */
+  sentOnDay(phone: string, at: number): number {
+    this.catchUp();
+    const day = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
+    let n = 0;
+    for (const m of this.messages.values()) if (m.phone === phone && day(m.sentAt) === day(at)) n++;
+    return n;
+  }
+
+  accept(m: Omit<FakeSms, 'sentAt' | 'state' | 'code' | 'reportedAt' | 'pulled'>): FakeSms {
+    const sms: FakeSms = { ...m, sentAt: this.clock.now(), state: 'sending', code: null, reportedAt: null, pulled: false };
+    this.messages.set(sms.bizId, sms);
+    this.save([sms]);
+    this.trim();
+    return sms;
+  }
+
+  /** The carrier's reports come in once their time has come (on the fake clock). */
+  settle(): void {
+    this.catchUp();
+    const now = this.clock.now();
+    const changed: FakeSms[] = [];
+    for (const m of this.messages.values()) {
+      if (m.state !== 'sending' || m.sentAt + this.deliverAfterMs > now) continue;
+      const code = this.failing.get(m.phone);
+      m.state = code ? 'failed' : 'delivered';
+      m.code = code ?? null;
+      m.reportedAt = m.sentAt + this.deliverAfterMs;
+      changed.push(m);
+    }
+    this.save(changed);
+  }
+
+  get(bizId: string): FakeSms | undefined {
+    this.settle();
+    return this.messages.get(bizId);
+  }
+
+  /** Every message, oldest first, after the reports due have come in. */
+  all(): FakeSms[] {
+    this.settle();
+    return [...this.messages.values()];
+  }
+
+  markPulled(ms: FakeSms[]): void {
+    for (const m of ms) m.pulled = true;
+    this.save(ms);
+  }
+
+  /** The texts a phone received, newest first (the demo's inbox page). */
+  inbox(phone: string): FakeSms[] {
+    return this.all().filter((m) => m.phone === phone).reverse();
+  }
+
+  close(): void {
+    this.journal?.close();
+  }
+
+  private save(ms: FakeSms[]): void {
+    this.journal?.write(ms.map((m) => ({ key: m.bizId, json: JSON.stringify(m) })));
+  }
+
+  private trim(): void {
+    if (this.messages.size <= KEEP) return;
+    for (const [id, m] of this.messages) {
+      if (this.messages.size <= KEEP) break;
+      if (m.state !== 'sending') this.messages.delete(id);
+    }
+  }
+}
