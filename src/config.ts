@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type PartnerKeys } from './config-keys.ts';
 import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
 import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapters/payment/wechat/config.ts';
+import { loadSupplierConfigs, SupplierConfigError, type SupplierConfig } from './adapters/suppliers/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -47,6 +48,8 @@ export interface Config {
   sqliteSync: SqliteSync;
   /** Kuaidi100 (config-kuaidi100.ts); null: demo runs the fake Kuaidi100 with its demo account, production the simulated courier. */
   kuaidi100?: Kuaidi100Config | null;
+  /** Upstream suppliers (adapters/suppliers/config.ts); empty: demo runs its fake supplier, production has none. */
+  suppliers?: SupplierConfig[];
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -101,7 +104,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError || e instanceof WechatConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof SupplierConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -159,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.HAOKA_TRUST_PROXY),
     sqliteSync: syncRaw,
     kuaidi100: keys(() => loadKuaidi100Config(env, mode === 'production')),
+    suppliers: keys(() => loadSupplierConfigs(env)),
   };
 }
