@@ -16,6 +16,7 @@ import { SealedRepo } from './sealed-repo.ts';
 import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
+import { SupplierRepo } from './suppliers/supplier-repo.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -33,6 +34,7 @@ export class Repos {
   readonly sealed: SealedRepo;
   readonly reconciliation: ReconciliationRepo;
   readonly vaults: VaultHolder;
+  readonly suppliers: SupplierRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -49,6 +51,7 @@ export class Repos {
     this.closes = new BatchCloseRepo(db, engine);
     this.sealed = new SealedRepo(db);
     this.reconciliation = new ReconciliationRepo(db, engine);
+    this.suppliers = new SupplierRepo(db, forUpdate);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */
