@@ -33,8 +33,8 @@ export type SupplierOrderRow = Selectable<SupplierOrdersTable>;
 export type SupplierPlanState = 'new' | 'published' | 'withdrawn';
 /** Holds: `held` at the supplier, `used` by a submitted order, `released` back to the supplier's pool. */
 export type ReservationState = 'held' | 'used' | 'released';
-/** Submission: `waiting` for payment, `accepted` by the supplier, `refused` by it, `closed` (the order ended unsubmitted). */
-export type Submission = 'waiting' | 'accepted' | 'refused' | 'closed';
+/** Submission: `waiting` for payment, `queued` in the outbox, `accepted` by the supplier, `refused` by it, `closed` (the order ended unsubmitted). */
+export type Submission = 'waiting' | 'queued' | 'accepted' | 'refused' | 'closed';
 
 const LIVE_SUPPLIER_STATES = ['submitted', 'reviewing', 'photos_needed', 'awaiting_shipment', 'shipped', 'activated'];
 
@@ -137,6 +137,10 @@ export class SupplierRepo {
   async recordCallback(row: SupplierCallbacksTable): Promise<boolean> {
     const r = await this.db.insertInto('supplier_callbacks').values(row).onConflict((oc) => oc.columns(['supplier_id', 'event_id']).doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async setCallbackOutcome(supplierId: string, eventId: string, outcome: string): Promise<void> {
+    await this.db.updateTable('supplier_callbacks').set({ outcome }).where('supplier_id', '=', supplierId).where('event_id', '=', eventId).execute();
   }
 
   async callbacksOf(orderId: string): Promise<Selectable<SupplierCallbacksTable>[]> {
