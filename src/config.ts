@@ -7,6 +7,7 @@ import { AlipayConfigError, loadAlipayConfig, type AlipayConfig } from './adapte
 import { NO_CHANNEL_MESSAGE, offeredChannels } from './config-channels.ts';
 import type { PaymentChannel } from './domain/order.ts';
 import { loadSmsConfig, type SmsConfig } from './adapters/sms/config.ts';
+import { loadSupplierConfigs, SupplierConfigError, type SupplierConfig } from './adapters/suppliers/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -57,6 +58,8 @@ export interface Config {
   kuaidi100?: Kuaidi100Config | null;
   /** SMS providers (adapters/sms/config.ts); null: the built-in notifier (production without HAOKA_SMS_PROVIDERS). */
   sms?: SmsConfig | null;
+  /** Upstream suppliers (adapters/suppliers/config.ts); empty: demo runs its fake supplier, production has none. */
+  suppliers?: SupplierConfig[];
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -111,7 +114,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError || e instanceof SupplierConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -176,5 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSync: syncRaw,
     kuaidi100: keys(() => loadKuaidi100Config(env, mode === 'production')),
     sms: keys(() => loadSmsConfig(env, mode === 'production')),
+    suppliers: keys(() => loadSupplierConfigs(env)),
   };
 }

@@ -36,6 +36,7 @@ import { webPages } from './http/web.ts';
 import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
+import { wireSuppliers, type WiredSuppliers } from './adapters/suppliers/wiring.ts';
 
 export interface Haoka {
   deps: Deps;
@@ -66,6 +67,11 @@ export interface ComposeOptions {
   alipay?: 'gateway' | 'simulator';
   /** Text messages: through the configured SMS providers (the default; demo's are the fakes in this process) or the in-process notifier simulator. */
   sms?: 'providers' | 'simulator';
+  /**
+   * Upstream suppliers: the configured ones; with none configured, 'fake' runs the demo's fake supplier (the default in
+   * demo on the system clock, its orders moving on their own every few seconds) and 'none' runs without suppliers.
+   */
+  suppliers?: 'fake' | 'none';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -125,7 +131,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
+  const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
+  const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
+  deps.suppliers = suppliers.registry;
   const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
+  if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
     const r = await recordShipment(deps, orderId, trackingNo);
@@ -164,6 +174,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       const inject = (url: string) => async (d: { headers: Record<string, string>; body: string }) =>
         (await built.inject({ method: 'POST', url, headers: d.headers, payload: d.body })).statusCode === 200;
       courierSim.deliver = inject('/api/v1/courier/callback');
+      // The fake supplier's callbacks reach the real signed route and count only when answered with its word.
+      suppliers.attach(async (path, body) => (await built.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload: body })).body);
       carrier.deliver = inject('/api/v1/carrier/callback');
       // The fake Kuaidi100 pushes forms and is acknowledged only by Kuaidi100's expected answer.
       if (kuaidi100?.fake) {
@@ -183,6 +195,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await Promise.all([worker.stop(), app?.close(), wechat.close(), alipay.close()]);
       await kuaidi100?.close();
       await sms?.close();
+      await suppliers.close();
       await store.close();
     },
   };

@@ -18,6 +18,7 @@ import { rotateSecret } from '../app/platform/rotate-secret.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { reconcileCommand } from './reconcile.ts';
 import { doctorCommand } from './doctor.ts';
+import { suppliersSyncCommand } from './suppliers.ts';
 import { createChannelSimulators } from '../adapters/payment/channels.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { partnerKeysOf } from '../main.ts';
@@ -170,6 +171,8 @@ program.command('restore <file>').description('bring a backup into an empty stor
 
 program.command('reconcile').description("reconcile a day's channel bills (default: yesterday, Asia/Shanghai); settles what differs, once")
   .option('--date <YYYY-MM-DD>', 'the Beijing day to reconcile').action(async (o: { date?: string }) => reconcileCommand(config(), o.date));
+program.command('suppliers').description('upstream suppliers').command('sync').description("sync the suppliers' catalogs now: new plans unpublished, changed terms for new orders, withdrawn plans off sale")
+  .option('--supplier <id>', 'one configured supplier').action(async (o: { supplier?: string }) => suppliersSyncCommand(config(), o.supplier));
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {

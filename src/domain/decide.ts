@@ -78,7 +78,8 @@ export type NotificationTemplate =
   | 'trial_unsubscribed'
   | 'account_closed'
   | 'return_passed'
-  | 'return_instructions';
+  | 'return_instructions'
+  | 'supplier_rejected';
 
 export interface AuditEvent {
   action: string;

@@ -19,7 +19,7 @@ export const PAYMENT_CHANNELS = ['alipay', 'wechat', 'bank'] as const;
 export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
 
 /** Why an order ended up `cancelled`. The first two are the brief's unpaid-order outcomes and stay distinct. */
-export const CLOSE_REASONS = ['customer_abandoned', 'payment_timeout', 'customer_cancelled', 'intercepted', 'returned', 'trial_unsubscribed'] as const;
+export const CLOSE_REASONS = ['customer_abandoned', 'payment_timeout', 'customer_cancelled', 'intercepted', 'returned', 'trial_unsubscribed', 'supplier_rejected'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 export type Fen = number;

@@ -34,6 +34,9 @@ import { returnRoutes } from './routes/returns.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
 import { signInCodeRoutes } from './routes/sms/sign-in-code.ts';
 import { smsSimRoutes } from './routes/sms/sim-sms.ts';
+import { supplierCallbackRoutes } from './routes/suppliers/callback.ts';
+import { supplierOrderRoutes } from './routes/suppliers/orders.ts';
+import { supplierOperatorRoutes } from './routes/suppliers/operator.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -149,6 +152,9 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(staffDeskRoutes(deps));
   await app.register(reconciliationRoutes(deps));
   await app.register(signInCodeRoutes(deps));
+  await app.register(supplierCallbackRoutes(deps));
+  await app.register(supplierOrderRoutes(deps));
+  await app.register(supplierOperatorRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.simulators?.sms && opts.mode !== 'production') await app.register(smsSimRoutes(opts.simulators.sms));

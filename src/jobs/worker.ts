@@ -7,6 +7,7 @@ import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.ts';
 import { reconcileDay } from '../app/reconciliation/reconcile-day.ts';
 import { billDayEnd, previousBillDay } from '../domain/policies/bill-day.ts';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '../domain/order.ts';
+import { SupplierSchedule } from '../app/suppliers/supplier-tick.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -25,11 +26,14 @@ export class Worker {
   private wake: (() => void) | null = null;
   private nextPurge = 0;
   private nextReconcile = 0;
+  /** Upstream suppliers: submissions, holds, polls and catalog syncs (app/suppliers/supplier-tick.ts). */
+  readonly suppliers = new SupplierSchedule();
 
   constructor(private readonly deps: Deps, private readonly pollMs = 100) {}
 
   /** One pass: what was due is handled. Tests call this after moving the clock. */
   async runOnce(): Promise<{ timers: number; outbox: number; refundChecks: number }> {
+    await this.suppliers.tick(this.deps);
     const timers = await fireDueTimers(this.deps);
     const outbox = await dispatchOutbox(this.deps);
     const refundChecks = await reconcileRefunds(this.deps);

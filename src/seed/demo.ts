@@ -4,6 +4,7 @@ import type { NumbersTable } from '../adapters/store/schema.ts';
 import type { Store } from '../adapters/store/store.ts';
 import { hashPassword } from '../app/platform/sign-in.ts';
 import { SeededRandom } from '../adapters/sim/random.ts';
+import { vanityOf as vanityByDigits } from '../domain/suppliers/vanity.ts';
 
 export const DEMO_PLANS: Plan[] = [
   { id: 'cm-58', carrier: 'china_mobile', name: '移动花卡 58元套餐', monthlyFeeFen: 5800, dataMb: 30 * 1024, voiceMinutes: 200, contractMonths: 12, activationWindowDays: 15, trialDays: 0, priceFen: 0, active: true, penaltyRule: { kind: 'remaining_share', percent: 30 } },
@@ -22,13 +23,10 @@ const PREFIXES: Record<Carrier, string[]> = {
   china_broadnet: ['192'],
 };
 
-/** Vanity level from the tail: 8888 / 6666 tails and runs are 靓号 and cost more. */
+/** Vanity level and surcharge from the digits, by the default patterns (domain/suppliers/vanity.ts). */
 export function vanityOf(number: string): { level: number; priceFen: number } {
-  const tail = number.slice(-4);
-  if (/^(\d)\1{3}$/.test(tail)) return { level: 3, priceFen: 50_000 };
-  if (/(\d)\1{2}$/.test(tail) || tail === '1234' || tail === '5678') return { level: 2, priceFen: 10_000 };
-  if (/(\d)\1$/.test(tail) || tail.endsWith('8')) return { level: 1, priceFen: 1_000 };
-  return { level: 0, priceFen: 0 };
+  const v = vanityByDigits(number);
+  return { level: v.level, priceFen: v.priceFen };
 }
 
 export function demoNumbers(perCarrier: number, seed = 7, now = 0): NumbersTable[] {

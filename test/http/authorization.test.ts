@@ -118,6 +118,18 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/agent/orders': { roles: STAFF },
   'GET /api/v1/agent/returns': { roles: STAFF },
   'GET /api/v1/supervisor/agents': { roles: ['supervisor'] },
+  'POST /api/v1/suppliers/{supplierId}/callback': 'signed',
+  'GET /api/v1/suppliers/plans/{planId}': 'public',
+  'GET /api/v1/suppliers/plans/{planId}/numbers': 'public',
+  'POST /api/v1/suppliers/plans/{planId}/holds': { roles: ['customer'] },
+  'POST /api/v1/suppliers/orders': { roles: ['customer'] },
+  'GET /api/v1/suppliers/orders/{id}': ANYONE_ON_ORDER,
+  'POST /api/v1/suppliers/orders/{id}/cancel': OWNER_ONLY,
+  'POST /api/v1/operator/suppliers/sync': { roles: ['operator'] },
+  'GET /api/v1/operator/suppliers/plans': { roles: ['operator'] },
+  'POST /api/v1/operator/suppliers/plans/{planId}/publish': { roles: ['operator'] },
+  'GET /api/v1/operator/suppliers/vanity-rules': { roles: ['operator'] },
+  'PUT /api/v1/operator/suppliers/vanity-rules': { roles: ['operator'] },
 };
 
 /**
@@ -149,6 +161,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/agent/carrier-tasks/{id}/resolve': { resolution: 'keep_ours', note: 'matrix' },
   'POST /api/v1/operator/reconciliation-items/{id}/resolve': { note: 'matrix' },
   'POST /api/v1/agent/account-closures/{id}/refuse': { reason: 'matrix' },
+  'POST /api/v1/suppliers/orders/{id}/cancel': { reasonCode: 'changed_mind' },
 };
 
 type Caller = 'anonymous' | 'owner' | 'other customer' | 'agent' | 'supervisor' | 'operator';

@@ -6,6 +6,7 @@ import type { Repos, Store } from '../../adapters/store/store.ts';
 import type { CarrierPort, Clock, CourierPort, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
 import type { Secrets } from './secrets.ts';
+import type { SupplierRegistry } from '../suppliers/registry.ts';
 
 /** Everything a use case may touch, handed in by the composition root. */
 export interface Deps {
@@ -21,6 +22,8 @@ export interface Deps {
   warehouse: WarehousePort;
   courier: CourierPort;
   log: Logger;
+  /** Upstream suppliers (app/suppliers/registry.ts); absent: the platform sells only its own catalog. */
+  suppliers?: SupplierRegistry;
 }
 
 /**

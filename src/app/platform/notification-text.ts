@@ -107,6 +107,8 @@ export function renderNotification(template: string, d: Record<string, unknown>)
       return { title: '验卡未通过', body: `订单 ${d.orderId} 的退货验卡未通过，原因：${d.reason}。号卡将寄回给您。` };
     case 'sign_in_code':
       return { title: '登录验证码', body: `您的验证码是 ${d.code}，5 分钟内有效。请勿告诉他人。` };
+    case 'supplier_rejected':
+      return { title: '订单未通过审核，已取消', body: `订单 ${d.orderId}（号码 ${d.number}）未通过运营商审核：${d.reason}。${typeof d.amountFen === 'number' && d.amountFen > 0 ? `¥${yuan(d.amountFen)} 将原路退回${channelName(d.channel)}。` : '未产生任何费用。'}${d.advice}` };
     default:
       return { title: template, body: JSON.stringify(d) };
   }

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isError } from '../../domain/errors.ts';
 import { PAYMENT_CHANNELS } from '../../domain/order.ts';
 import type { ChannelSimulators } from '../../adapters/payment/channels.ts';
+import type { FakeMd5Supplier } from '../../adapters/suppliers/md5kv/fake/fake-supplier.ts';
 import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
 import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
@@ -25,6 +26,8 @@ export interface Simulators {
   kuaidi100?: FakeKuaidi100;
   /** The fake SMS providers, when text messages go through them: the inbox shows the texts they rendered. */
   sms?: SmsFakes;
+  /** The demo's fake upstream supplier (md5kv): reviews, shipping, activation and callbacks happen there. */
+  supplier?: FakeMd5Supplier;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {
