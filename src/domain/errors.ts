@@ -1,4 +1,5 @@
 // Expected failures are values with stable codes; the HTTP layer maps codes to statuses in one place.
+import { DISTRIBUTION_ERROR_CODES } from './distribution/errors.ts';
 
 export const ERROR_CODES = {
   'ORDER.NOT_FOUND': 404,
@@ -102,6 +103,7 @@ export const ERROR_CODES = {
   'CARRIER_TASK.CANNOT_FOLLOW': 409,
   'CARRIER.UNAVAILABLE': 503,
   'INTERNAL': 500,
+  ...DISTRIBUTION_ERROR_CODES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
