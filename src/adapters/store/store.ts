@@ -14,6 +14,8 @@ import { AfterSalesRepo } from './after-sales-repo.ts';
 import { BatchCloseRepo } from './batch-close-repo.ts';
 import { SealedRepo } from './sealed-repo.ts';
 import { ReconciliationRepo } from './reconciliation-repo.ts';
+import { DistributionRepo } from './distribution/distribution-repo.ts';
+import { ExchangeRepo } from './distribution/exchange-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
@@ -33,6 +35,8 @@ export class Repos {
   readonly sealed: SealedRepo;
   readonly reconciliation: ReconciliationRepo;
   readonly vaults: VaultHolder;
+  readonly distribution: DistributionRepo;
+  readonly exchanges: ExchangeRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -49,6 +53,8 @@ export class Repos {
     this.closes = new BatchCloseRepo(db, engine);
     this.sealed = new SealedRepo(db);
     this.reconciliation = new ReconciliationRepo(db, engine);
+    this.distribution = new DistributionRepo(db);
+    this.exchanges = new ExchangeRepo(db);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */
