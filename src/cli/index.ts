@@ -17,6 +17,7 @@ import { logOptions } from '../adapters/log.ts';
 import { rotateSecret } from '../app/platform/rotate-secret.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { reconcileCommand } from './reconcile.ts';
+import { registerDistributorCommands } from './distributors.ts';
 import { createChannelSimulators } from '../adapters/payment/channels.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { partnerKeysOf } from '../main.ts';
@@ -161,6 +162,8 @@ program.command('restore <file>').description('bring a backup into an empty stor
 
 program.command('reconcile').description("reconcile a day's channel bills (default: yesterday, Asia/Shanghai); settles what differs, once")
   .option('--date <YYYY-MM-DD>', 'the Beijing day to reconcile').action(async (o: { date?: string }) => reconcileCommand(config(), o.date));
+
+registerDistributorCommands(program, config);
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {

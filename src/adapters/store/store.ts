@@ -16,6 +16,7 @@ import { SealedRepo } from './sealed-repo.ts';
 import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { DistributionRepo } from './distribution/distribution-repo.ts';
 import { ExchangeRepo } from './distribution/exchange-repo.ts';
+import { DistributionReportRepo } from './distribution/report-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 
@@ -37,6 +38,7 @@ export class Repos {
   readonly vaults: VaultHolder;
   readonly distribution: DistributionRepo;
   readonly exchanges: ExchangeRepo;
+  readonly distributionReports: DistributionReportRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -55,6 +57,7 @@ export class Repos {
     this.reconciliation = new ReconciliationRepo(db, engine);
     this.distribution = new DistributionRepo(db);
     this.exchanges = new ExchangeRepo(db);
+    this.distributionReports = new DistributionReportRepo(db);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */
