@@ -112,6 +112,30 @@ describe('cancellations adjust commissions exactly once', () => {
     expect((await kindsOf(h, order.id)).map((k) => k.split(':')[1])).toEqual(['accrue', 'accrue', 'qualify', 'qualify', 'settle', 'settle']);
   });
 
+  it('an account closure inside the probation period reverses an eligible commission, once', async () => {
+    const { c, order } = await activatedThrough(h, ref);
+    await recordTopUp(h.haoka.deps, order.id, 5000, h.clock.now());
+    h.clock.advance(8 * DAY);
+    // Signed in again: the week-old sign-in has run out.
+    const closure = await h.post(`/api/v1/orders/${order.id}/account-closure`, (await h.customer(c.phone)).token, { confirmPenaltyFen: 0 });
+    expect(closure.statusCode, closure.body).toBe(201);
+    const done = await h.post(`/api/v1/agent/account-closures/${json(closure).id}/complete`, await h.staff('agent'));
+    expect(json(done).order.state).toBe('account_closed');
+    await h.haoka.worker.drain();
+    expect((await kindsOf(h, order.id)).map((k) => k.split(':')[1])).toEqual(['accrue', 'accrue', 'qualify', 'qualify', 'reverse', 'reverse']);
+  });
+
+  it('days in service pass without any event on the order: the worker makes the commission eligible', async () => {
+    await aRule(h, 'ct-29', { minFirstTopUpFen: 0, daysInService: 10 });
+    const { order } = await activatedThrough(h, ref, 'ct-29');
+    h.clock.advance(9 * DAY);
+    await h.haoka.worker.runOnce();
+    expect((await kindsOf(h, order.id)).map((k) => k.split(':')[1])).toEqual(['accrue', 'accrue']);
+    h.clock.advance(2 * DAY);
+    await h.haoka.worker.runOnce();
+    expect((await kindsOf(h, order.id)).map((k) => k.split(':')[1])).toEqual(['accrue', 'accrue', 'qualify', 'qualify']);
+  });
+
   it('refuses to change or delete a ledger entry', async () => {
     const db = h.haoka.deps.store.database.db as any;
     await expect(db.updateTable('commission_entries').set({ amount_fen: 1 }).execute()).rejects.toThrow(/append-only/);

@@ -120,4 +120,13 @@ describe('order push-back', () => {
     expect((await h.haoka.deps.store.exchanges.getPush(listed[0].id))?.state).toBe('delivered');
     expect(json(await h.get('/api/v1/operator/distributor-pushes', operator)).pushes.some((p: any) => p.orderId === o.id)).toBe(false);
   });
+
+  it('pushes an unpaid order closed at its payment deadline', async () => {
+    const o = json(await call('POST', '/open/v1/orders', await orderBody()));
+    received.length = 0;
+    h.clock.advance(2 * 3_600_000);
+    await h.haoka.worker.drain();
+    await h.haoka.worker.drain();
+    expect(received.map((r) => JSON.parse(r.body))).toContainEqual(expect.objectContaining({ orderId: o.id, fromState: 'pending_payment', state: 'cancelled', closeReason: 'payment_timeout' }));
+  });
 });
