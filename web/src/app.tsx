@@ -21,6 +21,9 @@ import { PlanRulesPage } from './pages/staff/plans.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
+import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
+import { DistributorPortal } from './pages/distribution/portal.tsx';
+import { rememberRef } from './pages/distribution/api.ts';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -44,6 +47,8 @@ const routes: Route[] = [
   { path: '/staff/plans', page: PlanRulesPage, area: 'staff', signedIn: true },
   { path: '/staff/fulfilment', page: FulfilmentPage, area: 'staff', signedIn: true },
   { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
+  { path: '/distributor/login', page: DistributorSignIn, area: 'customer' },
+  { path: '/distributor', page: DistributorPortal, area: 'customer' },
 ];
 
 export function App() {
@@ -52,6 +57,8 @@ export function App() {
   const area: Area = found?.r.area ?? (path.startsWith('/staff') ? 'staff' : 'customer');
   const signedIn = useSession(area) !== null;
   const mustSignIn = !!found?.r.signedIn && !signedIn;
+  // A customer who came through a distributor's link (?ref=) keeps its code for the order placed in this visit.
+  useEffect(() => rememberRef(query), [query.get('ref')]);
 
   useEffect(() => {
     if (mustSignIn) navigate(`${area === 'staff' ? '/staff/login' : '/login'}?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`, { replace: true });
