@@ -140,6 +140,8 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/distributor/commissions': { roles: ['distributor'] },
   'GET /api/v1/distributor/withdrawals': { roles: ['distributor'] },
   'POST /api/v1/distributor/withdrawals': { roles: ['distributor'] },
+  'POST /api/v1/distributor/sub-distributors': { roles: ['distributor'] },
+  'GET /api/v1/promotion-codes/{code}': 'public',
 };
 
 /**

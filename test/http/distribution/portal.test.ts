@@ -34,6 +34,23 @@ describe('a distributor\u2019s pages', () => {
     expect(json(await h.get('/api/v1/orders', token)).error.code).toBe('AUTH.FORBIDDEN');
   });
 
+  it('invites sub-distributors down to the third level, and no deeper', async () => {
+    const second = await h.post('/api/v1/distributor/sub-distributors', token, { name: `二级${process.pid}`, password: 'shop-password-3' });
+    expect(second.statusCode, second.body).toBe(201);
+    expect(json(second).level).toBe(2);
+    const secondToken = json(await h.post('/api/v1/distributor/sign-in', null, { name: `二级${process.pid}`, password: 'shop-password-3' })).token;
+    const third = json(await h.post('/api/v1/distributor/sub-distributors', secondToken, { name: `三级${process.pid}`, password: 'shop-password-4' }));
+    expect(third.level).toBe(3);
+    const thirdToken = json(await h.post('/api/v1/distributor/sign-in', null, { name: `三级${process.pid}`, password: 'shop-password-4' })).token;
+    const fourth = await h.post('/api/v1/distributor/sub-distributors', thirdToken, { name: `四级${process.pid}`, password: 'shop-password-5' });
+    expect([fourth.statusCode, json(fourth).error.code]).toEqual([422, 'DISTRIBUTOR.TOO_DEEP']);
+  });
+
+  it('tells the pages whether a ?ref= code is valid', async () => {
+    expect(json(await h.get(`/api/v1/promotion-codes/${ref}`, null))).toEqual({ code: ref, planId: null });
+    expect(json(await h.get('/api/v1/promotion-codes/nosuchcode', null)).error.code).toBe('PROMOTION.NOT_FOUND');
+  });
+
   it('lists its links with their ?ref= URL', async () => {
     const links = json(await h.get('/api/v1/distributor/links', token)).links;
     expect(links).toEqual([expect.objectContaining({ code: ref, planId: null, url: expect.stringContaining(`?ref=${ref}`) })]);

@@ -2,10 +2,11 @@
 // commissions and withdrawals. Customers are masked; a distributor sees only what it sold.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isError } from '../../../domain/errors.ts';
+import { fail, isError } from '../../../domain/errors.ts';
 import type { Deps } from '../../../app/platform/deps.ts';
 import { myCancellations, myCommissions, myLinks, myOrders, signInDistributor } from '../../../app/distribution/portal.ts';
 import { requestWithdrawal } from '../../../app/distribution/withdrawals.ts';
+import { createDistributor } from '../../../app/distribution/manage.ts';
 import { requireRole } from '../../auth.ts';
 import { sendError } from '../../errors.ts';
 import { errors } from '../../schemas.ts';
@@ -55,5 +56,29 @@ export const portalRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
   }, async (req, reply) => {
     const r = await requestWithdrawal(deps, req.principal!.sub, req.body.amountFen);
     return isError(r) ? sendError(reply, r) : reply.code(201).send(r);
+  });
+
+  app.post('/api/v1/distributor/sub-distributors', {
+    onRequest: distributor,
+    schema: {
+      tags, summary: 'Invite a sub-distributor under me (the tree has at most three levels); its app secret is shown only here',
+      body: z.object({ name: z.string().trim().min(2).max(40), password: z.string().min(8).max(200), pushUrl: z.url().max(500).nullable().default(null) }),
+      response: { 201: z.object({ id: z.string(), level: z.number(), appKey: z.string(), appSecret: z.string() }), ...errors },
+    },
+  }, async (req, reply) => {
+    const r = await createDistributor(deps, { ...req.body, parentId: req.principal!.sub });
+    return isError(r) ? sendError(reply, r) : reply.code(201).send(r);
+  });
+
+  app.get('/api/v1/promotion-codes/:code', {
+    schema: {
+      tags, summary: 'Whether a ?ref= code is valid, and for which plan (null: any); the pages keep only a valid one',
+      params: z.object({ code: z.string().max(64) }), response: { 200: z.object({ code: z.string(), planId: z.string().nullable() }), ...errors },
+    },
+  }, async (req, reply) => {
+    const c = await deps.store.distribution.getPromotionCode(req.params.code);
+    const d = c && (await deps.store.distribution.getDistributor(c.distributor_id));
+    if (!c || d?.state !== 'active') return sendError(reply, fail('PROMOTION.NOT_FOUND', 'This promotion link is not known.', { ref: req.params.code }));
+    return { code: c.code, planId: c.plan_id };
   });
 };

@@ -80,7 +80,11 @@ const REF = 'haoka.ref';
 /** A customer who arrived through `?ref=` keeps the code for the order placed in this visit. */
 export function rememberRef(query: URLSearchParams) {
   const ref = query.get('ref');
-  if (ref && /^[A-Za-z0-9_-]{4,32}$/.test(ref)) sessionStorage.setItem(REF, ref);
+  if (!ref || !/^[A-Za-z0-9_-]{4,32}$/.test(ref)) return;
+  // Only a code the server knows is kept: a mistyped link must not stop every order of the visit.
+  void fetch(`/api/v1/promotion-codes/${encodeURIComponent(ref)}`).then((r) => {
+    if (r.ok) sessionStorage.setItem(REF, ref);
+  }, () => undefined);
 }
 /** The code to send with an order, if the customer came through a link. */
 export const withRef = (): { ref?: string } => {
