@@ -24,6 +24,7 @@ import { NotFound } from './pages/not-found.tsx';
 import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
 import { DistributorPortal } from './pages/distribution/portal.tsx';
 import { rememberRef } from './pages/distribution/api.ts';
+import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -49,6 +50,7 @@ const routes: Route[] = [
   { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
   { path: '/distributor/login', page: DistributorSignIn, area: 'customer' },
   { path: '/distributor', page: DistributorPortal, area: 'customer' },
+  { path: '/staff/distributors', page: DistributionDeskPage, area: 'staff', signedIn: true },
 ];
 
 export function App() {
@@ -135,6 +137,7 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
           <NavLink to="/staff/dashboard">{t('staff.nav.dashboard')}</NavLink>
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>
           <NavLink to="/staff/plans">{t('deskNav.plans')}</NavLink>
+          {me.agent.role === 'operator' && <NavLink to="/staff/distributors">{t('deskNav.distributors')}</NavLink>}
         </nav>
         <div className="sidebar-foot">
           <p className="who"><strong>{me.agent.displayName}</strong><span>{t(`role.${me.agent.role}`)}</span></p>
