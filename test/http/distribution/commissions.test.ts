@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTopUp, putCommissionRule } from '../../../src/app/distribution/manage.ts';
 import { settleCommissions } from '../../../src/app/distribution/settlement.ts';
+import { checkInvariants } from '../../../src/app/platform/check-invariants.ts';
 import { json, startHarness, type Harness } from '../../fixtures/harness.ts';
 import { aCode, aDistributor, activatedThrough, aRule, balancesOf, kindsOf, paidThrough } from './fixtures.ts';
 
@@ -134,6 +135,12 @@ describe('cancellations adjust commissions exactly once', () => {
     h.clock.advance(2 * DAY);
     await h.haoka.worker.runOnce();
     expect((await kindsOf(h, order.id)).map((k) => k.split(':')[1])).toEqual(['accrue', 'accrue', 'qualify', 'qualify']);
+  });
+
+  it('leaves haoka check with nothing to say about the ledger', async () => {
+    const { checked, violations } = await checkInvariants(h.haoka.deps.store);
+    expect(checked).toContain('a commission is taken back at most once');
+    expect(violations).toEqual([]);
   });
 
   it('refuses to change or delete a ledger entry', async () => {
