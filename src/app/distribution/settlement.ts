@@ -14,10 +14,13 @@ export async function accrueCommissions(deps: Deps): Promise<number> {
   for (let i = 0; i < ids.length; i += 100) {
     const batch = ids.slice(i, i + 100);
     written += await deps.store.tx(async (r) => {
+      // The per-order locks first, then the orders: a cancellation committing meanwhile is either seen whole or
+      // waits; the order rows are not locked, so this pass never holds an order's row against a decision on it.
+      for (const id of [...batch].sort()) await r.lockKey(`commission:${id}`);
       const atts = await r.distribution.getAttributions(batch);
       const orders = new Map<string, NonNullable<Awaited<ReturnType<typeof r.orders.getOrder>>>>();
       for (const id of batch) {
-        const o = await r.orders.getOrder(id, true);
+        const o = await r.orders.getOrder(id);
         if (o) orders.set(id, o);
       }
       return (await adjustCommissions(r, atts, orders, now)).length;
@@ -66,4 +69,11 @@ export function settlementCsv(entries: readonly (LedgerEntry | StoredEntry)[], n
     rows.push([cell(id), cell(names.get(id) ?? ''), p.lines, p.fen, (p.fen / 100).toFixed(2)].join(','));
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** The CSV of a run already made (null: no such run); settles nothing. */
+export async function settlementCsvOf(deps: Deps, runId: string): Promise<string | null> {
+  if (!(await deps.store.distribution.getSettlementRun(runId))) return null;
+  const names = new Map((await deps.store.distribution.listDistributors()).map((d) => [d.id, d.name]));
+  return settlementCsv(await deps.store.distribution.entriesOfRef(runId), names);
 }

@@ -2,10 +2,10 @@
 // withdrawals, undelivered push-backs, and per-distributor figures.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isError } from '../../../domain/errors.ts';
+import { fail, isError } from '../../../domain/errors.ts';
 import type { Deps } from '../../../app/platform/deps.ts';
 import { createDistributor, createPromotionCode, putCommissionRule, recordTopUp, setDistributorState } from '../../../app/distribution/manage.ts';
-import { settleCommissions } from '../../../app/distribution/settlement.ts';
+import { settleCommissions, settlementCsvOf } from '../../../app/distribution/settlement.ts';
 import { resendPush } from '../../../app/distribution/push-back.ts';
 import { decideWithdrawal } from '../../../app/distribution/withdrawals.ts';
 import { distributorStats } from '../../../app/distribution/stats.ts';
@@ -87,10 +87,9 @@ export const operatorDistributionRoutes = (deps: Deps): FastifyPluginAsyncZod =>
   app.get('/api/v1/operator/commission-settlements/:id/csv', {
     onRequest: operator, schema: { tags, summary: 'A settlement run\u2019s CSV (one line per distributor)', params: id },
   }, async (req, reply) => {
-    const run = await deps.store.distribution.getSettlementRun(req.params.id);
-    if (!run) return reply.code(404).send({ error: { code: 'REQUEST.NOT_FOUND', message: 'No such settlement run.', details: {} } });
-    const r = await settleCommissions(deps, req.params.id, req.principal!.sub);
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="commissions-${run.id}.csv"`).send(r.csv);
+    const csv = await settlementCsvOf(deps, req.params.id);
+    if (csv === null) return sendError(reply, fail('REQUEST.NOT_FOUND', 'No such settlement run.', { runId: req.params.id }));
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="commissions-${req.params.id}.csv"`).send(csv);
   });
 
   app.get('/api/v1/operator/distributor-pushes', {
