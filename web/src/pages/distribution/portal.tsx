@@ -9,6 +9,7 @@ import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { distApi, setDistributorSession, useDistributorSession } from './api.ts';
+import { QrCode } from './qr-code.tsx';
 
 const TABS = ['links', 'orders', 'cancellations', 'commissions', 'withdrawals'] as const;
 type Tab = (typeof TABS)[number];
@@ -59,6 +60,7 @@ function Links() {
         <div className="card" key={l.code} data-testid="promotion-link">
           <strong>{l.planId ? t('dist.links.plan', { plan: l.planId }) : t('dist.links.general')}</strong>
           <p><code>{l.url}</code></p>
+          <QrCode text={l.url} label={`${t('dist.links.qr')} ${l.url}`} />
           <Button variant="secondary" onClick={() => { void navigator.clipboard?.writeText(l.url); setCopied(l.code); }}>{copied === l.code ? t('dist.links.copied') : t('dist.links.copy')}</Button>
         </div>
       ))}
