@@ -19,6 +19,7 @@ import { backupCommand, restoreCommand } from './backup.ts';
 import { reconcileCommand } from './reconcile.ts';
 import { doctorCommand } from './doctor.ts';
 import { suppliersSyncCommand } from './suppliers.ts';
+import { registerDistributorCommands } from './distributors.ts';
 import { createChannelSimulators } from '../adapters/payment/channels.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { partnerKeysOf } from '../main.ts';
@@ -173,6 +174,8 @@ program.command('reconcile').description("reconcile a day's channel bills (defau
   .option('--date <YYYY-MM-DD>', 'the Beijing day to reconcile').action(async (o: { date?: string }) => reconcileCommand(config(), o.date));
 program.command('suppliers').description('upstream suppliers').command('sync').description("sync the suppliers' catalogs now: new plans unpublished, changed terms for new orders, withdrawn plans off sale")
   .option('--supplier <id>', 'one configured supplier').action(async (o: { supplier?: string }) => suppliersSyncCommand(config(), o.supplier));
+
+registerDistributorCommands(program, config);
 
 const token = program.command('token').description('print a bearer token for scripts');
 token.command('customer <phone>').action(async (phone: string) => {

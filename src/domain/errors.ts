@@ -1,4 +1,5 @@
 // Expected failures are values with stable codes; the HTTP layer maps codes to statuses in one place.
+import { DISTRIBUTION_ERROR_CODES } from './distribution/errors.ts';
 
 export const ERROR_CODES = {
   'ORDER.NOT_FOUND': 404,
@@ -110,6 +111,7 @@ export const ERROR_CODES = {
   'SUPPLIER.NUMBER_UNAVAILABLE': 409,
   'SUPPLIER.RESERVATION_EXPIRED': 409,
   'SUPPLIER.INVALID_SETTINGS': 422,
+  ...DISTRIBUTION_ERROR_CODES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -37,6 +37,8 @@ import { smsSimRoutes } from './routes/sms/sim-sms.ts';
 import { supplierCallbackRoutes } from './routes/suppliers/callback.ts';
 import { supplierOrderRoutes } from './routes/suppliers/orders.ts';
 import { supplierOperatorRoutes } from './routes/suppliers/operator.ts';
+import { openApiRoutes } from './routes/distribution/open-api.ts';
+import { distributionRoutes } from './routes/distribution/index.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -155,6 +157,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(supplierCallbackRoutes(deps));
   await app.register(supplierOrderRoutes(deps));
   await app.register(supplierOperatorRoutes(deps));
+  await app.register(openApiRoutes(deps));
+  await app.register(distributionRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.simulators?.sms && opts.mode !== 'production') await app.register(smsSimRoutes(opts.simulators.sms));

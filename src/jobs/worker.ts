@@ -8,6 +8,7 @@ import { reconcileDay } from '../app/reconciliation/reconcile-day.ts';
 import { billDayEnd, previousBillDay } from '../domain/policies/bill-day.ts';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '../domain/order.ts';
 import { SupplierSchedule } from '../app/suppliers/supplier-tick.ts';
+import { distributionUpkeep } from '../app/distribution/upkeep.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -61,6 +62,7 @@ export class Worker {
     this.nextPurge = now + PURGE_EVERY_MS;
     await this.deps.store.platform.purgeIdempotencyKeys(now - IDEMPOTENCY_TTL_MS);
     await this.deps.store.platform.purgeRateLimits(now - RATE_WINDOW_KEPT_MS);
+    await distributionUpkeep(this.deps);
   }
 
   /** Passes until nothing is due (a timer's close writes outbox rows that the next pass sends). */

@@ -21,6 +21,10 @@ import { PlanRulesPage } from './pages/staff/plans.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
+import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
+import { DistributorPortal } from './pages/distribution/portal.tsx';
+import { rememberRef } from './pages/distribution/api.ts';
+import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -44,6 +48,9 @@ const routes: Route[] = [
   { path: '/staff/plans', page: PlanRulesPage, area: 'staff', signedIn: true },
   { path: '/staff/fulfilment', page: FulfilmentPage, area: 'staff', signedIn: true },
   { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
+  { path: '/distributor/login', page: DistributorSignIn, area: 'customer' },
+  { path: '/distributor', page: DistributorPortal, area: 'customer' },
+  { path: '/staff/distributors', page: DistributionDeskPage, area: 'staff', signedIn: true },
 ];
 
 export function App() {
@@ -52,6 +59,8 @@ export function App() {
   const area: Area = found?.r.area ?? (path.startsWith('/staff') ? 'staff' : 'customer');
   const signedIn = useSession(area) !== null;
   const mustSignIn = !!found?.r.signedIn && !signedIn;
+  // A customer who came through a distributor's link (?ref=) keeps its code for the order placed in this visit.
+  useEffect(() => rememberRef(query), [query.get('ref')]);
 
   useEffect(() => {
     if (mustSignIn) navigate(`${area === 'staff' ? '/staff/login' : '/login'}?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`, { replace: true });
@@ -128,6 +137,7 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
           <NavLink to="/staff/dashboard">{t('staff.nav.dashboard')}</NavLink>
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>
           <NavLink to="/staff/plans">{t('deskNav.plans')}</NavLink>
+          {me.agent.role === 'operator' && <NavLink to="/staff/distributors">{t('deskNav.distributors')}</NavLink>}
         </nav>
         <div className="sidebar-foot">
           <p className="who"><strong>{me.agent.displayName}</strong><span>{t(`role.${me.agent.role}`)}</span></p>

@@ -15,6 +15,9 @@ import { BatchCloseRepo } from './batch-close-repo.ts';
 import { SealedRepo } from './sealed-repo.ts';
 import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { SmsRepo } from './sms/sms-repo.ts';
+import { DistributionRepo } from './distribution/distribution-repo.ts';
+import { ExchangeRepo } from './distribution/exchange-repo.ts';
+import { DistributionReportRepo } from './distribution/report-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 import { SupplierRepo } from './suppliers/supplier-repo.ts';
@@ -37,6 +40,9 @@ export class Repos {
   readonly sms: SmsRepo;
   readonly vaults: VaultHolder;
   readonly suppliers: SupplierRepo;
+  readonly distribution: DistributionRepo;
+  readonly exchanges: ExchangeRepo;
+  readonly distributionReports: DistributionReportRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -55,6 +61,9 @@ export class Repos {
     this.reconciliation = new ReconciliationRepo(db, engine);
     this.sms = new SmsRepo(db, this.vaults);
     this.suppliers = new SupplierRepo(db, forUpdate);
+    this.distribution = new DistributionRepo(db);
+    this.exchanges = new ExchangeRepo(db);
+    this.distributionReports = new DistributionReportRepo(db);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -10,6 +10,7 @@ import type { Settings } from '../../domain/settings.ts';
 import type { BatchClose, ClosedRow } from '../../adapters/store/batch-close-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import { eventRow, notifyRow } from '../platform/rows.ts';
+import { afterBatchClose } from '../distribution/commissions.ts';
 
 /** Stand-ins for each order's own values: a decision that copies one of them into its effects is per order. */
 const MARK = '\u0000batch:';
@@ -64,7 +65,9 @@ export function deadlineCloseShape(now: number, settings: Settings): BatchClose 
 /** Closes the given orders that are still unpaid and overdue, in the caller's transaction; returns their ids. */
 export async function closeOverdueOrders(r: Repos, orderIds: string[], shape: BatchClose): Promise<string[]> {
   if (orderIds.length === 0) return [];
-  return r.closes.closeOverdue(orderIds, shape);
+  const closed = await r.closes.closeOverdue(orderIds, shape);
+  await afterBatchClose(r, closed, shape.after, shape.fromState, shape.now);
+  return closed;
 }
 
 function refersToSample(s: Order, v: unknown): boolean {

@@ -5,6 +5,8 @@ import { isValidResidentId, maskResidentId, normaliseResidentId } from '../../do
 import { applyEffects } from '../platform/commit.ts';
 import { eventRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
+import { attributeOrder } from '../distribution/attribution.ts';
+import { isError } from '../../domain/errors.ts';
 
 export interface PlaceOrderInput {
   customerId: string;
@@ -14,6 +16,9 @@ export interface PlaceOrderInput {
   contactPhone: string;
   residentId: string;
   address: Address;
+  /** A distributor's promotion code (?ref=), or the distributor placing it through the open API. */
+  ref?: string;
+  distributorId?: string;
 }
 
 /** Places an order: the number is locked in the same transaction, the countdown starts, the customer is told. */
@@ -75,6 +80,10 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: R
       version: 1,
     };
     await r.orders.insertOrder(order);
+    if (input.ref !== undefined || input.distributorId !== undefined) {
+      const attributed = await attributeOrder(r, order, input.ref !== undefined ? { ref: input.ref } : { distributorId: input.distributorId! }, now);
+      if (isError(attributed)) return attributed;
+    }
     const actor: Actor = { type: 'customer', id: input.customerId };
     await r.orders.insertEvents([eventRow(order, { event: { action: 'order.placed', fromState: null, toState: 'pending_payment', reason: null, automatic: false } }, actor, now)]);
     await applyEffects(r, [{ order, effects: placementEffects(order, settings) }], now);

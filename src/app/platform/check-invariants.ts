@@ -5,6 +5,7 @@ import type { Store } from '../../adapters/store/store.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import type { PaymentPort } from './ports.ts';
 import { channelDifferences, PAYMENT_HELD, REFUNDS_AGREE } from '../reconciliation/channel-check.ts';
+import { DISTRIBUTION_CHECKS } from '../distribution/invariants.ts';
 
 export interface Violation {
   invariant: string;
@@ -109,6 +110,7 @@ const CHECKS: Check[] = [
       from orders o left join order_events e on e.id = (select max(e2.id) from order_events e2 where e2.order_id = o.id)
       where e.id is null or e.to_state <> o.state`,
   },
+  ...DISTRIBUTION_CHECKS,
 ];
 
 /** With `channels`, the payment channels are asked too (recent payments and refunds, channel-check.ts). */

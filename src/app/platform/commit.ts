@@ -8,6 +8,7 @@ import type { OrderEventsTable, OutboxTable, TimersTable } from '../../adapters/
 import type { PaymentChannel } from '../../domain/order.ts';
 import { startRefund } from '../refunds/refunds.ts';
 import { eventRow, notifyRow, outboxRow } from './rows.ts';
+import { afterOrderChanges } from '../distribution/commissions.ts';
 
 export interface Decided {
   before: Order;
@@ -70,4 +71,6 @@ export async function commitDecisions(r: Repos, decided: Decided[], now: number)
   if (!ok) throw new Rejection(fail('ORDER.CONCURRENT_UPDATE', 'The order changed meanwhile; try again.'));
   await r.orders.insertEvents(decided.map((d) => eventRow(d.before, d.decision, d.actor, now)));
   await applyEffects(r, decided.map((d) => ({ order: d.decision.order, effects: d.decision.effects })), now);
+  // Every cancellation, return and closure passes here: distributors' commissions follow in this transaction.
+  await afterOrderChanges(r, decided.map((d) => ({ before: d.before, after: d.decision.order })), now);
 }

@@ -8,6 +8,7 @@ import { CANCELLATION_HANDLERS } from '../cancellation/cancellation-outbox.ts';
 import { sendRefund } from '../refunds/send-refund.ts';
 import { subscribeTracking } from '../after-sales/track-parcel.ts';
 import { SUPPLIER_HANDLERS } from '../suppliers/outbox.ts';
+import { deliverPush } from '../distribution/push-back.ts';
 
 export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -45,4 +46,5 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   courier_subscribe: subscribeTracking,
   ...CANCELLATION_HANDLERS,
   ...SUPPLIER_HANDLERS,
+  distributor_push: deliverPush,
 };

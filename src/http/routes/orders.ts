@@ -25,6 +25,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
         contactPhone: z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number'),
         residentId: z.string().trim().min(1).max(18),
         address,
+        ref: z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, 'a promotion code from a ?ref= link').optional().describe('the promotion code of the link the customer came through'),
       }),
       response: { 201: orderView, ...errors },
     },

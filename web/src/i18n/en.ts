@@ -6,6 +6,7 @@ import { enAfterSales } from './en-after-sales.ts';
 import { enErrors } from './en-errors.ts';
 import { enDeskOperator } from './en-desk-operator.ts';
 import { enDeskFulfilment } from './en-desk-fulfilment.ts';
+import { enDistribution } from './en-distribution.ts';
 
 export const en: Record<keyof typeof zh, string> = {
   'app.name': 'Haoka',
@@ -301,4 +302,5 @@ export const en: Record<keyof typeof zh, string> = {
   ...enDeskFulfilment,
   ...enTerms,
   ...enSms,
+  ...enDistribution,
 };

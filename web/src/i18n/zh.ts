@@ -6,6 +6,7 @@ import { zhAfterSales } from './zh-after-sales.ts';
 import { zhErrors } from './zh-errors.ts';
 import { zhDeskOperator } from './zh-desk-operator.ts';
 import { zhDeskFulfilment } from './zh-desk-fulfilment.ts';
+import { zhDistribution } from './zh-distribution.ts';
 
 export const zh = {
   'app.name': '号卡',
@@ -301,4 +302,5 @@ export const zh = {
   ...zhDeskFulfilment,
   ...zhTerms,
   ...zhSms,
+  ...zhDistribution,
 } as const;

@@ -16,6 +16,7 @@ import { orderTerms } from './013-order-terms.ts';
 import { channelReconciliation } from './015-channel-reconciliation.ts';
 import { smsMessages } from './016-sms-messages.ts';
 import { suppliers } from './018-suppliers.ts';
+import { distributors } from './020-distributors.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -36,6 +37,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '015_channel_reconciliation': channelReconciliation(engine),
     '016_sms_messages': smsMessages(engine),
     '018_suppliers': suppliers(engine),
+    '020_distributors': distributors(engine),
   };
 }
 

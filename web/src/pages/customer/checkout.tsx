@@ -2,6 +2,7 @@
 // (the brief: a customer who checks plan, contract, address and contact first needs to cancel less often).
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type NumberResource, type Plan } from '../../api.ts';
+import { withRef } from '../distribution/api.ts';
 import { useAction, useLoad } from '../../hooks.ts';
 import { errorText, invalidFields, useI18n, type Key } from '../../i18n/index.ts';
 import { maskId, spacedNumber, yuan } from '../../format.ts';
@@ -91,6 +92,7 @@ export function CheckoutPage({ params }: { params: Record<string, string> }) {
     const order = await placing.run((key) => api.placeOrder({
       planId: plan.id, numberId: number!.id, contactName: d.contactName.trim(), contactPhone: d.contactPhone, residentId: d.residentId.trim().toUpperCase(),
       address: { province: d.province.trim(), city: d.city.trim(), district: d.district.trim(), detail: d.detail.trim() },
+      ...withRef(),
     }, key), sendBack);
     if (order) navigate(`/orders/${encodeURIComponent(order.id)}`, { replace: true });
   };

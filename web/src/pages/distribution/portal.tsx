@@ -1,0 +1,166 @@
+// The distributor's pages, phone first: links, orders (customers masked), customers' cancellations with the reason
+// and the step, commissions by state and month, withdrawals.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAction, useLoad } from '../../hooks.ts';
+import { errorText, isKey, useI18n, type Key } from '../../i18n/index.ts';
+import { dateTime, yuan } from '../../format.ts';
+import { navigate } from '../../router.tsx';
+import { Button } from '../../ui/button.tsx';
+import { TextField } from '../../ui/field.tsx';
+import { Loading, Notice } from '../../ui/notice.tsx';
+import { distApi, setDistributorSession, useDistributorSession } from './api.ts';
+import { QrCode } from './qr-code.tsx';
+
+const TABS = ['links', 'orders', 'cancellations', 'commissions', 'withdrawals'] as const;
+type Tab = (typeof TABS)[number];
+
+export function DistributorPortal() {
+  const { t } = useI18n();
+  const me = useDistributorSession();
+  const [tab, setTab] = useState<Tab>('links');
+  useEffect(() => {
+    if (!me) navigate('/distributor/login', { replace: true });
+  }, [me]);
+  if (!me) return null;
+  return (
+    <section>
+      <h1>{t('dist.title')}</h1>
+      <p>{me.distributor.name} · {t('dist.level', { level: me.distributor.level })} · <button type="button" className="link-button" onClick={() => setDistributorSession(null)}>{t('dist.signOut')}</button></p>
+      <nav className="topnav" aria-label={t('dist.title')}>
+        {TABS.map((x) => (
+          <button key={x} type="button" className={`nav-link${tab === x ? ' nav-on' : ''}`} aria-current={tab === x ? 'page' : undefined} onClick={() => setTab(x)}>{t(`dist.tab.${x}`)}</button>
+        ))}
+      </nav>
+      {tab === 'links' && <Links />}
+      {tab === 'orders' && <Orders />}
+      {tab === 'cancellations' && <Cancellations />}
+      {tab === 'commissions' && <CommissionsTab />}
+      {tab === 'withdrawals' && <Withdrawals />}
+    </section>
+  );
+}
+
+function useWords() {
+  const { t } = useI18n();
+  const word = (k: string) => (isKey(k) ? t(k) : null);
+  return { t, word };
+}
+
+function Links() {
+  const { t } = useWords();
+  const { data, error } = useLoad(distApi.links, []);
+  const [copied, setCopied] = useState<string | null>(null);
+  if (error) return <Notice tone="error">{errorText(t, error)}</Notice>;
+  if (!data) return <Loading label={t('common.loading')} />;
+  if (data.links.length === 0) return <p>{t('dist.links.none')}</p>;
+  return (
+    <div>
+      <p>{t('dist.links.lead')}</p>
+      {data.links.map((l) => (
+        <div className="card" key={l.code} data-testid="promotion-link">
+          <strong>{l.planId ? t('dist.links.plan', { plan: l.planId }) : t('dist.links.general')}</strong>
+          <p><code>{l.url}</code></p>
+          <QrCode text={l.url} label={`${t('dist.links.qr')} ${l.url}`} />
+          <Button variant="secondary" onClick={() => { void navigator.clipboard?.writeText(l.url); setCopied(l.code); }}>{copied === l.code ? t('dist.links.copied') : t('dist.links.copy')}</Button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Orders() {
+  const { t, word } = useWords();
+  const { data, error } = useLoad(distApi.orders, []);
+  if (error) return <Notice tone="error">{errorText(t, error)}</Notice>;
+  if (!data) return <Loading label={t('common.loading')} />;
+  if (data.orders.length === 0) return <p>{t('dist.orders.none')}</p>;
+  return (
+    <ul className="card-list">
+      {data.orders.map((o) => (
+        <li className="card" key={o.id} data-testid="distributor-order">
+          <div><code>{o.id}</code> · {dateTime(o.createdAt)}</div>
+          <div>{t('dist.orders.customer')}: {o.customer.name} {o.customer.phone}</div>
+          <div>{t('dist.orders.state')}: {(o.closeReason && word(`closeReason.${o.closeReason}`)) ?? word(`state.${o.state}`) ?? o.state}</div>
+          <div>{t('dist.orders.commission')}: {yuan(o.commission.amountFen)} · {word(`dist.line.${o.commission.state}`) ?? o.commission.state}</div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Cancellations() {
+  const { t, word } = useWords();
+  const { data, error } = useLoad(distApi.cancellations, []);
+  if (error) return <Notice tone="error">{errorText(t, error)}</Notice>;
+  if (!data) return <Loading label={t('common.loading')} />;
+  return (
+    <div>
+      <p>{t('dist.cancellations.lead')}</p>
+      {data.cancellations.length === 0 ? <p>{t('dist.cancellations.none')}</p> : (
+        <ul className="card-list">
+          {data.cancellations.map((c) => (
+            <li className="card" key={c.orderId} data-testid="distributor-cancellation">
+              <div><code>{c.orderId}</code>{c.closedAt ? ` · ${dateTime(c.closedAt)}` : ''}</div>
+              <div>{t('dist.cancellations.step')}: {c.fromState ? (word(`state.${c.fromState}`) ?? c.fromState) : '—'}</div>
+              <div>{t('dist.cancellations.reason')}: {(c.reasonCode && word(`cancelReason.${c.reasonCode}`)) ?? (c.closeReason && word(`closeReason.${c.closeReason}`)) ?? c.reasonCode ?? '—'}{c.reasonText ? `（${c.reasonText}）` : ''}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function CommissionsTab() {
+  const { t } = useWords();
+  const { data, error } = useLoad(distApi.commissions, []);
+  if (error) return <Notice tone="error">{errorText(t, error)}</Notice>;
+  if (!data) return <Loading label={t('common.loading')} />;
+  const buckets = ['pending', 'eligible', 'settled', 'paid_out'] as const;
+  return (
+    <div>
+      <dl className="card" data-testid="commission-balances">
+        {buckets.map((b) => (<div key={b}><dt>{t(`dist.commissions.${b}` as Key)}</dt><dd>{yuan(data.balances[b])}</dd></div>))}
+      </dl>
+      <div className="table-wrap">
+        <table className="table">
+          <thead><tr><th>{t('dist.commissions.month')}</th><th>{t('dist.commissions.accrued')}</th><th>{t('dist.commissions.eligible')}</th><th>{t('dist.commissions.settled')}</th><th>{t('dist.commissions.takenBack')}</th><th>{t('dist.commissions.paid_out')}</th></tr></thead>
+          <tbody>
+            {data.months.map((m) => (<tr key={m.month}><td>{m.month}</td><td>{yuan(m.accruedFen)}</td><td>{yuan(m.eligibleFen)}</td><td>{yuan(m.settledFen)}</td><td>{yuan(m.takenBackFen)}</td><td>{yuan(m.paidOutFen)}</td></tr>))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function Withdrawals() {
+  const { t, word } = useWords();
+  const list = useLoad(distApi.withdrawals, []);
+  const balances = useLoad(distApi.commissions, []);
+  const [amount, setAmount] = useState('');
+  const asking = useAction();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fen = Math.round(Number(amount) * 100);
+    if (!Number.isFinite(fen) || fen <= 0) return;
+    const w = await asking.run(() => distApi.withdraw(fen));
+    if (w && list.data) list.setData({ withdrawals: [w, ...list.data.withdrawals] });
+  }
+  return (
+    <div>
+      {balances.data ? <p>{t('dist.withdraw.lead', { amount: yuan(balances.data.balances.settled) })}</p> : null}
+      <form className="card form" onSubmit={submit} noValidate>
+        <TextField label={t('dist.withdraw.amount')} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        {asking.error ? <Notice tone="error">{errorText(t, asking.error)}</Notice> : null}
+        <Button type="submit" busy={asking.busy}>{t('dist.withdraw.submit')}</Button>
+      </form>
+      {list.data && list.data.withdrawals.length === 0 ? <p>{t('dist.withdraw.none')}</p> : null}
+      <ul className="card-list">
+        {list.data?.withdrawals.map((w) => (
+          <li className="card" key={w.id}>{yuan(w.amount_fen)} · {word(`dist.withdraw.state.${w.state}`) ?? w.state} · {dateTime(w.requested_at)}{w.payout_ref ? ` · ${w.payout_ref}` : ''}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
