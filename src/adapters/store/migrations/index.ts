@@ -14,6 +14,7 @@ import { queueOrder } from './011-queue-order.ts';
 import { idempotencyExpiry } from './012-idempotency-expiry.ts';
 import { orderTerms } from './013-order-terms.ts';
 import { channelReconciliation } from './015-channel-reconciliation.ts';
+import { iot } from './021-iot.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -32,6 +33,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '012_idempotency_expiry': idempotencyExpiry(),
     '013_order_terms': orderTerms(engine),
     '015_channel_reconciliation': channelReconciliation(engine),
+    '021_iot': iot(engine),
   };
 }
 
