@@ -31,6 +31,8 @@ import { webPages } from './http/web.ts';
 import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
+import { IotCarrierSimulator } from './adapters/iot/carrier-simulator.ts';
+import { ensureIotCatalog } from './app/iot/catalog.ts';
 
 export interface Haoka {
   deps: Deps;
@@ -88,6 +90,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   await migrate(database);
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
+  if (opts.seed) await ensureIotCatalog(store, clock.now());
   // In production the master secret comes from configuration only and is never written to the store.
   const secrets = await Secrets.load(store, config.secret, clock.now(), { keepInStore: config.mode === 'demo' }).catch(async (e: unknown) => {
     await store.close();
@@ -110,6 +113,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}) }, notifier, carrier, warehouse, courier, log };
+  deps.iotCarrier = new IotCarrierSimulator(clock, seed);
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {

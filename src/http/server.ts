@@ -31,6 +31,8 @@ import { fulfilmentRoutes } from './routes/fulfilment.ts';
 import { kuaidi100CallbackRoutes } from './routes/kuaidi100-callback.ts';
 import { returnRoutes } from './routes/returns.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
+import { iotBusinessRoutes } from './routes/iot/business.ts';
+import { iotStaffRoutes } from './routes/iot/staff.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -144,6 +146,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(reportRoutes(deps));
   await app.register(staffDeskRoutes(deps));
   await app.register(reconciliationRoutes(deps));
+  await app.register(iotBusinessRoutes(deps));
+  await app.register(iotStaffRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);

@@ -6,6 +6,7 @@ import type { Repos, Store } from '../../adapters/store/store.ts';
 import type { CarrierPort, Clock, CourierPort, NotifierPort, PaymentPort, WarehousePort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
 import type { Secrets } from './secrets.ts';
+import type { IotCarrierPort } from '../iot/ports.ts';
 
 /** Everything a use case may touch, handed in by the composition root. */
 export interface Deps {
@@ -19,6 +20,8 @@ export interface Deps {
   warehouse: WarehousePort;
   courier: CourierPort;
   log: Logger;
+  /** The carrier's IoT platform (activation, closure, daily usage of business cards). */
+  iotCarrier?: IotCarrierPort;
 }
 
 /**

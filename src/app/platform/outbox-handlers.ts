@@ -7,6 +7,7 @@ import type { Deps } from './deps.ts';
 import { CANCELLATION_HANDLERS } from '../cancellation/cancellation-outbox.ts';
 import { sendRefund } from '../refunds/send-refund.ts';
 import { subscribeTracking } from '../after-sales/track-parcel.ts';
+import { IOT_OUTBOX_HANDLERS } from '../iot/outbox.ts';
 
 export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -43,4 +44,5 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   refund: sendRefund,
   courier_subscribe: subscribeTracking,
   ...CANCELLATION_HANDLERS,
+  ...IOT_OUTBOX_HANDLERS,
 };

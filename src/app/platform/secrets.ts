@@ -15,7 +15,7 @@ import { UNLABELLED_KEY_ID, type MasterKey } from '../../config-keys.ts';
 
 const TOKEN_PART = /^[A-Za-z0-9_-]+$/;
 
-export type Role = 'customer' | 'agent' | 'supervisor' | 'operator';
+export type Role = 'customer' | 'agent' | 'supervisor' | 'operator' | 'iot_buyer' | 'iot_viewer';
 export interface Principal {
   sub: string;
   role: Role;

@@ -105,6 +105,23 @@ export class IotCardsRepo {
     return q.execute();
   }
 
+  async cardByIccid(iccid: string, lock = false): Promise<CardRow | undefined> {
+    let q = this.db.selectFrom('iot_cards').selectAll().where('iccid', '=', iccid);
+    if (lock && this.forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /** Cards by ICCID whoever holds them (the carrier's reports name cards, not businesses). */
+  async cardsByIccids(iccids: string[]): Promise<CardRow[]> {
+    const out: CardRow[] = [];
+    for (const c of chunks(iccids)) out.push(...(await this.db.selectFrom('iot_cards').selectAll().where('iccid', 'in', c).execute()));
+    return out;
+  }
+
+  async cardsOfParcel(trackingNo: string): Promise<CardRow[]> {
+    return this.db.selectFrom('iot_cards').selectAll().where('tracking_no', '=', trackingNo).orderBy('batch_id').orderBy('seq').execute();
+  }
+
   async countCards(businessId: string, batchId?: string): Promise<Record<string, number>> {
     let q = this.db.selectFrom('iot_cards').select(['state', sql<number>`count(*)`.as('n')]).where('business_id', '=', businessId);
     if (batchId) q = q.where('batch_id', '=', batchId);

@@ -51,6 +51,10 @@ export class IotJobsRepo {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  async setOutcome(jobId: string, cardId: string, outcome: string, detail: string | null, now: number): Promise<void> {
+    await this.db.updateTable('iot_job_items').set({ outcome, detail, handled_at: now }).where('job_id', '=', jobId).where('card_id', '=', cardId).execute();
+  }
+
   /** Adds to the job's counts, and finishes it when every card has an outcome. */
   async countProgress(jobId: string, done: number, failed: number, now: number): Promise<void> {
     await this.db.updateTable('iot_jobs').set((eb) => ({ done: eb('done', '+', done), failed: eb('failed', '+', failed), updated_at: now }))
@@ -68,6 +72,20 @@ export class IotJobsRepo {
       out.push(...rows.map((r) => r.card_id));
     }
     return out;
+  }
+
+  /** The cancellation item that sent a card back (its route and refund share). */
+  async cancellationItemOf(cardId: string, route: 'intercept' | 'return'): Promise<JobItemRow | undefined> {
+    return this.db.selectFrom('iot_job_items').selectAll().where('card_id', '=', cardId).where('route', '=', route).where('outcome', '=', 'done')
+      .orderBy('handled_at', 'desc').executeTakeFirst();
+  }
+
+  /** Whether another card of this parcel was already sent for interception by this job (one interception per parcel). */
+  async parcelAlreadyIntercepted(jobId: string, trackingNo: string, cardId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('iot_job_items as i').innerJoin('iot_cards as c', 'c.id', 'i.card_id').select('i.card_id')
+      .where('i.job_id', '=', jobId).where('i.route', '=', 'intercept').where('i.outcome', '=', 'done').where('c.tracking_no', '=', trackingNo)
+      .where('i.card_id', '!=', cardId).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   // ---- cancellations

@@ -116,6 +116,7 @@ export function iot(engine: Engine): Migration {
         .execute();
       await db.schema.createIndex('iot_cards_batch').on('iot_cards').columns(['batch_id', 'seq']).unique().execute();
       await db.schema.createIndex('iot_cards_business').on('iot_cards').columns(['business_id', 'state']).execute();
+      await db.schema.createIndex('iot_cards_tracking').on('iot_cards').column('tracking_no').execute();
       await db.schema.createIndex('iot_cards_pool').on('iot_cards').column('pool_id').execute();
       await db.schema.createTable('iot_card_events')
         .addColumn('id', serialKeyType(engine), (c) => c.primaryKey())
