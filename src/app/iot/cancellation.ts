@@ -93,6 +93,13 @@ export async function confirmBatchCancellation(deps: Deps, me: StaffRow, input: 
     }
     const acting = p.plans.filter((x) => x.route !== 'keep');
     if (acting.length === 0) return fail('IOT.NO_CARDS', 'None of these cards can be cancelled or closed.');
+    // An unpaid batch has one price for all its cards: it is released whole or not at all.
+    const releasing = new Map<string, number>();
+    for (const c of out.cards) if (c.state === 'pending_payment') releasing.set(c.batch_id, (releasing.get(c.batch_id) ?? 0) + 1);
+    for (const [batchId, n] of releasing) {
+      const pending = (await iotRepos(r).cards.countCards(me.business_id, batchId)).pending_payment ?? 0;
+      if (n < pending) return fail('IOT.UNPAID_BATCH_WHOLE', 'An unpaid batch is cancelled whole: choose all its cards, or pay it first.', { batchId, chosen: n, cards: pending });
+    }
     const busy = await iotRepos(r).jobs.busyCards(acting.map((x) => x.cardId));
     if (busy.length) return fail('IOT.CARD_BUSY', `${busy.length} of the cards are in another job that has not finished.`, { cards: busy.slice(0, 20) });
     // The cancellation and its job share one id: refunds name it, and the job's items are its cards.

@@ -59,6 +59,11 @@ export async function cancellationStep(r: Repos, card: CardRow, item: JobItemRow
         async apply() {
           if (!(await iot.cards.moveCard(card.id, from, { state: 'cancelled', close_reason: 'customer_abandoned', closed_at: now }, now))) return false;
           await iot.cards.insertEvents([cardEvent(card.id, 'card.released', from, 'cancelled', actor, now, 'batch cancellation: unpaid card released', job.id)]);
+          // The last card of an unpaid batch released: the batch is cancelled and its open trade closed at the channel,
+          // so that it can no longer be paid (money that still arrives is refunded whole).
+          if ((await iot.cards.countCards(card.business_id, card.batch_id)).pending_payment === undefined && (await iot.cards.setBatchState(card.batch_id, 'pending_payment', 'cancelled'))) {
+            await r.queue.insertOutbox([iotOutbox('iot_close_payment', { batchId: card.batch_id }, now)]);
+          }
           return true;
         },
       };

@@ -66,10 +66,24 @@ const poolAlert: Handler = async (deps, row, p) => {
   await deps.notifier.send({ key: `outbox:${row.id}:sms`, channel: 'sms', customerId: business.id, phone: business.contact_phone, orderId: null, template: 'iot_pool_alert', title, body });
 };
 
+/** A cancelled unpaid batch's open trades are closed at the channel; one already paid is refunded by its notice. */
+const closePayment: Handler = async (deps, _row, p) => {
+  for (const payment of await iotRepos(deps.store).cards.paymentsOf(p.batchId as string)) {
+    if (payment.state !== 'created') continue;
+    const answer = await deps.payments[payment.channel as PaymentChannel].closePayment(payment.id);
+    if (answer.status === 'refused') {
+      deps.log.info({ paymentNo: payment.id, error: answer.error }, 'IoT batch trade not closed: paid meanwhile; its notice refunds it');
+      continue;
+    }
+    await iotRepos(deps.store).cards.setPaymentState(payment.id, 'created', 'closed');
+  }
+};
+
 export const IOT_OUTBOX_HANDLERS: Record<string, Handler> = {
   iot_job: runJob,
   iot_refund: sendRefund,
   iot_intercept: intercept,
   iot_close_line: closeLine,
   iot_pool_alert: poolAlert,
+  iot_close_payment: closePayment,
 };

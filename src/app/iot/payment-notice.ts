@@ -7,12 +7,13 @@ import type { PaymentNotice } from '../platform/ports.ts';
 import { iotRepos } from '../../adapters/store/iot/index.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { markBatchPaid } from './batches.ts';
+import { startCardRefund } from './job-steps.ts';
 
 export const IOT_PAYMENT_PREFIX = 'IOTPAY';
 
 export const isIotPayment = (paymentNo: string): boolean => paymentNo.startsWith(IOT_PAYMENT_PREFIX);
 
-export async function applyIotPaymentNotice(deps: Deps, channel: PaymentChannel, notice: PaymentNotice): Promise<{ outcome: 'paid' | 'duplicate'; orderId: string } | DomainError> {
+export async function applyIotPaymentNotice(deps: Deps, channel: PaymentChannel, notice: PaymentNotice): Promise<{ outcome: 'paid' | 'duplicate' | 'refunded_late_payment'; orderId: string } | DomainError> {
   const now = deps.clock.now();
   return inTx(deps.store, async (r) => {
     const iot = iotRepos(r);
@@ -27,6 +28,12 @@ export async function applyIotPaymentNotice(deps: Deps, channel: PaymentChannel,
     if (!(await iot.cards.recordNotice(channel, notice.nonce, payment.id, now))) return fail('PAYMENT.REPLAYED', 'This notification was already received.', { nonce: notice.nonce });
     if (!captured) return { outcome: 'duplicate' as const, orderId: payment.batch_id };
     const batch = await iot.cards.getBatch(payment.batch_id, true);
+    if (batch?.state === 'cancelled') {
+      // Money for a batch released before it was paid is never kept: it goes back whole, under its own refund number.
+      await startCardRefund(r, { id: `batch:${batch.id}`, batch_id: batch.id }, payment, payment.amount_fen, 'late_payment', now);
+      deps.log.info({ batchId: batch.id, paymentNo: payment.id }, 'IoT batch paid after it was cancelled; refunded');
+      return { outcome: 'refunded_late_payment' as const, orderId: payment.batch_id };
+    }
     if (batch) await markBatchPaid(deps, r, batch, { type: 'system', id: channel }, now, `payment ${payment.id} (${channel} trade ${notice.tradeNo})`);
     return { outcome: 'paid' as const, orderId: payment.batch_id };
   });

@@ -77,6 +77,11 @@ export class IotCardsRepo {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  async setPaymentState(id: string, from: string, to: string): Promise<boolean> {
+    const r = await this.db.updateTable('iot_payments').set({ state: to }).where('id', '=', id).where('state', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** A notification's nonce, once: false when it was received before (a replay). */
   async recordNotice(channel: string, nonce: string, paymentId: string, now: number): Promise<boolean> {
     const r = await this.db.insertInto('iot_payment_notices').values({ channel, nonce, payment_id: paymentId, received_at: now })
