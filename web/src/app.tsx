@@ -21,6 +21,7 @@ import { PlanRulesPage } from './pages/staff/plans.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
+import { IotConsole } from './pages/iot/console.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -57,6 +58,8 @@ export function App() {
     if (mustSignIn) navigate(`${area === 'staff' ? '/staff/login' : '/login'}?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`, { replace: true });
   }, [mustSignIn, area, path, query]);
 
+  // The business console (企业物联卡) has its own sign-in and shell.
+  if (path === '/iot' || path.startsWith('/iot/')) return <IotConsole />;
   const Page = found?.r.page ?? NotFound;
   const body = mustSignIn ? null : <Page params={found?.params ?? {}} />;
   return area === 'staff' ? <StaffShell bare={!signedIn}>{body}</StaffShell> : <CustomerShell>{body}</CustomerShell>;
