@@ -37,6 +37,8 @@ import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { wireSuppliers, type WiredSuppliers } from './adapters/suppliers/wiring.ts';
+import { IotCarrierSimulator } from './adapters/iot/carrier-simulator.ts';
+import { ensureIotCatalog } from './app/iot/catalog.ts';
 
 export interface Haoka {
   deps: Deps;
@@ -105,6 +107,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   await migrate(database);
   const store = new Store(database);
   if (opts.seed) await seedDemo(store, clock.now(), opts.numbersPerCarrier);
+  if (opts.seed) await ensureIotCatalog(store, clock.now());
   // In production the master secret comes from configuration only and is never written to the store.
   const secrets = await Secrets.load(store, config.secret, clock.now(), { keepInStore: config.mode === 'demo' }).catch(async (e: unknown) => {
     await store.close();
@@ -131,6 +134,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
+  deps.iotCarrier = new IotCarrierSimulator(clock, seed);
   const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
   deps.suppliers = suppliers.registry;

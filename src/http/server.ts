@@ -39,6 +39,8 @@ import { supplierOrderRoutes } from './routes/suppliers/orders.ts';
 import { supplierOperatorRoutes } from './routes/suppliers/operator.ts';
 import { openApiRoutes } from './routes/distribution/open-api.ts';
 import { distributionRoutes } from './routes/distribution/index.ts';
+import { iotBusinessRoutes } from './routes/iot/business.ts';
+import { iotStaffRoutes } from './routes/iot/staff.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -159,6 +161,8 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(supplierOperatorRoutes(deps));
   await app.register(openApiRoutes(deps));
   await app.register(distributionRoutes(deps));
+  await app.register(iotBusinessRoutes(deps));
+  await app.register(iotStaffRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.simulators?.sms && opts.mode !== 'production') await app.register(smsSimRoutes(opts.simulators.sms));

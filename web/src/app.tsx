@@ -25,6 +25,7 @@ import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
 import { DistributorPortal } from './pages/distribution/portal.tsx';
 import { rememberRef } from './pages/distribution/api.ts';
 import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
+import { IotConsole } from './pages/iot/console.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -66,6 +67,8 @@ export function App() {
     if (mustSignIn) navigate(`${area === 'staff' ? '/staff/login' : '/login'}?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`, { replace: true });
   }, [mustSignIn, area, path, query]);
 
+  // The business console (企业物联卡) has its own sign-in and shell.
+  if (path === '/iot' || path.startsWith('/iot/')) return <IotConsole />;
   const Page = found?.r.page ?? NotFound;
   const body = mustSignIn ? null : <Page params={found?.params ?? {}} />;
   return area === 'staff' ? <StaffShell bare={!signedIn}>{body}</StaffShell> : <CustomerShell>{body}</CustomerShell>;

@@ -4,6 +4,7 @@ import { inTx, type Deps } from '../platform/deps.ts';
 import { refusePush } from '../platform/push-refusals.ts';
 import { checkPushText, PUSH_REF_MAX } from '../../domain/policies/partner-push.ts';
 import { applyCapturedPayment, type NoticeOutcome } from './capture-payment.ts';
+import { applyIotPaymentNotice, isIotPayment } from '../iot/payment-notice.ts';
 
 export type { NoticeOutcome };
 
@@ -21,6 +22,8 @@ export async function applyPaymentNotice(deps: Deps, channel: PaymentChannel, he
   // The trade number is kept on the payment and shown to staff: whatever adapter read it, it stays a short reference.
   const tradeNo = checkPushText('trade_no', notice.tradeNo, PUSH_REF_MAX);
   if (isError(tradeNo) || tradeNo.text === null) return refusePush(deps.log, 'payment', isError(tradeNo) ? tradeNo : fail('CALLBACK.INVALID_FIELD', 'trade_no is empty.', { field: 'trade_no' }));
+  // A business's batch payment comes through the same channel notification; its own use case applies it.
+  if (isIotPayment(notice.paymentNo)) return applyIotPaymentNotice(deps, channel, notice).then((out) => (isError(out) ? refusePush(deps.log, 'payment', out) : out));
   const settings = await deps.settings.get();
   let orderId: string | null = null;
   const out = await inTx(deps.store, async (r): Promise<{ outcome: NoticeOutcome; orderId: string } | DomainError> => {

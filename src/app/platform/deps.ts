@@ -7,6 +7,7 @@ import type { CarrierPort, Clock, CourierPort, NotifierPort, PaymentPort, Wareho
 import type { SettingsService } from './settings.ts';
 import type { Secrets } from './secrets.ts';
 import type { SupplierRegistry } from '../suppliers/registry.ts';
+import type { IotCarrierPort } from '../iot/ports.ts';
 
 /** Everything a use case may touch, handed in by the composition root. */
 export interface Deps {
@@ -24,6 +25,8 @@ export interface Deps {
   log: Logger;
   /** Upstream suppliers (app/suppliers/registry.ts); absent: the platform sells only its own catalog. */
   suppliers?: SupplierRegistry;
+  /** The carrier's IoT platform (activation, closure, daily usage of business cards). */
+  iotCarrier?: IotCarrierPort;
 }
 
 /**

@@ -9,6 +9,7 @@ import { sendRefund } from '../refunds/send-refund.ts';
 import { subscribeTracking } from '../after-sales/track-parcel.ts';
 import { SUPPLIER_HANDLERS } from '../suppliers/outbox.ts';
 import { deliverPush } from '../distribution/push-back.ts';
+import { IOT_OUTBOX_HANDLERS } from '../iot/outbox.ts';
 
 export type OutboxHandler = (deps: Deps, row: OutboxRow, payload: Record<string, unknown>) => Promise<void>;
 
@@ -47,4 +48,5 @@ export const OUTBOX_HANDLERS: Record<string, OutboxHandler> = {
   ...CANCELLATION_HANDLERS,
   ...SUPPLIER_HANDLERS,
   distributor_push: deliverPush,
+  ...IOT_OUTBOX_HANDLERS,
 };

@@ -15,7 +15,7 @@ import { UNLABELLED_KEY_ID, type MasterKey } from '../../config-keys.ts';
 
 const TOKEN_PART = /^[A-Za-z0-9_-]+$/;
 
-export type Role = 'customer' | 'agent' | 'supervisor' | 'operator' | 'distributor';
+export type Role = 'customer' | 'agent' | 'supervisor' | 'operator' | 'distributor' | 'iot_buyer' | 'iot_viewer';
 export interface Principal {
   sub: string;
   role: Role;

@@ -44,7 +44,7 @@ export interface LabelFacts {
 }
 
 /** Pure: the label of an order in every state, from its state, the terms it was sold with and the time. */
-export function cancellationLabel(order: Order, now: number, facts: LabelFacts = {}): CancellationLabel {
+export function cancellationLabel(order: Pick<Order, 'state' | 'paymentDeadline' | 'terms'>, now: number, facts: LabelFacts = {}): CancellationLabel {
   const terms = order.terms;
   switch (order.state) {
     case 'pending_payment':

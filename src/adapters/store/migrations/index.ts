@@ -17,6 +17,7 @@ import { channelReconciliation } from './015-channel-reconciliation.ts';
 import { smsMessages } from './016-sms-messages.ts';
 import { suppliers } from './018-suppliers.ts';
 import { distributors } from './020-distributors.ts';
+import { iot } from './021-iot.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -38,6 +39,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '016_sms_messages': smsMessages(engine),
     '018_suppliers': suppliers(engine),
     '020_distributors': distributors(engine),
+    '021_iot': iot(engine),
   };
 }
 

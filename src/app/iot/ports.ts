@@ -1,0 +1,19 @@
+// What IoT cards need from the carrier's IoT platform (物联网卡管理平台): activation of a card, closure of a line,
+// and the daily usage report per card. Each call carries an idempotency key the carrier receives.
+
+export type IotActivationAnswer = { status: 'activated'; at: number } | { status: 'failed'; error: string; retryable: boolean };
+
+export interface IotUsageLine {
+  iccid: string;
+  /** Data used that day, in MB (the carrier rounds up to the MB). */
+  usedMb: number;
+}
+
+export interface IotCarrierPort {
+  /** Activates a card; `activationNo` sent again answers the first answer and activates nothing more. */
+  activate(req: { activationNo: string; iccid: string; msisdn: string }): Promise<IotActivationAnswer>;
+  /** Closes a line (销户); `closeNo` sent again closes nothing more. */
+  closeLine(req: { closeNo: string; iccid: string; msisdn: string }): Promise<{ status: 'closed' } | { status: 'failed'; error: string }>;
+  /** The day's usage (YYYY-MM-DD, Beijing) of every active card the carrier knows for us. */
+  dailyUsage(day: string): Promise<IotUsageLine[]>;
+}
