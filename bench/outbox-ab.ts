@@ -20,7 +20,7 @@ const rounds = arg('--rounds', 2);
 const dir = mkdtempSync(join(tmpdir(), 'haoka-outbox-ab-'));
 const file = join(dir, 'haoka.db');
 const open = (databaseUrl: string, seed: boolean): Promise<Haoka> =>
-  compose(loadConfig({ HAOKA_DATABASE_URL: databaseUrl, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' }), { seed, numbersPerCarrier: 10, webDir: null });
+  compose(loadConfig({ HAOKA_DATABASE_URL: databaseUrl, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn' }), { seed, numbersPerCarrier: 10, webDir: null, alipay: 'simulator' });
 
 // The store to copy: cycles done, their outbox rows not yet delivered.
 {

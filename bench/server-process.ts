@@ -53,7 +53,8 @@ async function main() {
   // HAOKA_SQLITE_SYNC likewise, to compare FULL with NORMAL.
   const pass = (name: string) => (process.env[name] ? { [name]: process.env[name] } : {});
   const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC'), ...args.env });
-  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
+  // The paid cycles pay through the in-process Alipay simulator (bench/gateway-cycles.ts measures a real protocol).
+  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, alipay: 'simulator', ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
   // What zeroing deleted rows costs: the bench alone may change it (HAOKA_BENCH_SECURE_DELETE=off|fast|on).
   const secureDelete = process.env.HAOKA_BENCH_SECURE_DELETE;

@@ -52,8 +52,8 @@ export async function openSeeder(config: Config): Promise<Seeder> {
   const started = performance.now();
   const now = Date.now();
   const clock = new FakeClock(now - 3 * DAY);
-  // The recorded flows drive the courier simulator scan by scan (order-templates.ts).
-  const haoka = await compose({ ...config, logLevel: 'silent' }, { clock, seed: true, webDir: null, courier: 'simulator', sms: 'simulator' });
+  // The recorded flows drive the courier simulator scan by scan and pay through the channel simulators (order-templates.ts).
+  const haoka = await compose({ ...config, logLevel: 'silent' }, { clock, seed: true, webDir: null, courier: 'simulator', sms: 'simulator', alipay: 'simulator', wechat: 'simulator' });
   let templates: Template[];
   try {
     templates = await recordTemplates(haoka, clock);

@@ -3,7 +3,7 @@
 // express cancellation refunded in the call; refused notifications that change nothing; the deadline close that
 // asks first; and the day's zipped GBK bill reconciled with differences injected at the channel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { json, startHarness, type Harness, PRICED_PLAN } from '../fixtures/harness.ts';
 import { FakeAlipayState, type AlipayDelivery } from '../../src/adapters/payment/alipay-fake/state.ts';
 import { AlipayAdapter } from '../../src/adapters/payment/alipay/adapter.ts';
 import { ALIPAY_NOTIFY_PATH } from '../../src/adapters/payment/alipay/channel.ts';
@@ -28,7 +28,7 @@ describe('Alipay through the SDK and the fake gateway', () => {
 
   async function opened() {
     const c = await h.customer();
-    const order = json(await h.placeOrder(c.token));
+    const order = json(await h.placeOrder(c.token, { planId: PRICED_PLAN }));
     const res = await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel: 'alipay' });
     expect(res.statusCode).toBe(201);
     return { c, order, payment: json(res) };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { json, startHarness, type Harness, PRICED_PLAN } from '../fixtures/harness.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
 
 let h: Harness;
@@ -11,7 +11,7 @@ const deliver = (channel: string, d: SignedDelivery) =>
 
 async function openPayment(channel: 'alipay' | 'wechat' | 'bank' = 'alipay') {
   const c = await h.customer();
-  const order = json(await h.placeOrder(c.token));
+  const order = json(await h.placeOrder(c.token, { planId: PRICED_PLAN }));
   const res = await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel });
   expect(res.statusCode).toBe(201);
   return { c, order, payment: json(res) };

@@ -2,7 +2,7 @@
 // freshness of its timestamp, and a replay of a message already received. A refused callback writes nothing.
 // (The courier's push is checked the same ways in shipped-orders.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { json, startHarness, type Harness, PRICED_PLAN } from '../fixtures/harness.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
 import { PAYMENT_CHANNELS } from '../../src/domain/order.ts';
 import { deliveredOrder } from '../fixtures/after-sales.ts';
@@ -16,7 +16,7 @@ const post = (url: string, d: SignedDelivery) => h.app.inject({ method: 'POST', 
 
 async function openPayment(channel: (typeof PAYMENT_CHANNELS)[number]) {
   const c = await h.customer();
-  const order = json(await h.placeOrder(c.token));
+  const order = json(await h.placeOrder(c.token, { planId: PRICED_PLAN }));
   const res = await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel });
   expect(res.statusCode).toBe(201);
   return { c, order, paymentNo: json(res).paymentNo as string };

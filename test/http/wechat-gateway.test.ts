@@ -3,7 +3,7 @@
 // cancellation and its refund notified; refused notifications that change nothing; the deadline close that asks
 // first; and the day's bill in WeChat's format reconciled with differences injected at the channel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startHarness, type Harness } from '../fixtures/harness.ts';
+import { json, startHarness, type Harness, PRICED_PLAN } from '../fixtures/harness.ts';
 import { FakeWechatState, type GatewayDelivery } from '../../src/adapters/payment/wechat-fake/state.ts';
 import { WechatPayAdapter } from '../../src/adapters/payment/wechat/adapter.ts';
 import { reconcileDay } from '../../src/app/reconciliation/reconcile-day.ts';
@@ -27,7 +27,7 @@ describe('WeChat Pay through its API v3 and the fake gateway', () => {
 
   async function opened() {
     const c = await h.customer();
-    const order = json(await h.placeOrder(c.token));
+    const order = json(await h.placeOrder(c.token, { planId: PRICED_PLAN }));
     const res = await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel: 'wechat' });
     expect(res.statusCode).toBe(201);
     return { c, order, payment: json(res) };

@@ -27,6 +27,14 @@ const CHANNELS: Record<string, NotificationChannel[]> = {
   cancellation_rejected: ['sms', 'push', 'inapp'],
   interception_refused: ['sms', 'push', 'inapp'],
   cancellation_completed: ['sms', 'push', 'inapp'],
+  // What the customer must know without opening the app: the order closed, the request taken, where to send the card
+  // back, the line closed, a supplier's refusal and what to do instead.
+  order_closed_unpaid: ['sms', 'push', 'inapp'],
+  cancellation_requested: ['sms', 'push', 'inapp'],
+  return_instructions: ['sms', 'push', 'inapp'],
+  account_closed: ['sms', 'push', 'inapp'],
+  closure_refused: ['sms', 'push', 'inapp'],
+  supplier_rejected: ['sms', 'push', 'inapp'],
 };
 
 const notify: OutboxHandler = async (deps, row, p) => {

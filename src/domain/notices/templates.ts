@@ -70,6 +70,9 @@ export const NOTICE_TEMPLATES = {
     (d) => ({ ...order(d), amount: yuan(d.amountFen), from: monthDay(d.refundEarliest), to: monthDay(d.refundLatest) })),
   return_passed: t(['orderId'], '订单${orderId}退回的号卡已验收入库，号码将在运营商处释放。', order),
   return_refused: t(['orderId', 'reason'], '订单${orderId}的退货验卡未通过，原因：${reason}。号卡将寄回给您。', (d) => ({ ...order(d), reason: d.reason })),
+  supplier_rejected: t(['orderId', 'number', 'reason', 'refund', 'advice'], '订单${orderId}（号码${number}）未通过运营商审核：${reason}，订单已取消，${refund}。${advice}',
+    (d) => ({ ...order(d), number: d.number, reason: d.reason, advice: d.advice,
+      refund: typeof d.amountFen === 'number' && d.amountFen > 0 ? `${yuan(d.amountFen)}元将原路退回${channelName(d.channel)}` : '未产生任何费用' })),
 } as const satisfies Record<string, NoticeTemplate>;
 
 export type NoticeTemplateName = keyof typeof NOTICE_TEMPLATES;
