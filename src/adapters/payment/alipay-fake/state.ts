@@ -48,6 +48,13 @@ export class FakeAlipayState extends AlipaySimulator {
     this.deliver = (d) => this.transport(d as AlipayDelivery);
   }
 
+  /** Alipay's trade numbers are 28 digits, the Beijing date first (2016071921001003030200089909). */
+  protected override nextNo(prefix: string, width = 12): string {
+    const no = super.nextNo(prefix, width);
+    if (prefix !== 'ALIPAY') return no;
+    return `${beijingTime(this.clock.now()).slice(0, 10).replaceAll('-', '')}22001${no.slice(prefix.length).padStart(15, '0')}`;
+  }
+
   /** Alipay's clock: answers and notifications carry its time. */
   now(): number {
     return this.clock.now();
