@@ -58,6 +58,16 @@ describe('Alipay through the SDK and the fake gateway', () => {
     expect(refund.state).toBe('succeeded');
     expect(fake.refundCalls.filter((r) => r.paymentNo === payment.paymentNo)).toEqual([expect.objectContaining({ refundNo: refund.refundNo, amountFen: order.amountFen })]);
     expect(fake.payoutsFor(payment.paymentNo)).toBe(1);
+    // Alipay then notifies the trade's change (closed: all of it refunded); it is acknowledged and changes nothing.
+    const before = await h.snapshot();
+    fake.deliver = (d) => fake.transport(d as AlipayDelivery);
+    try {
+      expect(await fake.resendDue()).toBe(1);
+    } finally {
+      fake.deliver = null;
+    }
+    expect(fake.pendingResends()).toEqual([]);
+    expect(await h.snapshot()).toEqual(before);
   });
 
   it('pays a refund once when Alipay\u2019s answer is lost: the refund check asks under the same out_request_no', async () => {

@@ -24,10 +24,14 @@ export const alipayNotifyRoutes = (deps: Deps): FastifyPluginAsyncZod => async (
     schema: { tags: ['payments'], summary: 'Alipay asynchronous notification (form, RSA2): a paid trade applied exactly once; answered with the text success' },
   }, async (req, reply) => {
     const isForm = String(req.headers['content-type'] ?? '').toLowerCase().startsWith(FORM);
+    // A signed trade change that is no payment (after a refund, a close) is Alipay's own and owed `success`: answered
+    // before the use case, so that it is not counted among refused pushes.
+    const seen = isForm && typeof req.rawBody === 'string' ? deps.payments.alipay.verifyNotification(req.headers, req.rawBody, deps.clock.now()) : null;
+    if (seen && isError(seen) && seen.details?.acknowledge === true) return reply.code(200).type('text/plain; charset=utf-8').send(NOTIFY_ACK);
     const r = isForm && typeof req.rawBody === 'string'
       ? await applyPaymentNotice(deps, 'alipay', req.headers, req.rawBody)
       : refusePush(req.log, 'payment', fail('REQUEST.INVALID', 'An Alipay notification is a form (application/x-www-form-urlencoded).'));
-    if (!isError(r) || r.details?.acknowledge === true) return reply.code(200).type('text/plain; charset=utf-8').send(NOTIFY_ACK);
+    if (!isError(r)) return reply.code(200).type('text/plain; charset=utf-8').send(NOTIFY_ACK);
     const { status, body } = errorAnswer(r);
     return reply.code(status).send(body);
   });

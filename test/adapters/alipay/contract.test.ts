@@ -213,6 +213,22 @@ describe('the Alipay adapter against the fake gateway', () => {
     expect(pair.adapter.verifyNotification(pair.sent[0]!.headers, pair.sent[0]!.body, times.at(-1)!)).toMatchObject({ code: 'PAYMENT.REPLAYED' });
   });
 
+  it('notifies the trade’s change after a refund (TRADE_SUCCESS with out_biz_no, TRADE_CLOSED when all is refunded), which is acknowledged as no payment', async () => {
+    pair = await startAlipayPair();
+    await paid(pair, 'PAYRFNOTE01', 5000);
+    await pair.state.resendDue();
+    expect(await pair.adapter.refund({ refundNo: 'RFNOTE00001', paymentNo: 'PAYRFNOTE01', amountFen: 1000, reason: 'x' })).toMatchObject({ status: 'succeeded' });
+    expect(await pair.adapter.refund({ refundNo: 'RFNOTE00002', paymentNo: 'PAYRFNOTE01', amountFen: 4000, reason: 'x' })).toMatchObject({ status: 'succeeded' });
+    await pair.state.resendDue();
+    const [partial, full] = pair.sent.slice(1).map((d) => [d, Object.fromEntries(new URLSearchParams(d.body))] as const);
+    expect(partial![1]).toMatchObject({ trade_status: 'TRADE_SUCCESS', out_biz_no: 'RFNOTE00001', refund_fee: '10.00' });
+    expect(full![1]).toMatchObject({ trade_status: 'TRADE_CLOSED', out_biz_no: 'RFNOTE00002', refund_fee: '50.00' });
+    for (const [d] of [partial!, full!]) {
+      expect(pair.adapter.verifyNotification(d.headers, d.body, pair.clock.now())).toMatchObject({ code: 'CALLBACK.UNKNOWN_KIND', details: { acknowledge: true } });
+    }
+    expect(pair.state.pendingResends()).toEqual([]);
+  });
+
   it('stops resending once the merchant prints success', async () => {
     pair = await startAlipayPair();
     let answers = 0;
@@ -252,7 +268,7 @@ describe('the Alipay adapter against the fake gateway', () => {
       const again = new FakeAlipayState(pair.state.app, pair.clock, { journal: new SimJournal(join(dir, 'alipay.db')) });
       expect(again.payment('PAYJOURNAL1')).toMatchObject({ status: 'paid', notifyUrl: NOTIFY_URL, subject: '移动 129 元套餐 号卡' });
       expect(again.refundRecord('RFJOURNAL01')).toMatchObject({ status: 'SUCCESS' });
-      expect(again.pendingResends()).toEqual(['PAYJOURNAL1']);
+      expect(again.pendingResends().sort()).toEqual(['PAYJOURNAL1', 'R:RFJOURNAL01']);
       expect(keyPair(dir, 'alipay-platform')).toEqual(keyPair(dir, 'alipay-platform'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { fail, type DomainError } from '../../../domain/errors.ts';
 import type { Clock } from '../../../app/platform/ports.ts';
 import { AlipaySimulator } from '../alipay.ts';
 import type { SignedDelivery, SimulatorOptions } from '../simulator.ts';
-import type { SimPayment } from '../sim-records.ts';
+import type { SimPayment, SimRefund } from '../sim-records.ts';
 import { ALIPAY_RESEND_AFTER_MS, beijingTime, fenToYuan, NOTIFY_ACK, rsa2Sign, signBase } from '../alipay/protocol.ts';
 
 /** What the fake knows of the one application it serves (as Alipay knows it once the app's public key is uploaded). */
@@ -46,6 +46,13 @@ export class FakeAlipayState extends AlipaySimulator {
     // The engine's HMAC secret signs nothing Alipay sends: every message of the fake is signed RSA2.
     super('fake-alipay-gateway', clock, opts);
     this.deliver = (d) => this.transport(d as AlipayDelivery);
+  }
+
+  /** Alipay's trade numbers are 28 digits, the Beijing date first (2016071921001003030200089909). */
+  protected override nextNo(prefix: string, width = 12): string {
+    const no = super.nextNo(prefix, width);
+    if (prefix !== 'ALIPAY') return no;
+    return `${beijingTime(this.clock.now()).slice(0, 10).replaceAll('-', '')}22001${no.slice(prefix.length).padStart(15, '0')}`;
   }
 
   /** Alipay's clock: answers and notifications carry its time. */
@@ -105,20 +112,48 @@ export class FakeAlipayState extends AlipaySimulator {
     this.ticker = null;
   }
 
-  /** A paid trade's TRADE_SUCCESS notification, freshly signed (its own notify_time). */
-  override notification(paymentNo: string, opts: { amountFen?: number; at?: number } = {}): AlipayDelivery | DomainError {
+  /** A refund paid changes the trade's status, and Alipay notifies that too: written with the refund, resent like a payment's. */
+  protected override settle(r: SimRefund): void {
+    const before = r.status;
+    super.settle(r);
+    if (before === 'PROCESSING' && r.status === 'SUCCESS' && (this.payments.get(r.paymentNo) as FakeAlipayPayment | undefined)?.notifyUrl) {
+      const key = `${REFUND_KEY}${r.refundNo}`;
+      this.resends.set(key, { paymentNo: key, attempts: 0, nextAt: this.clock.now(), done: false });
+    }
+  }
+
+  /**
+   * A paid trade's TRADE_SUCCESS notification, freshly signed (its own notify_time); under the refund prefix, the
+   * trade's notification after that refund (TRADE_SUCCESS with refund_fee, gmt_refund and out_biz_no; TRADE_CLOSED
+   * once all of it is refunded).
+   */
+  override notification(key: string, opts: { amountFen?: number; at?: number } = {}): AlipayDelivery | DomainError {
     this.sync();
+    const refund = key.startsWith(REFUND_KEY) ? this.refunds.get(key.slice(REFUND_KEY.length)) : undefined;
+    const paymentNo = refund ? refund.paymentNo : key;
     const p = this.payments.get(paymentNo) as FakeAlipayPayment | undefined;
-    if (!p || p.status !== 'paid' || !p.tradeNo || !p.notifyUrl) return fail('PAYMENT.NOT_FOUND', 'No paid payment to notify.', { paymentNo });
+    if (!p || p.status !== 'paid' || !p.tradeNo || !p.notifyUrl || (key.startsWith(REFUND_KEY) && refund?.status !== 'SUCCESS')) {
+      return fail('PAYMENT.NOT_FOUND', 'No paid payment to notify.', { paymentNo: key });
+    }
     const yuan = fenToYuan(opts.amountFen ?? p.amountFen);
     const fields: Record<string, string> = {
       gmt_create: beijingTime(p.createdAt ?? p.paidAt ?? this.clock.now()), charset: 'utf-8', seller_email: 'merchant@example.com', subject: p.subject ?? '',
-      buyer_id: '2088102177846880', invoice_amount: yuan, notify_id: notifyIdOf(p.tradeNo),
+      buyer_id: '2088102177846880', invoice_amount: yuan, notify_id: notifyIdOf(refund ? `${p.tradeNo}${refund.refundNo}` : p.tradeNo),
       fund_bill_list: JSON.stringify([{ amount: yuan, fundChannel: 'ALIPAYACCOUNT' }]), notify_type: 'trade_status_sync', trade_status: 'TRADE_SUCCESS',
       receipt_amount: yuan, app_id: this.app.appId, buyer_pay_amount: yuan, sign_type: 'RSA2', seller_id: this.app.sellerId,
       gmt_payment: beijingTime(p.paidAt ?? this.clock.now()), notify_time: beijingTime(opts.at ?? this.clock.now()), version: '1.0', out_trade_no: paymentNo,
       total_amount: yuan, trade_no: p.tradeNo, auth_app_id: this.app.appId, buyer_logon_id: '159****5620', point_amount: '0.00',
     };
+    if (refund) {
+      // As the trade stood when this refund was paid: the refunds of the trade up to this one.
+      let refunded = 0;
+      for (const r of this.refunds.values()) if (r.paymentNo === paymentNo && r.status === 'SUCCESS' && r.channelRefundNo <= refund.channelRefundNo) refunded += r.amountFen;
+      const at = beijingTime(refund.settledAt ?? this.clock.now());
+      Object.assign(fields, {
+        out_biz_no: refund.refundNo, refund_fee: fenToYuan(refunded), gmt_refund: at,
+        trade_status: refunded >= p.amountFen ? 'TRADE_CLOSED' : 'TRADE_SUCCESS', ...(refunded >= p.amountFen ? { gmt_close: at } : {}),
+      });
+    }
     fields.sign = rsa2Sign(this.app.alipayPrivateKey, signBase(fields, ['sign', 'sign_type']));
     this.persist();
     return { url: p.notifyUrl, body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
@@ -131,7 +166,10 @@ export class FakeAlipayState extends AlipaySimulator {
   }
 }
 
-/** One notification id per trade: every resend carries it. */
+/** Refund notifications share the resend schedule with payments under this prefix (":" never appears in an out_trade_no). */
+const REFUND_KEY = 'R:';
+
+/** One notification id per trade (and per refund of it): every resend carries it. */
 const notifyIdOf = (tradeNo: string) => `2026${createHash('sha256').update(tradeNo).digest('hex').slice(0, 30)}`;
 
 /** Alipay's delivery: a form POSTed to the notify_url; anything but the text `success` (within 5 s) is a failure to resend. */

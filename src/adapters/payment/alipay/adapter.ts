@@ -5,6 +5,7 @@
 // does not verify, is "unknown" (refunds) or throws (trade queries and closes), never a refusal.
 import { AlipaySdk } from 'alipay-sdk';
 import type { DomainError } from '../../../domain/errors.ts';
+import { billDayEnd } from '../../../domain/policies/bill-day.ts';
 import type {
   Clock, CloseTradeAnswer, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus, Statement, TradeStatus,
 } from '../../../app/platform/ports.ts';
@@ -115,6 +116,8 @@ export class AlipayAdapter implements PaymentPort {
   }
 
   async statement(day: string): Promise<Statement> {
+    // Alipay makes a day's bill once the day is over in Beijing (T+1): before that there is nothing to ask.
+    if (this.clock.now() < billDayEnd(day)) return { status: 'not_ready', day };
     const a = await this.call(METHODS.billUrl, { bill_type: 'trade', bill_date: day });
     if (a.sub_code === SUB.billNotExist) return { status: 'not_ready', day };
     if (a.code !== CODE.ok || typeof a.bill_download_url !== 'string') throw unexpected('bill address query', a);
