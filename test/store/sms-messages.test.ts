@@ -60,4 +60,12 @@ describe('sms_messages', () => {
     expect(await store.sms.latestTo(hash, 'sign_in_code')).toMatchObject({ key: 'k6', state: 'failed' });
     expect(await store.sms.failureCounts()).toEqual(expect.arrayContaining([{ provider: 'aliyun', code: 'isv.BUSINESS_LIMIT_CONTROL', count: 1 }, { provider: 'aliyun', code: 'MN:0001', count: 1 }]));
   });
+
+  it('keeps no phone in a message key (a sign-in code\'s names the phone)', async () => {
+    const store = h.haoka.deps.store;
+    await store.sms.record(base('otp:13700137000:1700000000000', { template: 'sign_in_code', phone: '13700137000' }), 500);
+    const keys = await store.database.db.selectFrom('sms_messages' as never).select('dedupe_key' as never).execute() as { dedupe_key: string }[];
+    expect(keys.map((k) => k.dedupe_key).join(' ')).not.toContain('13700137000');
+    expect(await store.sms.get('otp:13700137000:1700000000000')).toMatchObject({ template: 'sign_in_code', phone: '13700137000' });
+  });
 });

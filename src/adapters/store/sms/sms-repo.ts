@@ -73,8 +73,13 @@ export class SmsRepo {
     this.db = db as unknown as Db;
   }
 
+  /** A message key may name the phone (a sign-in code's does): the store keeps the phone's hash in its place. */
+  private stored(key: string): string {
+    return key.replace(/(?<!\d)1\d{10}(?!\d)/g, (phone) => this.vaults.need().hash(phone));
+  }
+
   async get(key: string): Promise<SmsMessage | undefined> {
-    const r = await this.db.selectFrom('sms_messages').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+    const r = await this.db.selectFrom('sms_messages').selectAll().where('dedupe_key', '=', this.stored(key)).executeTakeFirst();
     return r && this.read(r);
   }
 
@@ -85,7 +90,7 @@ export class SmsRepo {
       customer_id: m.customerId, order_id: m.orderId, template: m.template, phone_hash: vault.hash(m.phone), phone_enc: vault.seal(m.phone), phone_masked: vault.mask(m.phone),
       provider: m.provider, biz_id: m.bizId, state: m.state, code: m.code, attempts: m.attempts, updated_at: now, check_at: m.checkAt,
     };
-    await this.db.insertInto('sms_messages').values({ ...row, dedupe_key: m.key, created_at: now, checks: 0 } as never)
+    await this.db.insertInto('sms_messages').values({ ...row, dedupe_key: this.stored(m.key), created_at: now, checks: 0 } as never)
       .onConflict((oc) => oc.column('dedupe_key').doUpdateSet({ ...row, checks: 0 }).where('sms_messages.state', '=', 'failed'))
       .execute();
   }
