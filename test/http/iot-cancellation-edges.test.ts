@@ -55,6 +55,23 @@ describe('batch cancellation edges', () => {
     expect(h.haoka.sims.payments.alipay.refundCalls.filter((c) => c.paymentNo === opened.paymentNo).map((c) => c.amountFen)).toEqual([batch.amountFen]);
   });
 
+  it('closes a batch not paid by its deadline, recording its cards as timed out', async () => {
+    const { token } = await aBusiness(h);
+    const batch = json(await h.post('/api/v1/iot/batches', token, { planId: 'iot-cm-1g', quantity: 3, paymentMethod: 'wechat' }));
+    await h.post(`/api/v1/iot/batches/${batch.id}/payments`, token);
+    h.clock.advance(batch.paymentDeadline - h.clock.now() - 1000);
+    await h.haoka.worker.drain();
+    expect(json(await h.get(`/api/v1/iot/batches/${batch.id}`, token)).state).toBe('pending_payment');
+    h.clock.advance(2000);
+    await h.haoka.worker.drain();
+    expect(json(await h.get(`/api/v1/iot/batches/${batch.id}`, token))).toMatchObject({ state: 'cancelled', cards: { cancelled: 3 } });
+    const [card] = await cardsOf(h, token, batch.id);
+    const seen = json(await h.get(`/api/v1/iot/cards/${card.iccid}`, token));
+    expect(seen).toMatchObject({ closeReason: 'payment_timeout' });
+    expect(seen.trail.at(-1)).toMatchObject({ action: 'card.payment_timeout', actorType: 'system' });
+    expect(json(await h.post(`/api/v1/iot/batches/${batch.id}/payments`, token)).error.code).toBe('IOT.BATCH_NOT_PAYABLE');
+  });
+
   it('refuses a selection naming a card of another business, and writes nothing', async () => {
     const one = await aBusiness(h);
     const other = await aBusiness(h);
