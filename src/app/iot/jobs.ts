@@ -11,7 +11,7 @@ import type { Repos } from '../../adapters/store/store.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { IotActivationAnswer } from './ports.ts';
 import { iotOutbox } from './trail.ts';
-import { activationStep, cancellationStep, type StepResult } from './job-steps.ts';
+import { activationStep, cancellationStep, ChunkRows, type StepResult } from './job-steps.ts';
 
 export const JOB_KINDS = ['activation', 'cancellation'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -74,6 +74,7 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
       const fresh = new Map((await iot.cards.getCards(items.map((i) => i.card_id), true)).map((c) => [c.id, c]));
       let done = 0;
       let failed = 0;
+      const rows = new ChunkRows(r);
       for (const item of items) {
         const card = fresh.get(item.card_id);
         const answer = answers.get(item.card_id);
@@ -81,10 +82,10 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         if (answer?.status === 'failed' && answer.retryable) continue;
         const step: StepResult = !card
           ? { outcome: 'failed', detail: 'card not found' }
-          : job.kind === 'activation' ? activationStep(card, answer, job, now) : await cancellationStep(r, card, item, job, now);
+          : job.kind === 'activation' ? activationStep(card, answer, job, now) : await cancellationStep(rows, card, item, job, now);
         // The outcome is written only if the card had none: a card handled by an earlier run is left alone.
         if (!(await iot.jobs.finishItem(jobId, item.card_id, step.outcome, step.detail, now))) continue;
-        if (step.outcome === 'done' && step.apply && !(await step.apply(r))) {
+        if (step.outcome === 'done' && step.apply && !(await step.apply(rows))) {
           await iot.jobs.setOutcome(jobId, item.card_id, 'failed', `the card changed meanwhile (${card?.state}); nothing was done`, now);
           failed += 1;
           continue;
@@ -92,6 +93,7 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         if (step.outcome === 'done') done += 1;
         else failed += 1;
       }
+      await rows.write(now);
       await iot.jobs.countProgress(jobId, done, failed, now);
       return done + failed;
     });
