@@ -7,6 +7,7 @@ import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.ts';
 import { reconcileDay } from '../app/reconciliation/reconcile-day.ts';
 import { billDayEnd, previousBillDay } from '../domain/policies/bill-day.ts';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '../domain/order.ts';
+import { takeYesterdaysUsage } from '../app/iot/pools.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -35,6 +36,7 @@ export class Worker {
     const refundChecks = await reconcileRefunds(this.deps);
     await this.purge();
     await this.reconcileYesterday();
+    await takeYesterdaysUsage(this.deps);
     return { timers, outbox, refundChecks };
   }
 
