@@ -88,6 +88,11 @@ export class IotJobsRepo {
     return row !== undefined;
   }
 
+  /** A card's cancellation changed route on the way (intercepted too late: returned), so that its receipt finds its share. */
+  async moveItemsRoute(cardIds: string[], from: string, to: string): Promise<void> {
+    for (const c of chunks(cardIds)) await this.db.updateTable('iot_job_items').set({ route: to }).where('card_id', 'in', c).where('route', '=', from).where('outcome', '=', 'done').execute();
+  }
+
   // ---- cancellations
   async insertCancellation(row: Insertable<IotCancellationsTable>): Promise<void> {
     await this.db.insertInto('iot_cancellations').values(row).execute();
