@@ -22,6 +22,7 @@ import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
 import { IotConsole } from './pages/iot/console.tsx';
+import { IotDeskNavLabel, IotReviewPage } from './pages/iot/desk.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -45,6 +46,7 @@ const routes: Route[] = [
   { path: '/staff/plans', page: PlanRulesPage, area: 'staff', signedIn: true },
   { path: '/staff/fulfilment', page: FulfilmentPage, area: 'staff', signedIn: true },
   { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
+  { path: '/staff/iot', page: IotReviewPage, area: 'staff', signedIn: true },
 ];
 
 export function App() {
@@ -127,6 +129,7 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
           <NavLink to="/staff/queue">{t('staff.nav.queue')}</NavLink>
           {me.agent.role !== 'operator' && <NavLink to="/staff/fulfilment">{t('deskNav.fulfilment')}</NavLink>}
           {me.agent.role !== 'operator' && <NavLink to="/staff/returns">{t('deskNav.returns')}</NavLink>}
+          {me.agent.role !== 'operator' && <NavLink to="/staff/iot"><IotDeskNavLabel /></NavLink>}
           {me.agent.role !== 'agent' && <NavLink to="/staff/supervisor">{t('deskNav.supervisor')}</NavLink>}
           <NavLink to="/staff/dashboard">{t('staff.nav.dashboard')}</NavLink>
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>
