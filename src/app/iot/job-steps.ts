@@ -7,7 +7,7 @@ import type { OutboxTable } from '../../adapters/store/schema.ts';
 import { iotRepos } from '../../adapters/store/iot/index.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import type { OrderState } from '../../domain/order.ts';
-import type { CardRoute } from '../../domain/iot/cancellation.ts';
+import { routeAllowed, type CardRoute } from '../../domain/iot/cancellation.ts';
 import { newId } from '../platform/deps.ts';
 import type { IotActivationAnswer } from './ports.ts';
 import { cardEvent, iotOutbox, IOT_SYSTEM, type IotActor } from './trail.ts';
@@ -85,7 +85,7 @@ const ROUTE_FROM: Record<Exclude<CardRoute, 'keep'>, OrderState[]> = {
 export async function cancellationStep(ctx: ChunkRows, card: CardRow, item: JobItemRow, job: JobRow, now: number): Promise<StepResult> {
   const route = item.route as Exclude<CardRoute, 'keep'>;
   const from = card.state as OrderState;
-  if (card.pending_return || !ROUTE_FROM[route]?.includes(from)) return failed(`the card is now ${card.state}${card.pending_return ? ' and on its way back' : ''}; preview the cancellation again`);
+  if (card.pending_return || !ROUTE_FROM[route]?.includes(from) || !routeAllowed(route, from)) return failed(`the card is now ${card.state}${card.pending_return ? ' and on its way back' : ''}; preview the cancellation again`);
   const actor = actorOf(job);
   const iot = iotRepos(ctx.r);
   switch (route) {
