@@ -34,6 +34,30 @@ describe('batch cancellation edges', () => {
     expect(json((await cancel(token, { iccids: three })).r).error.code).toBe('IOT.NO_CARDS');
   });
 
+  it('follows a WeChat Pay refund from accepted to its signed result notification, each card once', async () => {
+    const { token } = await aBusiness(h);
+    const { batchId } = await aPaidBatch(h, token, 4, 'iot-cm-1g', 'wechat');
+    const two = (await cardsOf(h, token, batchId)).slice(0, 2).map((c) => c.iccid);
+    const { r } = await cancel(token, { iccids: two });
+    await h.haoka.worker.drain();
+    let seen = json(await h.get(`/api/v1/iot/cancellations/${json(r).id}`, token));
+    expect(seen.refunds.map((x: any) => x.state)).toEqual(['processing', 'processing']);
+    const wechat = h.haoka.sims.payments.wechat as unknown as { settleRefunds(nos?: string[]): string[]; refundNotification(no: string): SignedDelivery };
+    const settled = wechat.settleRefunds(seen.refunds.map((x: any) => x.refundNo));
+    expect(settled).toHaveLength(2);
+    for (const no of settled) {
+      const d = wechat.refundNotification(no);
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/refunds/callback/wechat', headers: d.headers, payload: d.body });
+      expect(res.statusCode).toBe(200);
+      const again = await h.app.inject({ method: 'POST', url: '/api/v1/refunds/callback/wechat', headers: d.headers, payload: d.body });
+      expect(again.statusCode).toBeLessThan(500);
+    }
+    seen = json(await h.get(`/api/v1/iot/cancellations/${json(r).id}`, token));
+    expect(seen.refunds.map((x: any) => [x.amountFen, x.state])).toEqual([[1999, 'succeeded'], [1999, 'succeeded']]);
+    const trail = json(await h.get(`/api/v1/iot/cards/${two[0]}`, token)).trail;
+    expect(trail.filter((e: any) => e.action === 'card.refunded')).toHaveLength(1);
+  });
+
   it('releases an unpaid batch whole, closes its trade, and refunds whole a payment that still arrives', async () => {
     const { token } = await aBusiness(h);
     const batch = json(await h.post('/api/v1/iot/batches', token, { planId: 'iot-cu-100m', quantity: 4, paymentMethod: 'alipay' }));
