@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
 import { aBusiness, aPaidBatch, cardsOf } from '../fixtures/iot.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -77,6 +78,7 @@ describe('batch cancellation edges', () => {
     await h.haoka.worker.drain();
     expect(h.haoka.sims.payments.alipay.payoutsFor(opened.paymentNo)).toBe(1);
     expect(h.haoka.sims.payments.alipay.refundCalls.filter((c) => c.paymentNo === opened.paymentNo).map((c) => c.amountFen)).toEqual([batch.amountFen]);
+    expect((await checkInvariants(h.haoka.deps.store)).violations).toEqual([]);
   });
 
   it('closes a batch not paid by its deadline, recording its cards as timed out', async () => {

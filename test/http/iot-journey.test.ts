@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
 import { aBusiness, aPaidBatch, cardsOf, deliver, iotCarrier, shipParcel } from '../fixtures/iot.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -127,6 +128,7 @@ describe('a business with 50 IoT cards', () => {
     expect(alipay.refundCalls.filter((c) => c.paymentNo === paymentNo).reduce((s, c) => s + c.amountFen, 0)).toBe(preview.totals.refundFen);
     expect(await state(shipped[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'intercepted', pendingReturn: null });
     expect(await state(delivered[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'returned' });
+    expect((await checkInvariants(h.haoka.deps.store)).violations).toEqual([]);
   });
 
   it('refuses a business account whose credit code fails its check character, writing nothing', async () => {
