@@ -156,5 +156,14 @@ describe('a business with 50 IoT cards', () => {
     // A bank transfer the operator confirms pays the batch.
     const confirmed = await h.post(`/api/v1/operator/iot/batches/${ordered.id}/bank-transfer`, one.operator, { reference: 'ICBC-20260310-0001' });
     expect(json(confirmed)).toMatchObject({ state: 'paid', cards: { paid: 2 } });
+    // Cancelled, its refund goes back by transfer too: it waits for the operator who sends it.
+    const selection = { batchId: ordered.id };
+    const preview = json(await h.post('/api/v1/iot/cancellations/preview', one.token, { selection }));
+    const cancelled = json(await h.post('/api/v1/iot/cancellations', one.token, { selection, expect: { cards: 2, refundFen: preview.totals.refundFen, penaltyFen: 0 } }));
+    await h.haoka.worker.drain();
+    const [refund] = json(await h.get(`/api/v1/iot/cancellations/${cancelled.id}`, one.token)).refunds;
+    expect(refund).toMatchObject({ state: 'awaiting_transfer', channel: 'bank_transfer' });
+    expect(json(await h.post(`/api/v1/operator/iot/refunds/${refund.refundNo}/transferred`, one.operator, { reference: 'ICBC-REFUND-1' }))).toEqual({ refundNo: refund.refundNo, state: 'succeeded' });
+    expect(json(await h.post(`/api/v1/operator/iot/refunds/${refund.refundNo}/transferred`, one.operator, { reference: 'ICBC-REFUND-1' })).error.code).toBe('REFUND.NOT_REFUNDABLE');
   });
 });
