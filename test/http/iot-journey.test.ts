@@ -97,6 +97,8 @@ describe('a business with 50 IoT cards', () => {
 
     let done = json(await h.get(`/api/v1/iot/cancellations/${cancellationId}`, token));
     expect(done).toMatchObject({ state: 'done', job: { total: 30, done: 30, failed: 0, percent: 100 } });
+    // The business's contact is told once of each finished job.
+    expect(h.haoka.sims.notifier.sent.filter((m: any) => m.phone === '13900139000' && /^iot_(activation|cancellation)_done$/.test(m.template)).map((m: any) => m.template)).toEqual(['iot_activation_done', 'iot_cancellation_done']);
     const state = async (iccid: string) => json(await h.get(`/api/v1/iot/cards/${iccid}`, token));
     expect(await state(paid[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'customer_cancelled' });
     expect(await state(shipped[0].iccid)).toMatchObject({ state: 'shipped', pendingReturn: 'intercept' });

@@ -61,7 +61,9 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
     if (!job || job.state !== 'running') return { handled, finished: job?.state === 'done' };
     const items = await iotRepos(deps.store).jobs.openItems(jobId, chunkSize);
     if (items.length === 0) {
-      await deps.store.tx((r) => iotRepos(r).jobs.countProgress(jobId, 0, 0, deps.clock.now()));
+      await deps.store.tx(async (r) => {
+        if (await iotRepos(r).jobs.countProgress(jobId, 0, 0, deps.clock.now())) await r.queue.insertOutbox([jobFinishedNotice(job, deps.clock.now())]);
+      });
       return { handled, finished: true };
     }
     const cards = new Map((await iotRepos(deps.store).cards.getCards(items.map((i) => i.card_id))).map((c) => [c.id, c]));
@@ -94,13 +96,16 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         else failed += 1;
       }
       await rows.write(now);
-      await iot.jobs.countProgress(jobId, done, failed, now);
+      if (await iot.jobs.countProgress(jobId, done, failed, now)) await r.queue.insertOutbox([jobFinishedNotice(job, now)]);
       return done + failed;
     });
     if (busy) throw new Error(`job ${jobId}: the carrier was busy; the cards left are asked again later`);
   }
   return { handled, finished: false };
 }
+
+/** The business's contact is told once a job has an outcome for every card (written with the change that finished it). */
+const jobFinishedNotice = (job: JobRow, now: number) => iotOutbox('iot_notify', { businessId: job.business_id, template: `iot_${job.kind}_done`, jobId: job.id }, now);
 
 async function activateAtCarrier(deps: Deps, job: JobRow, items: JobItemRow[], cards: Map<string, CardRow>): Promise<Map<string, IotActivationAnswer>> {
   const out = new Map<string, IotActivationAnswer>();
