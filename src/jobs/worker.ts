@@ -9,6 +9,7 @@ import { billDayEnd, previousBillDay } from '../domain/policies/bill-day.ts';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '../domain/order.ts';
 import { SupplierSchedule } from '../app/suppliers/supplier-tick.ts';
 import { distributionUpkeep } from '../app/distribution/upkeep.ts';
+import { takeYesterdaysUsage } from '../app/iot/pools.ts';
 
 /** Idempotency keys and rate-limit windows that ran out are deleted this often. */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -42,6 +43,7 @@ export class Worker {
     await this.deps.notifier.checkDeliveries?.().catch((e: unknown) => this.deps.log.warn({ err: String(e) }, 'SMS delivery checks failed'));
     await this.purge();
     await this.reconcileYesterday();
+    await takeYesterdaysUsage(this.deps);
     return { timers, outbox, refundChecks };
   }
 

@@ -16,6 +16,7 @@ import { SimJournal } from '../../src/adapters/sim/journal.ts';
 import { SIM_CHANNEL_SECRET } from '../../src/main.ts';
 import { OUTBOX_LEASE_MS } from '../../src/app/platform/dispatch-outbox.ts';
 import { IOT_JOB_CHUNK } from '../../src/app/iot/jobs.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { json, startHarness } from '../fixtures/harness.ts';
 import { aBusiness, aPaidBatch } from '../fixtures/iot.ts';
@@ -90,6 +91,7 @@ describe(`a batch cancellation killed mid-way on ${ENGINE}`, () => {
       const channel = new AlipaySimulator(SIM_CHANNEL_SECRET, clock, { journal: new SimJournal(join(simDir, 'alipay.db')) });
       expect(refunds.every((r) => channel.refundPayouts.get(r.id) === 1)).toBe(true);
       expect(channel.payoutsFor(paymentNo)).toBe(CARDS);
+      expect((await checkInvariants(store)).violations).toEqual([]);
     } finally {
       await store.close();
     }

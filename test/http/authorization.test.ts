@@ -185,6 +185,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/operator/iot/batches/{id}/parcels': { roles: STAFF },
   'POST /api/v1/operator/iot/parcels/{trackingNo}/delivered': { roles: STAFF },
   'POST /api/v1/operator/iot/usage/{day}': { roles: ['operator'] },
+  'POST /api/v1/operator/iot/refunds/{id}/transferred': { roles: ['operator'] },
   'POST /api/v1/agent/iot/returns': DESK,
   'GET /api/v1/agent/iot/cancellations': { roles: STAFF },
   'GET /api/v1/agent/iot/cancellations/{id}': { roles: STAFF },

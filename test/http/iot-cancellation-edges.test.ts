@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
 import { aBusiness, aPaidBatch, cardsOf } from '../fixtures/iot.ts';
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,6 +35,30 @@ describe('batch cancellation edges', () => {
     expect(json((await cancel(token, { iccids: three })).r).error.code).toBe('IOT.NO_CARDS');
   });
 
+  it('follows a WeChat Pay refund from accepted to its signed result notification, each card once', async () => {
+    const { token } = await aBusiness(h);
+    const { batchId } = await aPaidBatch(h, token, 4, 'iot-cm-1g', 'wechat');
+    const two = (await cardsOf(h, token, batchId)).slice(0, 2).map((c) => c.iccid);
+    const { r } = await cancel(token, { iccids: two });
+    await h.haoka.worker.drain();
+    let seen = json(await h.get(`/api/v1/iot/cancellations/${json(r).id}`, token));
+    expect(seen.refunds.map((x: any) => x.state)).toEqual(['processing', 'processing']);
+    const wechat = h.haoka.sims.payments.wechat as unknown as { settleRefunds(nos?: string[]): string[]; refundNotification(no: string): SignedDelivery };
+    const settled = wechat.settleRefunds(seen.refunds.map((x: any) => x.refundNo));
+    expect(settled).toHaveLength(2);
+    for (const no of settled) {
+      const d = wechat.refundNotification(no);
+      const res = await h.app.inject({ method: 'POST', url: '/api/v1/refunds/callback/wechat', headers: d.headers, payload: d.body });
+      expect(res.statusCode).toBe(200);
+      const again = await h.app.inject({ method: 'POST', url: '/api/v1/refunds/callback/wechat', headers: d.headers, payload: d.body });
+      expect(again.statusCode).toBeLessThan(500);
+    }
+    seen = json(await h.get(`/api/v1/iot/cancellations/${json(r).id}`, token));
+    expect(seen.refunds.map((x: any) => [x.amountFen, x.state])).toEqual([[1999, 'succeeded'], [1999, 'succeeded']]);
+    const trail = json(await h.get(`/api/v1/iot/cards/${two[0]}`, token)).trail;
+    expect(trail.filter((e: any) => e.action === 'card.refunded')).toHaveLength(1);
+  });
+
   it('releases an unpaid batch whole, closes its trade, and refunds whole a payment that still arrives', async () => {
     const { token } = await aBusiness(h);
     const batch = json(await h.post('/api/v1/iot/batches', token, { planId: 'iot-cu-100m', quantity: 4, paymentMethod: 'alipay' }));
@@ -53,6 +78,24 @@ describe('batch cancellation edges', () => {
     await h.haoka.worker.drain();
     expect(h.haoka.sims.payments.alipay.payoutsFor(opened.paymentNo)).toBe(1);
     expect(h.haoka.sims.payments.alipay.refundCalls.filter((c) => c.paymentNo === opened.paymentNo).map((c) => c.amountFen)).toEqual([batch.amountFen]);
+    expect((await checkInvariants(h.haoka.deps.store)).violations).toEqual([]);
+  });
+
+  it('closes a batch not paid by its deadline, recording its cards as timed out', async () => {
+    const { token } = await aBusiness(h);
+    const batch = json(await h.post('/api/v1/iot/batches', token, { planId: 'iot-cm-1g', quantity: 3, paymentMethod: 'wechat' }));
+    await h.post(`/api/v1/iot/batches/${batch.id}/payments`, token);
+    h.clock.advance(batch.paymentDeadline - h.clock.now() - 1000);
+    await h.haoka.worker.drain();
+    expect(json(await h.get(`/api/v1/iot/batches/${batch.id}`, token)).state).toBe('pending_payment');
+    h.clock.advance(2000);
+    await h.haoka.worker.drain();
+    expect(json(await h.get(`/api/v1/iot/batches/${batch.id}`, token))).toMatchObject({ state: 'cancelled', cards: { cancelled: 3 } });
+    const [card] = await cardsOf(h, token, batch.id);
+    const seen = json(await h.get(`/api/v1/iot/cards/${card.iccid}`, token));
+    expect(seen).toMatchObject({ closeReason: 'payment_timeout' });
+    expect(seen.trail.at(-1)).toMatchObject({ action: 'card.payment_timeout', actorType: 'system' });
+    expect(json(await h.post(`/api/v1/iot/batches/${batch.id}/payments`, token)).error.code).toBe('IOT.BATCH_NOT_PAYABLE');
   });
 
   it('refuses a selection naming a card of another business, and writes nothing', async () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
 import { aBusiness, aPaidBatch, cardsOf, deliver, iotCarrier, shipParcel } from '../fixtures/iot.ts';
+import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -96,6 +97,8 @@ describe('a business with 50 IoT cards', () => {
 
     let done = json(await h.get(`/api/v1/iot/cancellations/${cancellationId}`, token));
     expect(done).toMatchObject({ state: 'done', job: { total: 30, done: 30, failed: 0, percent: 100 } });
+    // The business's contact is told once of each finished job.
+    expect(h.haoka.sims.notifier.sent.filter((m: any) => m.phone === '13900139000' && /^iot_(activation|cancellation)_done$/.test(m.template)).map((m: any) => m.template)).toEqual(['iot_activation_done', 'iot_cancellation_done']);
     const state = async (iccid: string) => json(await h.get(`/api/v1/iot/cards/${iccid}`, token));
     expect(await state(paid[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'customer_cancelled' });
     expect(await state(shipped[0].iccid)).toMatchObject({ state: 'shipped', pendingReturn: 'intercept' });
@@ -127,6 +130,7 @@ describe('a business with 50 IoT cards', () => {
     expect(alipay.refundCalls.filter((c) => c.paymentNo === paymentNo).reduce((s, c) => s + c.amountFen, 0)).toBe(preview.totals.refundFen);
     expect(await state(shipped[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'intercepted', pendingReturn: null });
     expect(await state(delivered[0].iccid)).toMatchObject({ state: 'cancelled', closeReason: 'returned' });
+    expect((await checkInvariants(h.haoka.deps.store)).violations).toEqual([]);
   });
 
   it('refuses a business account whose credit code fails its check character, writing nothing', async () => {
@@ -154,5 +158,14 @@ describe('a business with 50 IoT cards', () => {
     // A bank transfer the operator confirms pays the batch.
     const confirmed = await h.post(`/api/v1/operator/iot/batches/${ordered.id}/bank-transfer`, one.operator, { reference: 'ICBC-20260310-0001' });
     expect(json(confirmed)).toMatchObject({ state: 'paid', cards: { paid: 2 } });
+    // Cancelled, its refund goes back by transfer too: it waits for the operator who sends it.
+    const selection = { batchId: ordered.id };
+    const preview = json(await h.post('/api/v1/iot/cancellations/preview', one.token, { selection }));
+    const cancelled = json(await h.post('/api/v1/iot/cancellations', one.token, { selection, expect: { cards: 2, refundFen: preview.totals.refundFen, penaltyFen: 0 } }));
+    await h.haoka.worker.drain();
+    const [refund] = json(await h.get(`/api/v1/iot/cancellations/${cancelled.id}`, one.token)).refunds;
+    expect(refund).toMatchObject({ state: 'awaiting_transfer', channel: 'bank_transfer' });
+    expect(json(await h.post(`/api/v1/operator/iot/refunds/${refund.refundNo}/transferred`, one.operator, { reference: 'ICBC-REFUND-1' }))).toEqual({ refundNo: refund.refundNo, state: 'succeeded' });
+    expect(json(await h.post(`/api/v1/operator/iot/refunds/${refund.refundNo}/transferred`, one.operator, { reference: 'ICBC-REFUND-1' })).error.code).toBe('REFUND.NOT_REFUNDABLE');
   });
 });

@@ -26,6 +26,7 @@ import { DistributorPortal } from './pages/distribution/portal.tsx';
 import { rememberRef } from './pages/distribution/api.ts';
 import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
 import { IotConsole } from './pages/iot/console.tsx';
+import { IotDeskNavLabel, IotReviewPage } from './pages/iot/desk.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
@@ -52,6 +53,7 @@ const routes: Route[] = [
   { path: '/distributor/login', page: DistributorSignIn, area: 'customer' },
   { path: '/distributor', page: DistributorPortal, area: 'customer' },
   { path: '/staff/distributors', page: DistributionDeskPage, area: 'staff', signedIn: true },
+  { path: '/staff/iot', page: IotReviewPage, area: 'staff', signedIn: true },
 ];
 
 export function App() {
@@ -136,6 +138,7 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
           <NavLink to="/staff/queue">{t('staff.nav.queue')}</NavLink>
           {me.agent.role !== 'operator' && <NavLink to="/staff/fulfilment">{t('deskNav.fulfilment')}</NavLink>}
           {me.agent.role !== 'operator' && <NavLink to="/staff/returns">{t('deskNav.returns')}</NavLink>}
+          {me.agent.role !== 'operator' && <NavLink to="/staff/iot"><IotDeskNavLabel /></NavLink>}
           {me.agent.role !== 'agent' && <NavLink to="/staff/supervisor">{t('deskNav.supervisor')}</NavLink>}
           <NavLink to="/staff/dashboard">{t('staff.nav.dashboard')}</NavLink>
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>

@@ -17,6 +17,7 @@ import { applyCallbackOnce, type CallbackOutcome } from '../platform/signed-call
 import { refusePush } from '../platform/push-refusals.ts';
 import { checkPushFits } from '../../domain/policies/partner-push.ts';
 import { commitRequest, requestEventRow } from '../cancellation/request-commit.ts';
+import { applyIotCourierNotice, isIotParcel } from '../iot/courier.ts';
 
 const COURIER: Actor = { type: 'system', id: 'courier' };
 
@@ -34,6 +35,8 @@ export async function applyCourierNotice(deps: Deps, headers: Record<string, str
 
 /** A courier notice whose origin is established (a verified push, or the courier's answer to our own query). */
 export async function applyNotice(deps: Deps, notice: CourierNotice): Promise<{ outcome: CallbackOutcome; orderId: string } | DomainError> {
+  // A parcel of a business's IoT cards: its own use case applies the push.
+  if (await isIotParcel(deps, notice.trackingNo)) return applyIotCourierNotice(deps, notice);
   return applyCallbackOnce(deps, notice, {
     source: 'courier', ref: notice.trackingNo, kind: notice.kind,
     findOrderId: (r) => r.afterSales.orderIdByTracking(notice.trackingNo),

@@ -11,6 +11,7 @@ import { iotRepos, type BatchRow, type StaffRow } from '../../adapters/store/iot
 import type { IotCardsTable } from '../../adapters/store/iot/schema.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { cardEvent, type IotActor } from './trail.ts';
+import { IOT_BATCH_DEADLINE } from './deadlines.ts';
 
 export const PAYMENT_METHODS = ['alipay', 'wechat', 'bank', 'bank_transfer'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -60,6 +61,7 @@ export async function orderBatch(deps: Deps, me: StaffRow, input: { planId: stri
       amount_fen: price.amountFen, payment_method: input.paymentMethod, state: 'pending_payment', payment_deadline: deadline, paid_at: null, created_by: me.id, created_at: now,
     };
     await iot.cards.insertBatch(batch);
+    await r.queue.insertTimers([{ order_id: id, kind: IOT_BATCH_DEADLINE, due_at: deadline, claimed_until: null, attempts: 0 }]);
     const iccids = iccidRange(bodyAt(stock.firstBody, stock.offset), input.quantity);
     const numbers = numberRange(bodyAt(stock.firstNumber, stock.offset), input.quantity);
     const terms = iotTerms(plan);

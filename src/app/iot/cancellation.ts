@@ -11,6 +11,7 @@ import { iotRepos, toCard, type CancellationRow, type CardRow, type StaffRow } f
 import type { Repos } from '../../adapters/store/store.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { createJob } from './jobs.ts';
+import { iotOutbox } from './trail.ts';
 
 /** Where delivered cards are sent back to (one parcel per cancellation). */
 export const IOT_RETURN_ADDRESS = '上海市浦东新区张江路 100 号 物联卡退货组（收）021-60000000';
@@ -149,7 +150,7 @@ export async function reviewBatchCancellation(deps: Deps, agentId: string, id: s
     const to = decision === 'approve' ? 'running' : 'rejected';
     await iot.jobs.updateCancellation(id, 'awaiting_review', { state: to, reviewed_by: agentId, reviewed_at: now, review_note: note, updated_at: now });
     await iot.jobs.setJobState(c.job_id, 'awaiting_review', to, now);
-    if (decision === 'approve') await r.queue.insertOutbox([{ order_id: null, topic: 'iot_job', payload: JSON.stringify({ jobId: c.job_id }), attempts: 0, next_attempt_at: now, created_at: now }]);
+    await r.queue.insertOutbox(decision === 'approve' ? [iotOutbox('iot_job', { jobId: c.job_id }, now)] : [iotOutbox('iot_notify', { businessId: c.business_id, template: 'iot_cancellation_rejected', jobId: c.id, note }, now)]);
     const job = (await iot.jobs.getJob(c.job_id))!;
     return cancellationView((await iot.jobs.getCancellation(id))!, job);
   });

@@ -11,7 +11,7 @@ import type { Repos } from '../../adapters/store/store.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { IotActivationAnswer } from './ports.ts';
 import { iotOutbox } from './trail.ts';
-import { activationStep, cancellationStep, type StepResult } from './job-steps.ts';
+import { activationStep, cancellationStep, ChunkRows, type StepResult } from './job-steps.ts';
 
 export const JOB_KINDS = ['activation', 'cancellation'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -61,7 +61,9 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
     if (!job || job.state !== 'running') return { handled, finished: job?.state === 'done' };
     const items = await iotRepos(deps.store).jobs.openItems(jobId, chunkSize);
     if (items.length === 0) {
-      await deps.store.tx((r) => iotRepos(r).jobs.countProgress(jobId, 0, 0, deps.clock.now()));
+      await deps.store.tx(async (r) => {
+        if (await iotRepos(r).jobs.countProgress(jobId, 0, 0, deps.clock.now())) await r.queue.insertOutbox([jobFinishedNotice(job, deps.clock.now())]);
+      });
       return { handled, finished: true };
     }
     const cards = new Map((await iotRepos(deps.store).cards.getCards(items.map((i) => i.card_id))).map((c) => [c.id, c]));
@@ -74,6 +76,7 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
       const fresh = new Map((await iot.cards.getCards(items.map((i) => i.card_id), true)).map((c) => [c.id, c]));
       let done = 0;
       let failed = 0;
+      const rows = new ChunkRows(r);
       for (const item of items) {
         const card = fresh.get(item.card_id);
         const answer = answers.get(item.card_id);
@@ -81,10 +84,10 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         if (answer?.status === 'failed' && answer.retryable) continue;
         const step: StepResult = !card
           ? { outcome: 'failed', detail: 'card not found' }
-          : job.kind === 'activation' ? activationStep(card, answer, job, now) : await cancellationStep(r, card, item, job, now);
+          : job.kind === 'activation' ? activationStep(card, answer, job, now) : await cancellationStep(rows, card, item, job, now);
         // The outcome is written only if the card had none: a card handled by an earlier run is left alone.
         if (!(await iot.jobs.finishItem(jobId, item.card_id, step.outcome, step.detail, now))) continue;
-        if (step.outcome === 'done' && step.apply && !(await step.apply(r))) {
+        if (step.outcome === 'done' && step.apply && !(await step.apply(rows))) {
           await iot.jobs.setOutcome(jobId, item.card_id, 'failed', `the card changed meanwhile (${card?.state}); nothing was done`, now);
           failed += 1;
           continue;
@@ -92,13 +95,17 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         if (step.outcome === 'done') done += 1;
         else failed += 1;
       }
-      await iot.jobs.countProgress(jobId, done, failed, now);
+      await rows.write(now);
+      if (await iot.jobs.countProgress(jobId, done, failed, now)) await r.queue.insertOutbox([jobFinishedNotice(job, now)]);
       return done + failed;
     });
     if (busy) throw new Error(`job ${jobId}: the carrier was busy; the cards left are asked again later`);
   }
   return { handled, finished: false };
 }
+
+/** The business's contact is told once a job has an outcome for every card (written with the change that finished it). */
+const jobFinishedNotice = (job: JobRow, now: number) => iotOutbox('iot_notify', { businessId: job.business_id, template: `iot_${job.kind}_done`, jobId: job.id }, now);
 
 async function activateAtCarrier(deps: Deps, job: JobRow, items: JobItemRow[], cards: Map<string, CardRow>): Promise<Map<string, IotActivationAnswer>> {
   const out = new Map<string, IotActivationAnswer>();

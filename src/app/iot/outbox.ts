@@ -79,6 +79,20 @@ const closePayment: Handler = async (deps, _row, p) => {
   }
 };
 
+const NOTICES: Record<string, { title: string; body: (p: Record<string, unknown>) => string }> = {
+  iot_activation_done: { title: '批量激活已完成', body: (p) => `批量激活任务 ${p.jobId as string} 已处理完毕，请在企业控制台查看每张卡的结果。` },
+  iot_cancellation_done: { title: '批量取消已完成', body: (p) => `批量取消 ${p.jobId as string} 已处理完毕：退款按每张卡原路退回，请在企业控制台查看每张卡的结果。` },
+  iot_cancellation_rejected: { title: '批量取消未通过审核', body: (p) => `批量取消 ${p.jobId as string} 未通过审核：${p.note as string}。卡片保持不变。` },
+};
+
+/** A job finished or a cancellation refused: the business's contact is told by text message. */
+const notifyBusiness: Handler = async (deps, row, p) => {
+  const business = await iotRepos(deps.store).accounts.getBusiness(p.businessId as string);
+  const notice = NOTICES[p.template as string];
+  if (!business || !notice) return;
+  await deps.notifier.send({ key: `outbox:${row.id}:sms`, channel: 'sms', customerId: business.id, phone: business.contact_phone, orderId: null, template: p.template as string, title: notice.title, body: notice.body(p) });
+};
+
 export const IOT_OUTBOX_HANDLERS: Record<string, Handler> = {
   iot_job: runJob,
   iot_refund: sendRefund,
@@ -86,4 +100,5 @@ export const IOT_OUTBOX_HANDLERS: Record<string, Handler> = {
   iot_close_line: closeLine,
   iot_pool_alert: poolAlert,
   iot_close_payment: closePayment,
+  iot_notify: notifyBusiness,
 };

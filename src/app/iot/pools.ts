@@ -3,7 +3,7 @@
 // pool's setting applies: data stops, or each GB started over it costs the overage fee.
 import { fail, type DomainError } from '../../domain/errors.ts';
 import { alertLevelsReached, dataStopped, overageFen, poolFigures, type OverQuotaAction } from '../../domain/iot/pool.ts';
-import { billDayOf } from '../../domain/policies/bill-day.ts';
+import { billDayEnd, billDayOf, previousBillDay } from '../../domain/policies/bill-day.ts';
 import { iotRepos, type PoolRow, type StaffRow } from '../../adapters/store/iot/index.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { cardEvent, iotOutbox, type IotActor } from './trail.ts';
@@ -133,4 +133,22 @@ export async function ingestDailyUsage(deps: Deps, day: string): Promise<{ cards
     }
     return { cards: taken, pools: pools.length, alerts };
   });
+}
+
+/** The carrier publishes a day's usage report after 02:00 Beijing the next day. */
+const USAGE_REPORT_FROM_MS = 2 * 3_600_000;
+const usageTaken = new WeakMap<Deps, string>();
+
+/**
+ * The worker's daily pass: yesterday's report (Beijing) is taken once it is published. Which day this process took
+ * is remembered; another process or a restart taking it again adds nothing (each card's day is kept once).
+ */
+export async function takeYesterdaysUsage(deps: Deps): Promise<void> {
+  if (!deps.iotCarrier) return;
+  const now = deps.clock.now();
+  const day = previousBillDay(now);
+  if (usageTaken.get(deps) === day || now < billDayEnd(day) + USAGE_REPORT_FROM_MS) return;
+  const taken = await ingestDailyUsage(deps, day);
+  usageTaken.set(deps, day);
+  if (taken.cards) deps.log.info({ day, ...taken }, 'IoT usage report taken');
 }

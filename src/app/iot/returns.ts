@@ -50,3 +50,18 @@ export async function receiveReturnedCards(deps: Deps, actor: IotActor, received
     return { refunded, refundFen, refused };
   });
 }
+
+/** A card's refund for a batch paid by bank transfer is sent back by transfer: the operator records that it went. */
+export async function recordRefundTransfer(deps: Deps, operatorId: string, refundId: string, reference: string): Promise<{ refundNo: string; state: string } | DomainError> {
+  const now = deps.clock.now();
+  return inTx(deps.store, async (r) => {
+    const iot = iotRepos(r);
+    const refund = await iot.jobs.getRefund(refundId);
+    if (!refund) return fail('REFUND.NOT_FOUND', 'No such refund.', { refundNo: refundId });
+    if (!(await iot.jobs.setRefund(refund.id, ['awaiting_transfer'], { state: 'succeeded', channel_refund_no: reference }, now))) {
+      return fail('REFUND.NOT_REFUNDABLE', 'This refund does not wait for a bank transfer.', { refundNo: refund.id, state: refund.state });
+    }
+    await iot.cards.insertEvents([cardEvent(refund.card_id, 'card.refunded', 'cancelled', 'cancelled', { type: 'operator', id: operatorId }, now, `refund ${refund.id}: ${refund.amount_fen} fen sent by bank transfer ${reference}`)]);
+    return { refundNo: refund.id, state: 'succeeded' };
+  });
+}

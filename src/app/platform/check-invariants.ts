@@ -6,6 +6,7 @@ import type { PaymentChannel } from '../../domain/order.ts';
 import type { PaymentPort } from './ports.ts';
 import { channelDifferences, PAYMENT_HELD, REFUNDS_AGREE } from '../reconciliation/channel-check.ts';
 import { DISTRIBUTION_CHECKS } from '../distribution/invariants.ts';
+import { IOT_CHECKS } from '../iot/invariants.ts';
 
 export interface Violation {
   invariant: string;
@@ -112,6 +113,8 @@ const CHECKS: Check[] = [
   },
   ...DISTRIBUTION_CHECKS,
 ];
+// IoT cards for businesses (app/iot/invariants.ts).
+CHECKS.push(...IOT_CHECKS);
 
 /** With `channels`, the payment channels are asked too (recent payments and refunds, channel-check.ts). */
 export async function checkInvariants(store: Store, channels?: { payments: Record<PaymentChannel, PaymentPort>; now: number }): Promise<{ checked: string[]; violations: Violation[] }> {

@@ -11,6 +11,7 @@ import { returnTimers } from '../after-sales/returns.ts';
 import { POLLED_STATES } from '../../domain/policies/carrier-sync.ts';
 import { closeOverdueOrders, deadlineCloseShape } from '../ordering/close-overdue.ts';
 import { settleDeadlinePayments } from '../ordering/deadline-payments.ts';
+import { iotTimers } from '../iot/deadlines.ts';
 
 /** How long a timer whose handling failed is set aside before it is taken again. */
 export const TIMER_LEASE_MS = 30_000;
@@ -95,4 +96,5 @@ async function handleTimers(r: Repos, taken: TimerRow[], now: number, settings: 
   if (reminders.length) await r.queue.insertOutbox(reminders);
   await escalateRequests(r, claimed, orders, now);
   await returnTimers(r, claimed, orders, now);
+  await iotTimers(r, claimed, now);
 }

@@ -7,6 +7,7 @@ import type { PaymentChannel } from '../../domain/order.ts';
 import { recordRefundOutcome } from './refund-outcome.ts';
 import { inTx, type Deps } from '../platform/deps.ts';
 import { refusePush } from '../platform/push-refusals.ts';
+import { applyIotRefundNotice, isIotRefund } from '../iot/refund-notice.ts';
 
 export type RefundNoticeOutcome = 'applied' | 'duplicate';
 
@@ -16,6 +17,8 @@ export async function applyRefundNotice(deps: Deps, channel: PaymentChannel, hea
   const now = deps.clock.now();
   const notice = port.verifyRefundNotification(headers, rawBody, now);
   if (isError(notice)) return refusePush(deps.log, 'refund', notice);
+  // A refund of a business's IoT card: its own use case applies the notice.
+  if (isIotRefund(notice.refundNo)) return applyIotRefundNotice(deps, channel, notice).then((out) => (isError(out) ? refusePush(deps.log, 'refund', out) : out));
   let orderId: string | null = null;
   const out = await inTx(deps.store, async (r): Promise<{ outcome: RefundNoticeOutcome; refundNo: string } | DomainError> => {
     const refund = await r.refunds.getRefund(notice.refundNo, true);

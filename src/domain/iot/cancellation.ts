@@ -7,6 +7,7 @@
 //   delivered, too late  kept: the activation window is over
 //   activated            closed (销户) with the card's early-termination penalty
 import type { OrderState } from '../order.ts';
+import { canTransition } from '../transitions.ts';
 import { cancellationLabel, type CancelLabel } from '../policies/cancel-label.ts';
 import { earlyTerminationPenalty } from '../policies/penalty.ts';
 import type { IotCard } from './card.ts';
@@ -14,6 +15,24 @@ import { poolAfterRemovals, type PoolFigures, type PoolMember } from './pool.ts'
 
 export const CARD_ROUTES = ['release', 'refund', 'intercept', 'return', 'close', 'keep'] as const;
 export type CardRoute = (typeof CARD_ROUTES)[number];
+
+/**
+ * Where a route takes a card once it is done: cancelled at once (release, refund), cancelled once back (intercept,
+ * return: the card keeps its state until received), closed (close). Every move is one the order table allows.
+ */
+export function routeTarget(route: CardRoute, from: OrderState): OrderState {
+  switch (route) {
+    case 'release':
+    case 'refund':
+    case 'intercept':
+    case 'return': return 'cancelled';
+    case 'close': return 'account_closed';
+    case 'keep': return from;
+  }
+}
+
+/** Whether the order transition table (domain/transitions.ts) allows a card in `from` to take `route`. */
+export const routeAllowed = (route: CardRoute, from: OrderState): boolean => route === 'keep' || canTransition(from, routeTarget(route, from));
 
 export interface CardPlan {
   cardId: string;

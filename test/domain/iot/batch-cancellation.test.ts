@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { planCard, previewCancellation } from '../../../src/domain/iot/cancellation.ts';
+import { planCard, previewCancellation, routeAllowed } from '../../../src/domain/iot/cancellation.ts';
+import { ORDER_STATES } from '../../../src/domain/order.ts';
 import { iotTerms, type IotCard } from '../../../src/domain/iot/card.ts';
 import { batchAmount, splitByLargestRemainder } from '../../../src/domain/iot/shares.ts';
 import { alertLevelsReached, dataStopped, overageFen, poolAfterRemovals } from '../../../src/domain/iot/pool.ts';
@@ -56,6 +57,13 @@ describe('the route of each card in a batch cancellation', () => {
 
   it('keeps a card already on its way back from an earlier cancellation', () => {
     expect(planCard(card('shipped', { pendingReturn: 'intercept' }), NOW)).toMatchObject({ route: 'keep', refundFen: 0 });
+  });
+});
+
+describe('the routes and the order transition table', () => {
+  it.each(ORDER_STATES)('gives a %s card a route whose move the table allows', (state) => {
+    const plan = planCard(card(state), NOW);
+    expect(routeAllowed(plan.route, state)).toBe(true);
   });
 });
 

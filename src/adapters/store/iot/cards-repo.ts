@@ -158,6 +158,10 @@ export class IotCardsRepo {
     return ids;
   }
 
+  async closeReleased(ids: string[], reason: string, now: number): Promise<void> {
+    for (const c of chunks(ids)) await this.db.updateTable('iot_cards').set({ close_reason: reason, closed_at: now }).where('id', 'in', c).execute();
+  }
+
   async setPool(cardIds: string[], poolId: string | null, now: number): Promise<number> {
     let n = 0;
     for (const c of chunks(cardIds)) n += Number((await this.db.updateTable('iot_cards').set({ pool_id: poolId, updated_at: now }).where('id', 'in', c).executeTakeFirst()).numUpdatedRows);

@@ -56,11 +56,13 @@ export class IotJobsRepo {
   }
 
   /** Adds to the job's counts, and finishes it when every card has an outcome. */
-  async countProgress(jobId: string, done: number, failed: number, now: number): Promise<void> {
+  /** True when this call finished the job (once: the job moves to done under the guard). */
+  async countProgress(jobId: string, done: number, failed: number, now: number): Promise<boolean> {
     await this.db.updateTable('iot_jobs').set((eb) => ({ done: eb('done', '+', done), failed: eb('failed', '+', failed), updated_at: now }))
       .where('id', '=', jobId).execute();
-    await this.db.updateTable('iot_jobs').set({ state: 'done', finished_at: now })
-      .where('id', '=', jobId).where('state', '=', 'running').where(sql<boolean>`done + failed >= total`).execute();
+    const r = await this.db.updateTable('iot_jobs').set({ state: 'done', finished_at: now })
+      .where('id', '=', jobId).where('state', '=', 'running').where(sql<boolean>`done + failed >= total`).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Of these cards, those in a job that has not finished with them (a card is in one running job at a time). */
@@ -86,6 +88,11 @@ export class IotJobsRepo {
       .where('i.job_id', '=', jobId).where('i.route', '=', 'intercept').where('i.outcome', '=', 'done').where('c.tracking_no', '=', trackingNo)
       .where('i.card_id', '!=', cardId).limit(1).executeTakeFirst();
     return row !== undefined;
+  }
+
+  /** A card's cancellation changed route on the way (intercepted too late: returned), so that its receipt finds its share. */
+  async moveItemsRoute(cardIds: string[], from: string, to: string): Promise<void> {
+    for (const c of chunks(cardIds)) await this.db.updateTable('iot_job_items').set({ route: to }).where('card_id', 'in', c).where('route', '=', from).where('outcome', '=', 'done').execute();
   }
 
   // ---- cancellations

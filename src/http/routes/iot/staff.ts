@@ -7,7 +7,7 @@ import type { Deps } from '../../../app/platform/deps.ts';
 import { registerBusiness } from '../../../app/iot/accounts.ts';
 import { confirmBankTransfer } from '../../../app/iot/batches.ts';
 import { deliverParcel, shipParcel } from '../../../app/iot/fulfilment.ts';
-import { receiveReturnedCards } from '../../../app/iot/returns.ts';
+import { receiveReturnedCards, recordRefundTransfer } from '../../../app/iot/returns.ts';
 import { reviewBatchCancellation } from '../../../app/iot/cancellation.ts';
 import { ingestDailyUsage } from '../../../app/iot/pools.ts';
 import { getCancellation, listCancellations } from '../../../app/iot/views.ts';
@@ -52,6 +52,14 @@ export const iotStaffRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
     schema: { tags: ['iot-staff'], summary: 'The courier delivered a parcel of cards', params: z.object({ trackingNo: z.string().min(1).max(64) }), body: z.object({ at: z.number().int().optional() }), response: { 200: z.object({ delivered: z.number() }), ...errors } },
   }, async (req, reply) => {
     const r = await deliverParcel(deps, { type: 'operator', id: req.principal!.sub }, req.params.trackingNo, req.body.at ?? deps.clock.now());
+    return isError(r) ? sendError(reply, r) : r;
+  });
+
+  app.post('/api/v1/operator/iot/refunds/:id/transferred', {
+    onRequest: requireRole('operator'),
+    schema: { tags: ['iot-staff'], summary: 'Record that a card\u2019s refund of a bank-transfer batch was sent back by transfer', params: id, body: z.object({ reference: z.string().trim().min(1).max(64) }), response: { 200: z.object({ refundNo: z.string(), state: z.string() }), ...errors } },
+  }, async (req, reply) => {
+    const r = await recordRefundTransfer(deps, req.principal!.sub, req.params.id, req.body.reference);
     return isError(r) ? sendError(reply, r) : r;
   });
 
