@@ -34,6 +34,7 @@ import { reconciliationRoutes } from './routes/reconciliation.ts';
 import { supplierCallbackRoutes } from './routes/suppliers/callback.ts';
 import { supplierOrderRoutes } from './routes/suppliers/orders.ts';
 import { supplierOperatorRoutes } from './routes/suppliers/operator.ts';
+import { eligibilityRoutes } from './routes/suppliers/eligibility.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -150,6 +151,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(supplierCallbackRoutes(deps));
   await app.register(supplierOrderRoutes(deps));
   await app.register(supplierOperatorRoutes(deps));
+  await app.register(eligibilityRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.extra) await opts.extra(app);

@@ -127,6 +127,12 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/operator/suppliers/plans/{planId}/publish': { roles: ['operator'] },
   'GET /api/v1/operator/suppliers/vanity-rules': { roles: ['operator'] },
   'PUT /api/v1/operator/suppliers/vanity-rules': { roles: ['operator'] },
+  'POST /api/v1/suppliers/plans/{planId}/eligibility': { roles: ['customer'] },
+  'GET /api/v1/operator/suppliers/plans/{planId}/eligibility': { roles: ['operator'] },
+  'PUT /api/v1/operator/suppliers/plans/{planId}/eligibility': { roles: ['operator'] },
+  'GET /api/v1/operator/blacklist': { roles: ['operator'] },
+  'POST /api/v1/operator/blacklist': { roles: ['operator'] },
+  'POST /api/v1/operator/blacklist/{id}/remove': { roles: ['operator'] },
 };
 
 /**

@@ -17,6 +17,7 @@ import { ReconciliationRepo } from './reconciliation-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 import { SupplierRepo } from './suppliers/supplier-repo.ts';
+import { EligibilityRepo } from './suppliers/eligibility-repo.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -35,6 +36,7 @@ export class Repos {
   readonly reconciliation: ReconciliationRepo;
   readonly vaults: VaultHolder;
   readonly suppliers: SupplierRepo;
+  readonly eligibility: EligibilityRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -52,6 +54,7 @@ export class Repos {
     this.sealed = new SealedRepo(db);
     this.reconciliation = new ReconciliationRepo(db, engine);
     this.suppliers = new SupplierRepo(db, forUpdate);
+    this.eligibility = new EligibilityRepo(db);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -7,6 +7,7 @@ import type { Plan } from '../../domain/order.ts';
 import { disclosureChanged, type PlanDisclosure } from '../../domain/suppliers/disclosure.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { SupplierPlan, SupplierPort } from './ports.ts';
+import { syncRules } from './eligibility.ts';
 
 export interface SyncSummary {
   supplierId: string;
@@ -56,11 +57,13 @@ export async function syncSupplier(deps: Deps, port: SupplierPort): Promise<Sync
         const id = planIdFor(port.id, p.supplierPlanId);
         await r.orders.insertPlans([planFrom(id, p, false)], now);
         await r.suppliers.insertPlan({ plan_id: id, supplier_id: port.id, supplier_plan_id: p.supplierPlanId, terms, disclosure, state: 'new', synced_at: now, withdrawn_at: null });
+        await syncRules(r, id, p, port.id, now);
         out.added.push(id);
         continue;
       }
       const back = row.state === 'withdrawn';
       const changed = row.terms !== terms || disclosureChanged(JSON.parse(row.disclosure) as PlanDisclosure, p.disclosure);
+      await syncRules(r, row.plan_id, p, port.id, now);
       if (!changed && !back) {
         out.unchanged++;
         continue;

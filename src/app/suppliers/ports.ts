@@ -18,6 +18,8 @@ export interface SupplierPlan {
   /** What the customer pays for the card (0: a free card). */
   priceFen: number;
   disclosure: PlanDisclosure;
+  /** The supplier's age band for the plan, when it states one (an eligibility rule). */
+  ageBand?: { min: number; max: number };
 }
 
 /** A number in a supplier's pool; `supplierPriceFen` is the supplier's own surcharge, when it publishes one. */

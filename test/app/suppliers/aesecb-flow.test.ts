@@ -74,6 +74,8 @@ describe('an aesecb supplier through the same port', () => {
   });
 
   it('cancels a rejected order as supplier_rejected and refunds it', async () => {
+    const operator = await h.staff('operator');
+    await h.app.inject({ method: 'PUT', url: `/api/v1/operator/suppliers/plans/${PLAN}/eligibility`, headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, payload: JSON.stringify({ age: null, refusedRegions: [], refusePickupPoints: true, onePerIdDays: 0 }) });
     const p = await paidAtSupplier({ residentId: withCheckDigit('11010519500101123') });
     expect(engine.review(p.order.id)).toBe('rejected');
     await engine.flush();

@@ -15,6 +15,7 @@ import { idempotencyExpiry } from './012-idempotency-expiry.ts';
 import { orderTerms } from './013-order-terms.ts';
 import { channelReconciliation } from './015-channel-reconciliation.ts';
 import { suppliers } from './018-suppliers.ts';
+import { eligibility } from './019-eligibility.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -34,6 +35,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '013_order_terms': orderTerms(engine),
     '015_channel_reconciliation': channelReconciliation(engine),
     '018_suppliers': suppliers(engine),
+    '019_eligibility': eligibility(engine),
   };
 }
 

@@ -40,6 +40,7 @@ export function goodsPlan(g: Obj): SupplierPlan | null {
       numberHome: belong && str(belong.province) ? { province: str(belong.province), city: str(belong.city) } : 'delivery',
       freeCard: price === 0,
     },
+    ...(Array.isArray(g.ageRange) && g.ageRange.length === 2 && g.ageRange.every((x) => Number.isInteger(x)) ? { ageBand: { min: Number(g.ageRange[0]), max: Number(g.ageRange[1]) } } : {}),
   };
 }
 

@@ -44,6 +44,7 @@ export function planOf(p: Obj): SupplierPlan | null {
   return {
     supplierPlanId: str(p.productId), carrier, name: str(p.productName), monthlyFeeFen: monthly,
     dataMb: Math.round((Number(p.flowGb) || 0) * 1024), voiceMinutes: Number(p.voiceMinutes) || 0, priceFen: price, disclosure,
+    ...(Number.isInteger(p.ageMin) && Number.isInteger(p.ageMax) ? { ageBand: { min: Number(p.ageMin), max: Number(p.ageMax) } } : {}),
   };
 }
 
