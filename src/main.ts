@@ -32,6 +32,7 @@ import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { wireSuppliers, type WiredSuppliers } from './adapters/suppliers/wiring.ts';
+import { seedSupplierPlans } from './app/suppliers/catalog-sync.ts';
 
 export interface Haoka {
   deps: Deps;
@@ -119,6 +120,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
   deps.suppliers = suppliers.registry;
+  // The demo's own start (not a test that asks for the fake by name) puts the fake supplier's catalog on sale.
+  if (opts.seed && suppliers.fake && !opts.suppliers) await seedSupplierPlans(deps);
   const sims: Simulators = { payments, notifier, carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.

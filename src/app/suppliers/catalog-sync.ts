@@ -111,3 +111,13 @@ export async function publishPlan(deps: Deps, planId: string, publish: boolean):
     return { planId, state };
   });
 }
+
+/** The demo's first start: the fake supplier's catalog comes in through the same sync, and is put on sale. */
+export async function seedSupplierPlans(deps: Deps): Promise<number> {
+  if ((await deps.store.suppliers.listPlans()).length > 0) return 0;
+  const out = await syncCatalogs(deps);
+  if (isError(out)) return 0;
+  let n = 0;
+  for (const s of out) for (const id of s.added) if (!isError(await publishPlan(deps, id, true))) n++;
+  return n;
+}

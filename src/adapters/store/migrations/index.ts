@@ -15,6 +15,7 @@ import { idempotencyExpiry } from './012-idempotency-expiry.ts';
 import { orderTerms } from './013-order-terms.ts';
 import { channelReconciliation } from './015-channel-reconciliation.ts';
 import { suppliers } from './018-suppliers.ts';
+import { vanityFromDigits } from './018b-vanity-from-digits.ts';
 import { eligibility } from './019-eligibility.ts';
 
 /** Migrations in order; each is written once and never edited after it ships. */
@@ -35,6 +36,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '013_order_terms': orderTerms(engine),
     '015_channel_reconciliation': channelReconciliation(engine),
     '018_suppliers': suppliers(engine),
+    '018b_vanity_from_digits': vanityFromDigits(),
     '019_eligibility': eligibility(engine),
   };
 }
