@@ -122,6 +122,22 @@ describe('orders at the supplier', () => {
     expect(fake.orders.get(p.order.id)).toMatchObject({ certName: '张三', number: p.number });
   });
 
+  it('holds the number again when the payment came after the supplier’s hold ran out, or rejects with a refund if it was taken', async () => {
+    const p = await placed(PAID);
+    h.clock.advance(OCCUPY_MS + 1000);
+    await h.payOrder(p.c.token, p.order.id);
+    await h.haoka.worker.drain();
+    expect(await atSupplier(p.order.id, p.c.token)).toMatchObject({ submission: 'accepted', supplierState: 'submitted' });
+    const q = await placed(PAID);
+    h.clock.advance(OCCUPY_MS + 1000);
+    const other = await h.customer();
+    expect((await h.post(`/api/v1/suppliers/plans/${PAID}/holds`, other.token, { number: q.number })).statusCode).toBe(201);
+    await h.payOrder(q.c.token, q.order.id);
+    await h.haoka.worker.drain();
+    expect(await order(q.order.id, q.c.token)).toMatchObject({ state: 'cancelled', closeReason: 'supplier_rejected' });
+    expect((await h.haoka.deps.store.refunds.listRefunds(q.order.id)).map((r) => r.amount_fen)).toEqual([q.order.amountFen]);
+  });
+
   it('follows signed callbacks to activated, however late, repeated or out of order', async () => {
     const p = await submitted(FREE);
     fake.review(p.order.id);

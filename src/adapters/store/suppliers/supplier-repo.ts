@@ -84,6 +84,11 @@ export class SupplierRepo {
     await this.db.updateTable('supplier_reservations').set({ state, ...(state === 'released' ? { released_at: now } : {}) }).where('id', '=', id).execute();
   }
 
+  /** A hold taken again at the supplier (the first ran out before the order was paid). */
+  async renewReservation(id: string, reservationId: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('supplier_reservations').set({ reservation_id: reservationId, expires_at: expiresAt }).where('id', '=', id).execute();
+  }
+
   /** Holds to give back: unused ones whose time ran out, and those of orders that closed before submission. */
   async releasableReservations(now: number, limit: number): Promise<ReservationRow[]> {
     const rows = await this.db.selectFrom('supplier_reservations as r').leftJoin('orders as o', 'o.id', 'r.order_id').selectAll('r')
