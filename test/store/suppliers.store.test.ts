@@ -39,7 +39,7 @@ async function anOrderOf(state: 'pending_payment' | 'paid' | 'cancelled') {
 const supplierOrder = (orderId: string) => ({
   order_id: orderId, supplier_id: 'acme', plan_id: 'sp-acme-P1', supplier_plan_id: 'P1', reservation: null, real_name_enc: 'sealed', disclosure: '{}',
   submission: 'waiting', submit_error: null, supplier_order_id: null, state: null, waybill: null, iccid: null, produced_number: null,
-  activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, updated_at: T0, created_at: T0,
+  activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, after_sale: null, updated_at: T0, created_at: T0,
 });
 
 describe(`supplier tables on ${ENGINE}`, () => {

@@ -61,7 +61,7 @@ export async function placeSupplierOrder(deps: Deps, input: SupplierOrderInput, 
       await r.suppliers.insertOrder({
         order_id: order.id, supplier_id: hold.supplier_id, plan_id: plan.plan_id, supplier_plan_id: plan.supplier_plan_id, reservation: hold.id, real_name_enc: sealed,
         disclosure: plan.disclosure, submission: 'waiting', submit_error: null, supplier_order_id: null, state: null, waybill: null, iccid: null, produced_number: null,
-        activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, updated_at: now, created_at: now,
+        activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, after_sale: null, updated_at: now, created_at: now,
       });
       placed = order;
       if (order.amountFen === 0) {

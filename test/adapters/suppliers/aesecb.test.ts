@@ -82,6 +82,9 @@ describe('aesecb: the client against its fake supplier', () => {
     await place('HK-B2');
     expect(await port.cancel({ orderId: 'HK-B2', reason: '不要了' })).toEqual({ status: 'cancelled' });
     expect(await port.cancel({ orderId: 'HK-B1', reason: '不要了' })).toMatchObject({ status: 'already_shipped', waybill: engine.orders.get('HK-B1')!.expressNo });
+    expect(await port.reportAfterSale({ orderId: 'HK-B1', kind: 'returned', at: clock.now() })).toEqual({ status: 'accepted' });
+    expect(engine.orders.get('HK-B1')!.afterSale).toMatchObject({ type: 'RETURN' });
+    expect(await port.reportAfterSale({ orderId: 'HK-NONE', kind: 'closed', at: clock.now() })).toMatchObject({ status: 'failed' });
     for (let i = 0; i < 5; i++) await place(`HK-B5${i}`, '110101198805051236');
     await place('HK-B56', '110101198805051236');
     expect(engine.review('HK-B56')).toBe('rejected');

@@ -157,6 +157,23 @@ describe('orders at the supplier', () => {
     expect((await order(p.order.id, p.c.token)).state).toBe('activated');
   });
 
+  it('reports a line closed here to the supplier, once', async () => {
+    const p = await submitted(FREE);
+    fake.review(p.order.id);
+    fake.ship(p.order.id);
+    fake.activate(p.order.id);
+    await fake.flush({ only: (c) => c.fields.outOrderNo === p.order.id });
+    const closure = await h.post(`/api/v1/orders/${p.order.id}/account-closure`, p.c.token, { confirmPenaltyFen: 0 });
+    expect(closure.statusCode).toBe(201);
+    const agent = await h.staff('agent');
+    expect((await h.post(`/api/v1/agent/account-closures/${json(closure).id}/complete`, agent, {})).statusCode).toBe(200);
+    h.clock.advance(10_000);
+    await h.haoka.worker.runOnce();
+    expect(fake.orders.get(p.order.id)!.afterSale).toMatchObject({ type: 'CLOSE' });
+    expect(await atSupplier(p.order.id, p.c.token)).toMatchObject({ orderState: 'account_closed' });
+    expect((await h.haoka.deps.store.suppliers.getOrder(p.order.id))!.after_sale).toBe('closed');
+  });
+
   it('refuses a forged callback and writes nothing', async () => {
     const p = await submitted(FREE);
     fake.review(p.order.id);

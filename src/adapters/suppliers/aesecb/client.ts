@@ -144,6 +144,11 @@ export class AesecbSupplier implements SupplierPort {
     return { status: 'refused', reason: a.msg };
   }
 
+  async reportAfterSale(req: { orderId: string; kind: 'returned' | 'closed'; at: number }): Promise<{ status: 'accepted' } | { status: 'failed'; error: string }> {
+    const a = await this.call(PATHS.afterSale, { outTradeNo: req.orderId, type: req.kind === 'returned' ? 1 : 2, happenAt: req.at });
+    return a.code === CODE.ok ? { status: 'accepted' } : { status: 'failed', error: `${a.code} ${a.msg}` };
+  }
+
   /** Believed only with our app key, a good HMAC, and an order number that opens with our secret. */
   verifyCallback(_headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): SupplierReport | DomainError {
     let b: Obj;

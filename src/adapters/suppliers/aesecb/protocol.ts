@@ -68,7 +68,7 @@ export const STATUS_WORD: Record<SupplierOrderState, string> = Object.fromEntrie
 
 export const PATHS = {
   goods: '/openapi/card/goods', numbers: '/openapi/card/numbers', lock: '/openapi/card/number/lock', unlock: '/openapi/card/number/unlock',
-  order: '/openapi/card/order', query: '/openapi/card/order/query', cancel: '/openapi/card/order/cancel',
+  order: '/openapi/card/order', query: '/openapi/card/order/query', cancel: '/openapi/card/order/cancel', afterSale: '/openapi/card/order/aftersale',
 } as const;
 
 export const CALLBACK_ACK = 'success';

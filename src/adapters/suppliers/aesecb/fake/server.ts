@@ -104,6 +104,10 @@ export class FakeAesecbWire {
         const r = e.cancel({ outOrderNo: d.outTradeNo, reason: d.reason });
         return this.answer(r, r.result === 42005 ? { logisticsNo: (r.data as { expressNo?: string }).expressNo } : { canceled: true });
       }
+      case PATHS.afterSale: {
+        const r = e.afterSale({ outOrderNo: d.outTradeNo, type: d.type === 1 ? 'RETURN' : d.type === 2 ? 'CLOSE' : '', happenTime: String(d.happenAt ?? '') });
+        return this.answer(r, { received: true });
+      }
       default: return refuse(CODE.paramsError, '接口不存在');
     }
   }
