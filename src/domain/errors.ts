@@ -116,6 +116,7 @@ export const ERROR_CODES = {
   'ELIGIBILITY.CARD_LIMIT': 409,
   'ELIGIBILITY.BLACKLISTED': 403,
   'BLACKLIST.NOT_FOUND': 404,
+  'SUPPLIER.HOLD_REQUIRED': 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -79,6 +79,16 @@ describe('catalog sync', () => {
   });
 });
 
+describe('the platform\u2019s own ordering path', () => {
+  it('refuses a supplier\u2019s plan on a number of the platform\u2019s pool, writing nothing', async () => {
+    const c = await h.customer();
+    const before = await h.snapshot();
+    const res = await h.placeOrder(c.token, { planId: FREE, numberId: (await h.freeNumber('china_mobile')).id });
+    expect([res.statusCode, json(res).error.code]).toEqual([409, 'SUPPLIER.HOLD_REQUIRED']);
+    expect(await h.snapshot()).toEqual(before);
+  });
+});
+
 describe('number picking', () => {
   it('prices numbers by their digits: plain ones cost nothing, vanity ones their level\u2019s price', async () => {
     fake.addNumber('P1001', '13866668888');
