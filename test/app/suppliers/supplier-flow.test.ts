@@ -247,3 +247,15 @@ describe('cancellation at the source', () => {
     expect((await h.haoka.deps.store.refunds.listRefunds(p.order.id))).toEqual([]);
   });
 });
+
+describe('holding numbers', () => {
+  it('lets one customer hold a few numbers while choosing, not the whole pool', async () => {
+    const c = await h.customer();
+    const pool = json(await h.get(`/api/v1/suppliers/plans/${FREE}/numbers?limit=25`, null)).numbers as { number: string }[];
+    const answers: number[] = [];
+    for (const n of pool.slice(0, 21)) answers.push((await h.post(`/api/v1/suppliers/plans/${FREE}/holds`, c.token, { number: n.number })).statusCode);
+    expect(answers.slice(0, 20).every((s) => s === 201)).toBe(true);
+    expect(answers[20]).toBe(429);
+    expect(fake.isFree(pool[20]!.number)).toBe(true);
+  });
+});
