@@ -1,3 +1,4 @@
+import { enSuppliers } from './en-suppliers.ts';
 import type { zh } from './zh.ts';
 import { enDesk } from './en-desk.ts';
 import { enTerms } from './en-terms.ts';
@@ -299,4 +300,5 @@ export const en: Record<keyof typeof zh, string> = {
   ...enDeskOperator,
   ...enDeskFulfilment,
   ...enTerms,
+  ...enSuppliers,
 };

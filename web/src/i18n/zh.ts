@@ -5,6 +5,7 @@ import { zhAfterSales } from './zh-after-sales.ts';
 import { zhErrors } from './zh-errors.ts';
 import { zhDeskOperator } from './zh-desk-operator.ts';
 import { zhDeskFulfilment } from './zh-desk-fulfilment.ts';
+import { zhSuppliers } from './zh-suppliers.ts';
 
 export const zh = {
   'app.name': '号卡',
@@ -299,4 +300,5 @@ export const zh = {
   ...zhDeskOperator,
   ...zhDeskFulfilment,
   ...zhTerms,
+  ...zhSuppliers,
 } as const;
