@@ -39,6 +39,7 @@ import { seedDemo } from './seed/demo.ts';
 import { wireSuppliers, type WiredSuppliers } from './adapters/suppliers/wiring.ts';
 import { IotCarrierSimulator } from './adapters/iot/carrier-simulator.ts';
 import { ensureIotCatalog } from './app/iot/catalog.ts';
+import { seedSupplierPlans } from './app/suppliers/catalog-sync.ts';
 
 export interface Haoka {
   deps: Deps;
@@ -138,6 +139,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
   deps.suppliers = suppliers.registry;
+  // The demo's own start (not a test that asks for the fake by name) puts the fake supplier's catalog on sale.
+  if (opts.seed && suppliers.fake && !opts.suppliers) await seedSupplierPlans(deps);
   const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
   if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.

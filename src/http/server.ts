@@ -41,6 +41,7 @@ import { openApiRoutes } from './routes/distribution/open-api.ts';
 import { distributionRoutes } from './routes/distribution/index.ts';
 import { iotBusinessRoutes } from './routes/iot/business.ts';
 import { iotStaffRoutes } from './routes/iot/staff.ts';
+import { eligibilityRoutes } from './routes/suppliers/eligibility.ts';
 
 export interface ServerOptions {
   /** Said on /readyz; demo when not given. */
@@ -163,6 +164,7 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   await app.register(distributionRoutes(deps));
   await app.register(iotBusinessRoutes(deps));
   await app.register(iotStaffRoutes(deps));
+  await app.register(eligibilityRoutes(deps));
   // Production never mounts /sim, whatever it was handed: those pages pay, ship and read sign-in codes unasked.
   if (opts.simulators && opts.mode !== 'production') await app.register(simulatorRoutes(opts.simulators));
   if (opts.simulators?.sms && opts.mode !== 'production') await app.register(smsSimRoutes(opts.simulators.sms));

@@ -190,6 +190,12 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/agent/iot/cancellations': { roles: STAFF },
   'GET /api/v1/agent/iot/cancellations/{id}': { roles: STAFF },
   'POST /api/v1/agent/iot/cancellations/{id}/review': DESK,
+  'POST /api/v1/suppliers/plans/{planId}/eligibility': { roles: ['customer'] },
+  'GET /api/v1/operator/suppliers/plans/{planId}/eligibility': { roles: ['operator'] },
+  'PUT /api/v1/operator/suppliers/plans/{planId}/eligibility': { roles: ['operator'] },
+  'GET /api/v1/operator/blacklist': { roles: ['operator'] },
+  'POST /api/v1/operator/blacklist': { roles: ['operator'] },
+  'POST /api/v1/operator/blacklist/{id}/remove': { roles: ['operator'] },
 };
 
 /**

@@ -39,7 +39,7 @@ async function anOrderOf(state: 'pending_payment' | 'paid' | 'cancelled') {
 const supplierOrder = (orderId: string) => ({
   order_id: orderId, supplier_id: 'acme', plan_id: 'sp-acme-P1', supplier_plan_id: 'P1', reservation: null, real_name_enc: 'sealed', disclosure: '{}',
   submission: 'waiting', submit_error: null, supplier_order_id: null, state: null, waybill: null, iccid: null, produced_number: null,
-  activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, updated_at: T0, created_at: T0,
+  activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, after_sale: null, updated_at: T0, created_at: T0,
 });
 
 describe(`supplier tables on ${ENGINE}`, () => {
@@ -88,5 +88,27 @@ describe(`supplier tables on ${ENGINE}`, () => {
     expect(await store.tx((r) => r.suppliers.recordCallback(row))).toBe(true);
     expect(await store.tx((r) => r.suppliers.recordCallback({ ...row, received_at: T0 + 1 }))).toBe(false);
     expect(await store.suppliers.callbacksOf('HK-1')).toEqual([row]);
+  });
+
+  it('keeps a plan’s rules with every change, and counts recent orders of an ID with a carrier', async () => {
+    expect(await store.tx((r) => r.eligibility.putRules('sp-acme-P1', '{"a":1}', 'supplier', 'supplier:acme', T0))).toBe(true);
+    expect(await store.tx((r) => r.eligibility.putRules('sp-acme-P1', '{"a":1}', 'supplier', 'supplier:acme', T0 + 1))).toBe(false);
+    expect(await store.tx((r) => r.eligibility.putRules('sp-acme-P1', '{"a":2}', 'operator', 'A-operator', T0 + 2))).toBe(true);
+    expect(await store.eligibility.getRules('sp-acme-P1')).toEqual({ plan_id: 'sp-acme-P1', rules: '{"a":2}', source: 'operator', updated_at: T0 + 2, updated_by: 'A-operator' });
+    expect((await store.eligibility.changes('sp-acme-P1')).map((c) => [c.before, c.after, c.changed_by, c.changed_at])).toEqual([[null, '{"a":1}', 'supplier:acme', T0], ['{"a":1}', '{"a":2}', 'A-operator', T0 + 2]]);
+    const counted = await store.eligibility.recentOrders('h', 'china_mobile', T0);
+    expect(counted).toBeGreaterThan(0);
+    expect(await store.eligibility.recentOrders('h', 'china_mobile', T0 + 1)).toBe(0);
+    expect(await store.eligibility.recentOrders('h', 'china_unicom', T0)).toBe(0);
+  });
+
+  it('matches blacklisted hashes by kind until removed, and keeps each hit', async () => {
+    const id = await store.tx((r) => r.eligibility.addEntry({ kind: 'phone', value_hash: 'ph1', masked: '138****0000', note: 'fraud', created_by: 'A-operator', created_at: T0 }));
+    expect((await store.eligibility.matches([{ kind: 'phone', hash: 'ph1' }, { kind: 'address', hash: 'ph1' }])).map((e) => [e.id, e.kind])).toEqual([[id, 'phone']]);
+    await store.tx((r) => r.eligibility.recordHit({ entry_id: id, kind: 'phone', plan_id: 'sp-acme-P1', customer_id: 'C1', at: T0 + 1 }));
+    expect((await store.eligibility.hits()).map((x) => [x.entry_id, x.plan_id, x.customer_id, x.at])).toEqual([[id, 'sp-acme-P1', 'C1', T0 + 1]]);
+    expect(await store.tx((r) => r.eligibility.removeEntry(id, T0 + 2))).toBe(true);
+    expect(await store.tx((r) => r.eligibility.removeEntry(id, T0 + 3))).toBe(false);
+    expect(await store.eligibility.matches([{ kind: 'phone', hash: 'ph1' }])).toEqual([]);
   });
 });

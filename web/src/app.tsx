@@ -6,6 +6,7 @@ import { session, useSession, type Area } from './session.ts';
 import { PlansPage } from './pages/customer/plans.tsx';
 import { CustomerSignIn } from './pages/customer/sign-in.tsx';
 import { CheckoutPage } from './pages/customer/checkout.tsx';
+import { SupplierCheckoutPage } from './pages/customer/supplier-checkout.tsx';
 import { OrdersPage } from './pages/customer/orders.tsx';
 import { OrderPage } from './pages/customer/order/order-page.tsx';
 import { PayPage } from './pages/customer/pay.tsx';
@@ -35,6 +36,7 @@ const routes: Route[] = [
   { path: '/', page: PlansPage, area: 'customer' },
   { path: '/login', page: CustomerSignIn, area: 'customer' },
   { path: '/buy/:planId', page: CheckoutPage, area: 'customer', signedIn: true },
+  { path: '/buy-from-supplier/:planId', page: SupplierCheckoutPage, area: 'customer', signedIn: true },
   { path: '/orders', page: OrdersPage, area: 'customer', signedIn: true },
   { path: '/orders/:id', page: OrderPage, area: 'customer', signedIn: true },
   { path: '/orders/:id/pay', page: PayPage, area: 'customer', signedIn: true },

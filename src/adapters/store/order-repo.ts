@@ -94,6 +94,8 @@ export class OrderRepo {
   /** Free numbers of a carrier; `contains` matches digits anywhere, `endsWith` a tail (靓号 searches). */
   async searchNumbers(q: { carrier?: Carrier; contains?: string; endsWith?: string; limit: number; offset?: number }): Promise<NumberResource[]> {
     let s = this.db.selectFrom('numbers').selectAll().where('state', '=', 'free');
+    // Numbers of suppliers' pools (S-…) are searched at their supplier, never in the platform's own pool.
+    s = s.where('id', 'not like', 'S-%');
     if (q.carrier) s = s.where('carrier', '=', q.carrier);
     if (q.contains) s = s.where('number', 'like', `%${q.contains}%`);
     if (q.endsWith) s = s.where('number', 'like', `%${q.endsWith}`);

@@ -21,6 +21,7 @@ import { DistributionReportRepo } from './distribution/report-repo.ts';
 import { VaultHolder, type PhoneVault } from './personal-data.ts';
 import { GroupCommit, outsideTransactions } from './group-commit.ts';
 import { SupplierRepo } from './suppliers/supplier-repo.ts';
+import { EligibilityRepo } from './suppliers/eligibility-repo.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -43,6 +44,7 @@ export class Repos {
   readonly distribution: DistributionRepo;
   readonly exchanges: ExchangeRepo;
   readonly distributionReports: DistributionReportRepo;
+  readonly eligibility: EligibilityRepo;
   /** `inTx`: the repositories of one transaction, which may keep what it read (see OrderRepo's plans). */
   constructor(readonly db: Executor, readonly engine: Engine, vaults?: VaultHolder, inTx = false) {
     this.vaults = vaults ?? new VaultHolder();
@@ -64,6 +66,7 @@ export class Repos {
     this.distribution = new DistributionRepo(db);
     this.exchanges = new ExchangeRepo(db);
     this.distributionReports = new DistributionReportRepo(db);
+    this.eligibility = new EligibilityRepo(db);
   }
 
   /** Serialises transactions that touch the same key (PostgreSQL advisory lock; SQLite has one writer). */

@@ -1,13 +1,14 @@
 // The upstream suppliers in configuration, each with its own protocol, address and keys (as the payment channels):
 //   HAOKA_SUPPLIERS=acme,beta
-//   HAOKA_SUPPLIER_ACME_PROTOCOL=md5kv          (md5kv: MD5 over sorted key=value pairs plus the secret)
+//   HAOKA_SUPPLIER_ACME_PROTOCOL=md5kv          (md5kv: MD5 over sorted key=value pairs plus the secret;
+//                                                aesecb: HMAC-signed, order numbers AES-256-ECB encrypted in callbacks)
 //   HAOKA_SUPPLIER_ACME_URL=https://open.acme.example/api
 //   HAOKA_SUPPLIER_ACME_APP_ID=...
 //   HAOKA_SUPPLIER_ACME_SECRET=...              (or HAOKA_SUPPLIER_ACME_SECRET_FILE)
 //   HAOKA_SUPPLIER_ACME_NOTIFY_URL=https://haoka.example/api/v1/suppliers/acme/callback
 import { readSecretSetting } from '../../config-keys.ts';
 
-export const SUPPLIER_PROTOCOLS = ['md5kv'] as const;
+export const SUPPLIER_PROTOCOLS = ['md5kv', 'aesecb'] as const;
 export type SupplierProtocol = (typeof SUPPLIER_PROTOCOLS)[number];
 
 export interface SupplierConfig {
@@ -42,6 +43,7 @@ export function loadSupplierConfigs(env: NodeJS.ProcessEnv): SupplierConfig[] {
     const missing = [[key('URL'), url], [key('APP_ID'), appId], [key('SECRET'), secret]].filter(([, v]) => !v).map(([n]) => n);
     if (missing.length) throw new SupplierConfigError(`Supplier ${id} is partly configured: ${missing.join(', ')} missing.`);
     if (!/^https?:\/\//.test(url!)) throw new SupplierConfigError(`${key('URL')} must be an http(s) URL.`);
+    if (protocol === 'aesecb' && Buffer.byteLength(secret!, 'utf8') !== 32) throw new SupplierConfigError(`${key('SECRET')}: an aesecb AppSecret is 32 characters (the AES-256 key).`);
     out.push({ id, protocol: protocol as SupplierProtocol, url: url!.replace(/\/$/, ''), appId: appId!, secret: secret!, notifyUrl: env[key('NOTIFY_URL')]?.trim() || null });
   }
   return out;

@@ -4,6 +4,7 @@ import type { Clock } from '../../app/platform/ports.ts';
 import { SupplierRegistry } from '../../app/suppliers/registry.ts';
 import type { SupplierConfig } from './config.ts';
 import { Md5kvSupplier } from './md5kv/client.ts';
+import { AesecbSupplier } from './aesecb/client.ts';
 import { DEMO_PRODUCTS } from './md5kv/fake/demo-catalog.ts';
 import { FakeMd5Supplier } from './md5kv/fake/fake-supplier.ts';
 import { serveFakeSupplier, type FakeSupplierServer } from './md5kv/fake/server.ts';
@@ -23,7 +24,9 @@ export interface WiredSuppliers {
 export async function wireSuppliers(opts: { configs: SupplierConfig[]; useFake: boolean; clock: Clock; seed: number; autopilotMs?: number }): Promise<WiredSuppliers> {
   const registry = new SupplierRegistry();
   for (const c of opts.configs) {
-    registry.add(new Md5kvSupplier({ id: c.id, url: c.url, appId: c.appId, secret: c.secret, notifyUrl: c.notifyUrl, clock: opts.clock }));
+    registry.add(c.protocol === 'aesecb'
+      ? new AesecbSupplier({ id: c.id, url: c.url, appKey: c.appId, appSecret: c.secret, notifyUrl: c.notifyUrl, clock: opts.clock })
+      : new Md5kvSupplier({ id: c.id, url: c.url, appId: c.appId, secret: c.secret, notifyUrl: c.notifyUrl, clock: opts.clock }));
   }
   if (!opts.useFake || opts.configs.length > 0) return { registry, fake: null, attach: () => undefined, close: async () => undefined };
   const fake = new FakeMd5Supplier(DEMO_SUPPLIER.appId, DEMO_SUPPLIER.secret, opts.clock, opts.seed);

@@ -38,6 +38,10 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: R
     if (number.carrier !== plan.carrier) {
       return fail('PLAN.CARRIER_MISMATCH', 'The number belongs to another carrier than the plan.', { planCarrier: plan.carrier, numberCarrier: number.carrier });
     }
+    // A supplier's plan is ordered on a number held at its supplier (app/suppliers), and only such a plan takes one.
+    if ((await r.suppliers.getPlan(plan.id) !== undefined) !== number.id.startsWith('S-')) {
+      return fail('SUPPLIER.HOLD_REQUIRED', 'This plan\u2019s numbers come from its supplier: pick one from the supplier\u2019s pool for this plan.', { planId: plan.id, numberId: number.id });
+    }
     const id = newId('HK', now);
     if (!(await r.orders.lockNumber(number.id, id, now))) {
       return fail('NUMBER.UNAVAILABLE', 'This number has just been taken; please choose another.', { numberId: number.id, number: number.number });

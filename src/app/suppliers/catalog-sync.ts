@@ -7,6 +7,7 @@ import type { Plan } from '../../domain/order.ts';
 import { disclosureChanged, type PlanDisclosure } from '../../domain/suppliers/disclosure.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { SupplierPlan, SupplierPort } from './ports.ts';
+import { syncRules } from './eligibility.ts';
 
 export interface SyncSummary {
   supplierId: string;
@@ -56,11 +57,13 @@ export async function syncSupplier(deps: Deps, port: SupplierPort): Promise<Sync
         const id = planIdFor(port.id, p.supplierPlanId);
         await r.orders.insertPlans([planFrom(id, p, false)], now);
         await r.suppliers.insertPlan({ plan_id: id, supplier_id: port.id, supplier_plan_id: p.supplierPlanId, terms, disclosure, state: 'new', synced_at: now, withdrawn_at: null });
+        await syncRules(r, id, p, port.id, now);
         out.added.push(id);
         continue;
       }
       const back = row.state === 'withdrawn';
       const changed = row.terms !== terms || disclosureChanged(JSON.parse(row.disclosure) as PlanDisclosure, p.disclosure);
+      await syncRules(r, row.plan_id, p, port.id, now);
       if (!changed && !back) {
         out.unchanged++;
         continue;
@@ -107,4 +110,14 @@ export async function publishPlan(deps: Deps, planId: string, publish: boolean):
     await r.suppliers.updatePlan(planId, { state });
     return { planId, state };
   });
+}
+
+/**
+ * The demo's first start: the fake supplier's catalog comes in through the same sync and waits, unpublished, for an
+ * operator (the customer pages order the platform's own plans; a supplier's plan is ordered through its pool).
+ */
+export async function seedSupplierPlans(deps: Deps): Promise<number> {
+  if ((await deps.store.suppliers.listPlans()).length > 0) return 0;
+  const out = await syncCatalogs(deps);
+  return isError(out) ? 0 : out.reduce((n, s) => n + s.added.length, 0);
 }

@@ -11,6 +11,8 @@ import { commitDecisions } from '../platform/commit.ts';
 import type { Deps, Receipt } from '../platform/deps.ts';
 import { placeOrder, type PlaceOrderInput } from '../ordering/place-order.ts';
 import { vanityRules } from './vanity-rules.ts';
+import { evaluate } from './eligibility.ts';
+import { refusalError } from '../../domain/suppliers/eligibility.ts';
 
 export const REAL_NAME_PURPOSE = 'supplier-real-name';
 
@@ -26,6 +28,13 @@ export async function placeSupplierOrder(deps: Deps, input: SupplierOrderInput, 
   if (!plan) return fail('PLAN.NOT_FOUND', 'No such plan is on sale.', { planId: input.planId });
   if (!hold || hold.plan_id !== input.planId || hold.state !== 'held' || hold.order_id !== null || hold.expires_at <= now) {
     return fail('SUPPLIER.RESERVATION_EXPIRED', 'The hold on this number has ended; please pick the number again.', { reservationId: input.reservationId });
+  }
+  // Eligibility again on the server: a refused order never reaches payment, and its number goes back at once.
+  const refusals = await evaluate(deps, { planId: input.planId, customerId: input.customerId, residentId: input.residentId, contactPhone: input.contactPhone, address: input.address });
+  const refused = isError(refusals) ? refusals : refusalError(refusals);
+  if (refused) {
+    await giveBack(deps, hold.id, hold.supplier_id, hold.reservation_id, hold.number);
+    return refused;
   }
   const carrier = (await deps.store.orders.getPlan(input.planId))?.carrier;
   if (!carrier) return fail('PLAN.NOT_FOUND', 'No such plan is on sale.', { planId: input.planId });
@@ -52,7 +61,7 @@ export async function placeSupplierOrder(deps: Deps, input: SupplierOrderInput, 
       await r.suppliers.insertOrder({
         order_id: order.id, supplier_id: hold.supplier_id, plan_id: plan.plan_id, supplier_plan_id: plan.supplier_plan_id, reservation: hold.id, real_name_enc: sealed,
         disclosure: plan.disclosure, submission: 'waiting', submit_error: null, supplier_order_id: null, state: null, waybill: null, iccid: null, produced_number: null,
-        activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, updated_at: now, created_at: now,
+        activated_at: null, first_top_up_fen: null, first_top_up_at: null, reason: null, polled_at: null, after_sale: null, updated_at: now, created_at: now,
       });
       placed = order;
       if (order.amountFen === 0) {
@@ -67,4 +76,13 @@ export async function placeSupplierOrder(deps: Deps, input: SupplierOrderInput, 
   };
   const r = await placeOrder(deps, { ...input, numberId }, receipt);
   return isError(r) ? r : (placed ?? r);
+}
+
+/** A hold whose order was refused goes back to the supplier now; one the supplier does not take back runs out there. */
+async function giveBack(deps: Deps, id: string, supplierId: string, reservationId: string, number: string): Promise<void> {
+  const port = deps.suppliers?.get(supplierId);
+  if (!port || isError(port)) return;
+  const a = await port.release({ reservationId, number }).catch((e: unknown) => ({ status: 'failed' as const, error: String(e) }));
+  if (a.status === 'released') await deps.store.tx((r) => r.suppliers.setReservationState(id, 'released', deps.clock.now()));
+  else deps.log.warn({ supplierId, reservationId: id, error: a.error }, 'hold of a refused order not given back; it runs out at the supplier');
 }

@@ -18,6 +18,8 @@ export interface SupplierPlan {
   /** What the customer pays for the card (0: a free card). */
   priceFen: number;
   disclosure: PlanDisclosure;
+  /** The supplier's age band for the plan, when it states one (an eligibility rule). */
+  ageBand?: { min: number; max: number };
 }
 
 /** A number in a supplier's pool; `supplierPriceFen` is the supplier's own surcharge, when it publishes one. */
@@ -95,6 +97,8 @@ export interface SupplierPort {
   /** The order as the supplier sees it now (the poll behind callbacks); null: it does not know the order. Throws when it does not answer. */
   query(orderId: string): Promise<SupplierReport | null>;
   cancel(req: { orderId: string; reason: string }): Promise<CancelAnswer>;
+  /** Tells the supplier the card came back (a return or an intercepted parcel) or the line was closed. */
+  reportAfterSale(req: { orderId: string; kind: 'returned' | 'closed'; at: number }): Promise<{ status: 'accepted' } | { status: 'failed'; error: string }>;
   /** Checks a callback's signature and reads it; never trusts an unsigned body. */
   verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): SupplierReport | DomainError;
   ack(ok: boolean): CallbackAck;

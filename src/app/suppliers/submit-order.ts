@@ -40,7 +40,16 @@ export async function submitToSupplier(deps: Deps, _row: OutboxRow, payload: Rec
   }
   const port = deps.suppliers?.get(row.supplier_id);
   if (!port || isError(port)) throw new Error(`supplier ${row.supplier_id} is not configured`);
-  const hold = row.reservation ? await deps.store.suppliers.getReservation(row.reservation) : undefined;
+  let hold = row.reservation ? await deps.store.suppliers.getReservation(row.reservation) : undefined;
+  // The payment window outlasts a supplier's hold: a hold that ran out meanwhile is taken again on the same number.
+  if (hold && hold.expires_at <= deps.clock.now()) {
+    const again = await port.reserve({ reserveNo: `${hold.id}-${deps.clock.now()}`, supplierPlanId: row.supplier_plan_id, number: order.number });
+    if (again.status === 'failed') throw new Error(`supplier ${row.supplier_id} could not hold ${order.number} again: ${again.error}`);
+    if (again.status === 'reserved') {
+      await deps.store.tx((r) => r.suppliers.renewReservation(hold!.id, again.reservationId, again.expiresAt));
+      hold = { ...hold, reservation_id: again.reservationId, expires_at: again.expiresAt };
+    }
+  }
   const who = JSON.parse(deps.secrets.open(REAL_NAME_PURPOSE, row.real_name_enc)) as { name: string; residentId: string; phone: string };
   const answer = await port.submit({
     orderId, supplierPlanId: row.supplier_plan_id, number: order.number, reservationId: hold?.reservation_id ?? null,

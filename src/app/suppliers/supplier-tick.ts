@@ -1,10 +1,11 @@
 // The suppliers' share of each worker pass: paid orders queued for submission at once; every few seconds, holds
-// given back and silent orders asked about; every few hours, the catalogs synced.
+// given back, silent orders asked about, returns and closures reported; every few hours, the catalogs synced.
 import type { Deps } from '../platform/deps.ts';
 import { pollSuppliers } from './apply-report.ts';
 import { syncCatalogs } from './catalog-sync.ts';
 import { releaseHolds } from './pick-number.ts';
 import { queueSubmissions } from './submit-order.ts';
+import { reportAfterSales } from './after-sale.ts';
 
 export const SWEEP_EVERY_MS = 10_000;
 export const SYNC_EVERY_MS = 6 * 3_600_000;
@@ -26,6 +27,7 @@ export class SupplierSchedule {
       this.nextSweep = now + SWEEP_EVERY_MS;
       await releaseHolds(deps);
       await pollSuppliers(deps);
+      await reportAfterSales(deps);
     }
     if (now >= this.nextSync) {
       this.nextSync = now + SYNC_EVERY_MS;

@@ -119,6 +119,8 @@ describe('md5kv: the client against the fake supplier', () => {
     const refused = await port.cancel({ orderId: 'HK-C2', reason: '不想要了' });
     expect(refused).toMatchObject({ status: 'already_shipped' });
     expect((refused as { waybill: string }).waybill).toMatch(/^SF/);
+    expect(await port.reportAfterSale({ orderId: 'HK-C2', kind: 'closed', at: clock.now() })).toEqual({ status: 'accepted' });
+    expect(fake.orders.get('HK-C2')!.afterSale).toMatchObject({ type: 'CLOSE' });
   });
 
   it('rejects at review: under age, refused region, and the sixth card of one ID', async () => {

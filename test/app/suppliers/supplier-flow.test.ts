@@ -79,6 +79,16 @@ describe('catalog sync', () => {
   });
 });
 
+describe('the platform\u2019s own ordering path', () => {
+  it('refuses a supplier\u2019s plan on a number of the platform\u2019s pool, writing nothing', async () => {
+    const c = await h.customer();
+    const before = await h.snapshot();
+    const res = await h.placeOrder(c.token, { planId: FREE, numberId: (await h.freeNumber('china_mobile')).id });
+    expect([res.statusCode, json(res).error.code]).toEqual([409, 'SUPPLIER.HOLD_REQUIRED']);
+    expect(await h.snapshot()).toEqual(before);
+  });
+});
+
 describe('number picking', () => {
   it('prices numbers by their digits: plain ones cost nothing, vanity ones their level\u2019s price', async () => {
     fake.addNumber('P1001', '13866668888');
@@ -122,6 +132,22 @@ describe('orders at the supplier', () => {
     expect(fake.orders.get(p.order.id)).toMatchObject({ certName: '张三', number: p.number });
   });
 
+  it('holds the number again when the payment came after the supplier’s hold ran out, or rejects with a refund if it was taken', async () => {
+    const p = await placed(PAID);
+    h.clock.advance(OCCUPY_MS + 1000);
+    await h.payOrder(p.c.token, p.order.id);
+    await h.haoka.worker.drain();
+    expect(await atSupplier(p.order.id, p.c.token)).toMatchObject({ submission: 'accepted', supplierState: 'submitted' });
+    const q = await placed(PAID);
+    h.clock.advance(OCCUPY_MS + 1000);
+    const other = await h.customer();
+    expect((await h.post(`/api/v1/suppliers/plans/${PAID}/holds`, other.token, { number: q.number })).statusCode).toBe(201);
+    await h.payOrder(q.c.token, q.order.id);
+    await h.haoka.worker.drain();
+    expect(await order(q.order.id, q.c.token)).toMatchObject({ state: 'cancelled', closeReason: 'supplier_rejected' });
+    expect((await h.haoka.deps.store.refunds.listRefunds(q.order.id)).map((r) => r.amount_fen)).toEqual([q.order.amountFen]);
+  });
+
   it('follows signed callbacks to activated, however late, repeated or out of order', async () => {
     const p = await submitted(FREE);
     fake.review(p.order.id);
@@ -139,6 +165,23 @@ describe('orders at the supplier', () => {
     expect((await callback(fake.body(shipped))).body).toBe('success');
     expect(await fake.resend(shipped)).toBe(true);
     expect((await order(p.order.id, p.c.token)).state).toBe('activated');
+  });
+
+  it('reports a line closed here to the supplier, once', async () => {
+    const p = await submitted(FREE);
+    fake.review(p.order.id);
+    fake.ship(p.order.id);
+    fake.activate(p.order.id);
+    await fake.flush({ only: (c) => c.fields.outOrderNo === p.order.id });
+    const closure = await h.post(`/api/v1/orders/${p.order.id}/account-closure`, p.c.token, { confirmPenaltyFen: 0 });
+    expect(closure.statusCode).toBe(201);
+    const agent = await h.staff('agent');
+    expect((await h.post(`/api/v1/agent/account-closures/${json(closure).id}/complete`, agent, {})).statusCode).toBe(200);
+    h.clock.advance(10_000);
+    await h.haoka.worker.runOnce();
+    expect(fake.orders.get(p.order.id)!.afterSale).toMatchObject({ type: 'CLOSE' });
+    expect(await atSupplier(p.order.id, p.c.token)).toMatchObject({ orderState: 'account_closed' });
+    expect((await h.haoka.deps.store.suppliers.getOrder(p.order.id))!.after_sale).toBe('closed');
   });
 
   it('refuses a forged callback and writes nothing', async () => {
@@ -166,6 +209,8 @@ describe('orders at the supplier', () => {
   });
 
   it('cancels a rejected order as supplier_rejected, refunds the payment and tells the customer what would work', async () => {
+    // The platform's own age check is off for this plan, so the order reaches the supplier's review.
+    expect((await h.app.inject({ method: 'PUT', url: `/api/v1/operator/suppliers/plans/${PAID}/eligibility`, headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, payload: JSON.stringify({ age: null, refusedRegions: [], refusePickupPoints: true, onePerIdDays: 0 }) })).statusCode).toBe(200);
     const young = withCheckDigit('11010520120101123');
     const p = await submitted(PAID, { residentId: young });
     expect(fake.review(p.order.id)).toBe('rejected');
@@ -200,5 +245,17 @@ describe('cancellation at the source', () => {
     expect(res).toMatchObject({ route: 'courier_interception', state: 'shipped', trackingNo: fake.orders.get(p.order.id)!.expressNo });
     expect(res.requestId).toMatch(/^CR/);
     expect((await h.haoka.deps.store.refunds.listRefunds(p.order.id))).toEqual([]);
+  });
+});
+
+describe('holding numbers', () => {
+  it('lets one customer hold a few numbers while choosing, not the whole pool', async () => {
+    const c = await h.customer();
+    const pool = json(await h.get(`/api/v1/suppliers/plans/${FREE}/numbers?limit=25`, null)).numbers as { number: string }[];
+    const answers: number[] = [];
+    for (const n of pool.slice(0, 21)) answers.push((await h.post(`/api/v1/suppliers/plans/${FREE}/holds`, c.token, { number: n.number })).statusCode);
+    expect(answers.slice(0, 20).every((s) => s === 201)).toBe(true);
+    expect(answers[20]).toBe(429);
+    expect(fake.isFree(pool[20]!.number)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { enSuppliers } from './en-suppliers.ts';
 import type { zh } from './zh.ts';
 import { enDesk } from './en-desk.ts';
 import { enTerms } from './en-terms.ts';
@@ -303,4 +304,5 @@ export const en: Record<keyof typeof zh, string> = {
   ...enTerms,
   ...enSms,
   ...enDistribution,
+  ...enSuppliers,
 };

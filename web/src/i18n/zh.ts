@@ -7,6 +7,7 @@ import { zhErrors } from './zh-errors.ts';
 import { zhDeskOperator } from './zh-desk-operator.ts';
 import { zhDeskFulfilment } from './zh-desk-fulfilment.ts';
 import { zhDistribution } from './zh-distribution.ts';
+import { zhSuppliers } from './zh-suppliers.ts';
 
 export const zh = {
   'app.name': '号卡',
@@ -303,4 +304,5 @@ export const zh = {
   ...zhTerms,
   ...zhSms,
   ...zhDistribution,
+  ...zhSuppliers,
 } as const;

@@ -59,6 +59,7 @@ export function suppliers(_engine: Engine): Migration {
         .addColumn('first_top_up_at', bigint)
         .addColumn('reason', 'text')
         .addColumn('polled_at', bigint)
+        .addColumn('after_sale', 'text')
         .addColumn('updated_at', bigint, (c) => c.notNull())
         .addColumn('created_at', bigint, (c) => c.notNull())
         .execute();

@@ -16,6 +16,8 @@ import { orderTerms } from './013-order-terms.ts';
 import { channelReconciliation } from './015-channel-reconciliation.ts';
 import { smsMessages } from './016-sms-messages.ts';
 import { suppliers } from './018-suppliers.ts';
+import { vanityFromDigits } from './018b-vanity-from-digits.ts';
+import { eligibility } from './019-eligibility.ts';
 import { distributors } from './020-distributors.ts';
 import { iot } from './021-iot.ts';
 
@@ -38,6 +40,8 @@ function migrations(engine: Engine): Record<string, Migration> {
     '015_channel_reconciliation': channelReconciliation(engine),
     '016_sms_messages': smsMessages(engine),
     '018_suppliers': suppliers(engine),
+    '018b_vanity_from_digits': vanityFromDigits(),
+    '019_eligibility': eligibility(engine),
     '020_distributors': distributors(engine),
     '021_iot': iot(engine),
   };

@@ -12,7 +12,10 @@ export interface SupplierOrdersTable {
   order_id: string; supplier_id: string; plan_id: string; supplier_plan_id: string; reservation: string | null; real_name_enc: string | null; disclosure: string;
   submission: string; submit_error: string | null; supplier_order_id: string | null; state: string | null; waybill: string | null; iccid: string | null;
   produced_number: string | null; activated_at: number | null; first_top_up_fen: number | null; first_top_up_at: number | null; reason: string | null;
-  polled_at: number | null; updated_at: number; created_at: number;
+  polled_at: number | null;
+  /** A return or a closure of the line, once reported to the supplier: `returned` or `closed`. */
+  after_sale: string | null;
+  updated_at: number; created_at: number;
 }
 export interface SupplierCallbacksTable { supplier_id: string; event_id: string; order_id: string; state: string; outcome: string; received_at: number }
 
@@ -84,6 +87,11 @@ export class SupplierRepo {
     await this.db.updateTable('supplier_reservations').set({ state, ...(state === 'released' ? { released_at: now } : {}) }).where('id', '=', id).execute();
   }
 
+  /** A hold taken again at the supplier (the first ran out before the order was paid). */
+  async renewReservation(id: string, reservationId: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('supplier_reservations').set({ reservation_id: reservationId, expires_at: expiresAt }).where('id', '=', id).execute();
+  }
+
   /** Holds to give back: unused ones whose time ran out, and those of orders that closed before submission. */
   async releasableReservations(now: number, limit: number): Promise<ReservationRow[]> {
     const rows = await this.db.selectFrom('supplier_reservations as r').leftJoin('orders as o', 'o.id', 'r.order_id').selectAll('r')
@@ -130,6 +138,16 @@ export class SupplierRepo {
       .where((eb) => eb.or([eb('s.polled_at', 'is', null), eb('s.polled_at', '<=', before)]))
       .where('s.updated_at', '<=', before)
       .orderBy('s.updated_at').limit(limit).execute();
+  }
+
+  /** Orders the supplier took that ended here by a returned card or a closed line, not yet reported to it. */
+  async afterSalesToReport(limit: number): Promise<{ order_id: string; supplier_id: string; kind: 'returned' | 'closed'; at: number }[]> {
+    const rows = await this.db.selectFrom('supplier_orders as s').innerJoin('orders as o', 'o.id', 's.order_id')
+      .select(['s.order_id', 's.supplier_id', 'o.state', 'o.closed_at', 'o.updated_at'])
+      .where('s.submission', '=', 'accepted').where('s.after_sale', 'is', null)
+      .where((eb) => eb.or([eb('o.state', '=', 'account_closed'), eb.and([eb('o.state', '=', 'cancelled'), eb('o.close_reason', 'in', ['returned', 'intercepted', 'trial_unsubscribed'])])]))
+      .limit(limit).execute();
+    return rows.map((r) => ({ order_id: r.order_id, supplier_id: r.supplier_id, kind: r.state === 'account_closed' ? 'closed' as const : 'returned' as const, at: r.closed_at ?? r.updated_at }));
   }
 
   // ---- callbacks

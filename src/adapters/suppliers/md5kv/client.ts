@@ -5,7 +5,7 @@ import type { Carrier } from '../../../domain/order.ts';
 import type { PlanDisclosure } from '../../../domain/suppliers/disclosure.ts';
 import type { Clock } from '../../../app/platform/ports.ts';
 import type { CallbackAck, CancelAnswer, PoolNumber, PoolQuery, ReleaseAnswer, ReserveAnswer, SubmitAnswer, SubmitRequest, SupplierPlan, SupplierPort, SupplierReport } from '../../../app/suppliers/ports.ts';
-import { CALLBACK_ACK, CALLBACK_NACK, METHODS, OPERATORS, ORDER_STATUS, parseBeijingTime, RESULT, signed, verify, yuanToFen, type Envelope } from './protocol.ts';
+import { beijingTime, CALLBACK_ACK, CALLBACK_NACK, METHODS, OPERATORS, ORDER_STATUS, parseBeijingTime, RESULT, signed, verify, yuanToFen, type Envelope } from './protocol.ts';
 
 export interface Md5kvOptions {
   id: string;
@@ -44,6 +44,7 @@ export function planOf(p: Obj): SupplierPlan | null {
   return {
     supplierPlanId: str(p.productId), carrier, name: str(p.productName), monthlyFeeFen: monthly,
     dataMb: Math.round((Number(p.flowGb) || 0) * 1024), voiceMinutes: Number(p.voiceMinutes) || 0, priceFen: price, disclosure,
+    ...(Number.isInteger(p.ageMin) && Number.isInteger(p.ageMax) ? { ageBand: { min: Number(p.ageMin), max: Number(p.ageMax) } } : {}),
   };
 }
 
@@ -150,6 +151,11 @@ export class Md5kvSupplier implements SupplierPort {
     if (env.result === RESULT.alreadyShipped) return { status: 'already_shipped', waybill: str(Md5kvSupplier.data(env).expressNo) || null };
     if (env.result === RESULT.otherError) return { status: 'failed', error: env.msg };
     return { status: 'refused', reason: env.msg };
+  }
+
+  async reportAfterSale(req: { orderId: string; kind: 'returned' | 'closed'; at: number }): Promise<{ status: 'accepted' } | { status: 'failed'; error: string }> {
+    const env = await this.call(METHODS.afterSale, { outOrderNo: req.orderId, type: req.kind === 'returned' ? 'RETURN' : 'CLOSE', happenTime: beijingTime(req.at) });
+    return env.result === RESULT.success ? { status: 'accepted' } : { status: 'failed', error: `${env.result} ${env.msg}` };
   }
 
   /**

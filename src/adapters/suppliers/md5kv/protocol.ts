@@ -102,6 +102,7 @@ export const METHODS = {
   submit: '/order/submit',
   query: '/order/query',
   cancel: '/order/cancel',
+  afterSale: '/order/aftersale',
 } as const;
 
 /** What the supplier expects as the answer to a callback it sent: the plain word, or it resends. */

@@ -14,8 +14,11 @@ import { answerOnce } from '../../idempotency.ts';
 import { requireRole, STAFF } from '../../auth.ts';
 import { sendError } from '../../errors.ts';
 import { address, errors, orderIdParams, orderView } from '../../schemas.ts';
+import type { Limit } from '../../rate-limit.ts';
 
 const planParams = z.object({ planId: z.string().min(1).max(64) });
+/** A person holds a few numbers while choosing; many more would empty a supplier's pool for everyone else. */
+export const HOLDS_PER_CUSTOMER: Limit = { name: 'supplier-holds', max: 20, windowMs: 10 * 60_000, key: (req) => req.principal?.sub ?? req.ip, shared: true };
 const digits = z.string().regex(/^\d{1,11}$/, 'digits only');
 
 export const supplierOrderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
@@ -41,6 +44,7 @@ export const supplierOrderRoutes = (deps: Deps): FastifyPluginAsyncZod => async 
 
   app.post('/api/v1/suppliers/plans/:planId/holds', {
     onRequest: requireRole('customer'),
+    preHandler: app.limiter.guard(HOLDS_PER_CUSTOMER),
     schema: { tags: ['suppliers'], summary: 'Hold a number at the supplier for a short while', params: planParams, body: z.object({ number: z.string().regex(/^1\d{10}$/) }) },
   }, async (req, reply) => {
     const out = await reserveNumber(deps, req.params.planId, req.body.number);

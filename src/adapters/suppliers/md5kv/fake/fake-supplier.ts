@@ -31,7 +31,7 @@ interface PoolEntry { number: string; productId: string; occupyId: string | null
 interface Occupy { occupyId: string; occupyNo: string; number: string; productId: string; expiresAt: number; state: 'held' | 'released' | 'used' }
 export interface FakeOrder {
   orderNo: string; outOrderNo: string; productId: string; number: string; certNo: string; certName: string; province: string;
-  state: SupplierOrderState; expressNo: string; iccid: string; activeTime: string; rechargeAmount: string; reason: string; notifyUrl: string;
+  state: SupplierOrderState; afterSale?: { type: string; at: string }; expressNo: string; iccid: string; activeTime: string; rechargeAmount: string; reason: string; notifyUrl: string;
 }
 export interface Callback { eventId: string; url: string; fields: Record<string, unknown>; delivered: boolean }
 
@@ -178,6 +178,14 @@ export class FakeMd5Supplier {
       this.raise(o);
     }
     return ok({ cancelResult: 'SUCCESS' });
+  }
+
+  afterSale(b: Record<string, unknown>): Envelope {
+    const o = this.orders.get(String(b.outOrderNo ?? ''));
+    if (!o) return no(RESULT.orderNotFound, '订单不存在');
+    if (b.type !== 'RETURN' && b.type !== 'CLOSE') return no(RESULT.paramsError, 'type 只能是 RETURN 或 CLOSE');
+    o.afterSale ??= { type: String(b.type), at: String(b.happenTime ?? '') };
+    return ok({ received: true });
   }
 
   // ---- the supplier's own work, driven by a test or the demo

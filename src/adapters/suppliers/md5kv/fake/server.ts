@@ -37,6 +37,7 @@ export function answer(fake: FakeMd5Supplier, secret: string, clock: Clock, path
     case METHODS.submit: return fake.submit(b);
     case METHODS.query: return fake.query(b);
     case METHODS.cancel: return fake.cancel(b);
+    case METHODS.afterSale: return fake.afterSale(b);
     default: return { result: RESULT.paramsError, msg: '接口不存在', data: null };
   }
 }

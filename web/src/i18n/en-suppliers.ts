@@ -1,0 +1,26 @@
+import type { zhSuppliers } from './zh-suppliers.ts';
+
+export const enSuppliers: Record<keyof typeof zhSuppliers, string> = {
+  'supplier.disclosure': 'Before you order, please read',
+  'supplier.pick': 'Pick a number from the supplier\u2019s pool',
+  'supplier.tail': 'Ends with',
+  'supplier.search': 'Search',
+  'supplier.plain': 'Regular number, free',
+  'supplier.vanity': 'Special {label} +{fee}',
+  'supplier.none': 'No number matches; try other digits.',
+  'supplier.held': 'Number {number} is held for you until {time}',
+  'supplier.details': 'Your details',
+  'supplier.place': 'Place the order',
+  'supplier.checking': 'Checking the plan\u2019s conditions…',
+  'supplier.eligible': 'You can order this plan',
+  'error.ELIGIBILITY.AGE': 'Your age is outside this plan\u2019s band; a family member of the right age can order it, or pick another plan.',
+  'error.ELIGIBILITY.REGION': 'This plan is not delivered to that region; give an address in another province, or pick another plan.',
+  'error.ELIGIBILITY.PICKUP_ADDRESS': 'The card is handed over against an ID check: give a home or work address, not a parcel locker or pickup station.',
+  'error.ELIGIBILITY.RECENT_ORDER': 'One resident ID can order one card of this carrier every 30 days.',
+  'error.ELIGIBILITY.CARD_LIMIT': 'This resident ID already holds the most cards this carrier allows.',
+  'error.ELIGIBILITY.BLACKLISTED': 'We cannot take this order now; please contact customer service.',
+  'error.SUPPLIER.NUMBER_UNAVAILABLE': 'Someone has just taken this number; please choose another.',
+  'error.SUPPLIER.RESERVATION_EXPIRED': 'The hold on the number ended; please pick the number again.',
+  'error.SUPPLIER.UNAVAILABLE': 'The supplier is busy; please try again shortly.',
+  'error.SUPPLIER.HOLD_REQUIRED': 'This plan\u2019s numbers come from its supplier: pick one from its pool.',
+};
