@@ -8,6 +8,7 @@ import { dateTime, yuan } from '../../format.ts';
 import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
+import { DistributionSetup } from './operator-setup.tsx';
 
 interface Stats {
   platform: { paid: number; cancellationRate: number };
@@ -66,6 +67,8 @@ export function DistributionDeskPage() {
           </table>
         </div>
       )}
+
+      <DistributionSetup onChanged={async () => stats.setData(await desk.stats())} />
 
       <h2>{t('distDesk.settle.title')}</h2>
       <div className="card form">
