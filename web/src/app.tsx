@@ -21,10 +21,8 @@ import { PlanRulesPage } from './pages/staff/plans.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
-import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
-import { DistributorPortal } from './pages/distribution/portal.tsx';
+import { DistributionDeskPage, DistributorPortal, DistributorSignIn } from './pages/distribution/lazy.tsx';
 import { rememberRef } from './pages/distribution/api.ts';
-import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
 
 type Params = Record<string, string>;
 interface Route { path: string; page: ComponentType<{ params: Params }>; area: Area; signedIn?: boolean }
