@@ -141,6 +141,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/distributor/withdrawals': { roles: ['distributor'] },
   'POST /api/v1/distributor/withdrawals': { roles: ['distributor'] },
   'POST /api/v1/distributor/sub-distributors': { roles: ['distributor'] },
+  'POST /api/v1/distributor/profile': { roles: ['distributor'] },
   'GET /api/v1/promotion-codes/{code}': 'public',
 };
 

@@ -38,6 +38,16 @@ export async function setDistributorState(deps: Deps, id: string, state: 'active
   });
 }
 
+/** The distributor's own push-back URL (订单回传); null stops the pushes. */
+export async function setPushUrl(deps: Deps, id: string, pushUrl: string | null): Promise<{ id: string; pushUrl: string | null } | DomainError> {
+  if (pushUrl !== null && !/^https?:\/\//.test(pushUrl)) return fail('REQUEST.INVALID', 'The push-back URL is an http or https address.', { field: 'pushUrl' });
+  return inTx(deps.store, async (r) => {
+    if (!(await r.distribution.getDistributor(id))) return fail('DISTRIBUTOR.NOT_FOUND', 'No such distributor.', { distributorId: id });
+    await r.distribution.updateDistributor(id, { push_url: pushUrl });
+    return { id, pushUrl };
+  });
+}
+
 /** A promotion code for a `?ref=` link: for one plan, or general (any plan). */
 export async function createPromotionCode(deps: Deps, distributorId: string, planId: string | null): Promise<{ code: string; planId: string | null } | DomainError> {
   const now = deps.clock.now();

@@ -33,6 +33,9 @@ describe('a distributor\u2019s pages', () => {
     expect(r.distributor).toEqual({ id: seller.id, name, level: 1 });
     expect(json(await h.get('/api/v1/distributor/me', token))).toMatchObject({ id: seller.id, appKey: seller.appKey, state: 'active' });
     expect(json(await h.get('/api/v1/orders', token)).error.code).toBe('AUTH.FORBIDDEN');
+    expect(json(await h.post('/api/v1/distributor/profile', token, { pushUrl: 'https://shop.example.cn/haoka' }))).toEqual({ id: seller.id, pushUrl: 'https://shop.example.cn/haoka' });
+    expect(json(await h.get('/api/v1/distributor/me', token)).pushUrl).toBe('https://shop.example.cn/haoka');
+    await h.post('/api/v1/distributor/profile', token, { pushUrl: null });
   });
 
   it('invites sub-distributors down to the third level, and no deeper', async () => {

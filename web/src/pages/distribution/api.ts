@@ -73,6 +73,8 @@ export const distApi = {
   cancellations: () => call<{ cancellations: Cancellation[] }>('GET', '/api/v1/distributor/cancellations'),
   commissions: () => call<Commissions>('GET', '/api/v1/distributor/commissions'),
   withdrawals: () => call<{ withdrawals: Withdrawal[] }>('GET', '/api/v1/distributor/withdrawals'),
+  me: () => call<{ id: string; name: string; level: number; appKey: string; pushUrl: string | null }>('GET', '/api/v1/distributor/me'),
+  setPushUrl: (pushUrl: string | null) => call<{ pushUrl: string | null }>('POST', '/api/v1/distributor/profile', { pushUrl }),
   withdraw: (amountFen: number) => call<Withdrawal>('POST', '/api/v1/distributor/withdrawals', { amountFen }),
 };
 
