@@ -127,3 +127,14 @@ describe('the operators\u2019 figures per distributor', () => {
     expect(stats.platform.cancellationRate).toBeLessThan(0.5);
   });
 });
+
+describe('commission rules on the desk', () => {
+  it('refuses a rule whose amounts grow downwards with COMMISSION.INVALID_RULE and logs nothing', async () => {
+    const before = json(await h.get('/api/v1/operator/plans/cu-39/commission-rule', operator)).changes.length;
+    const res = await h.app.inject({ method: 'PUT', url: '/api/v1/operator/plans/cu-39/commission-rule', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, payload: JSON.stringify({ levelFen: [1000, 8000, 5000], minFirstTopUpFen: 0, daysInService: 0, probationDays: 0 }) });
+    expect([res.statusCode, json(res).error.code]).toEqual([422, 'COMMISSION.INVALID_RULE']);
+    const after = json(await h.get('/api/v1/operator/plans/cu-39/commission-rule', operator));
+    expect(after.changes.length).toBe(before);
+    expect(after.rule.levelFen).toEqual([10000, 8000, 5000]);
+  });
+});
