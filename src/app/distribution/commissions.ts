@@ -51,11 +51,13 @@ export async function afterOrderChanges(r: Repos, changes: readonly { before: Or
   }
 }
 
-/** One push-back (订单回传) per state change, for a distributor that gave a URL; the outbox delivers it (and reads the URL then). */
+/**
+ * One push-back (订单回传) per state change, for a distributor that gave a URL; the outbox delivers it (reading the URL
+ * then). Each carries the state it left and its time, so a receiver can order pushes that a retry delivered late.
+ */
 export async function queuePushBack(r: Repos, a: Attribution, from: string | null, order: Order, now: number): Promise<void> {
-  const d = { id: a.distributorId };
   const body = JSON.stringify({ event: 'order.state_changed', orderId: order.id, fromState: from, state: order.state, closeReason: order.closeReason, at: now });
-  const pushId = await r.exchanges.insertPush({ distributor_id: d.id, order_id: order.id, body, state: 'pending', attempts: 0, last_error: null, created_at: now, delivered_at: null });
+  const pushId = await r.exchanges.insertPush({ distributor_id: a.distributorId, order_id: order.id, body, state: 'pending', attempts: 0, last_error: null, created_at: now, delivered_at: null });
   await r.queue.insertOutbox([{ order_id: order.id, topic: 'distributor_push', payload: JSON.stringify({ pushId }), attempts: 0, next_attempt_at: now, created_at: now }]);
 }
 
