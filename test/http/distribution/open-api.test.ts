@@ -57,6 +57,8 @@ describe('the open API signature', () => {
     const o = json(res);
     expect(o).toMatchObject({ state: 'pending_payment', contactPhone: '139****5678' });
     const [a] = await h.haoka.deps.store.distribution.getAttributions([o.id]);
+    // The secret is kept sealed, never in clear.
+    expect((await h.haoka.deps.store.distribution.getDistributor(seller.id))!.app_secret).not.toContain(seller.appSecret);
     expect(a).toMatchObject({ distributorId: seller.id, channel: 'open_api', promotionCode: null });
     expect(json(await call('GET', `/open/v1/orders/${o.id}`, undefined)).id).toBe(o.id);
     expect(json(await call('GET', `/open/v1/orders/${o.id}`, undefined, other)).error.code).toBe('ORDER.NOT_FOUND');

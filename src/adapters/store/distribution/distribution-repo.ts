@@ -62,6 +62,11 @@ export class DistributionRepo {
     return this.db.selectFrom('distributors').selectAll().orderBy('level').orderBy('created_at').execute();
   }
 
+  /** Replaces a sealed app secret only if it is still the one read (a rotation run twice at once writes once). */
+  async replaceAppSecret(id: string, was: string, sealed: string): Promise<void> {
+    await this.db.updateTable('distributors').set({ app_secret: sealed }).where('id', '=', id).where('app_secret', '=', was).execute();
+  }
+
   async updateDistributor(id: string, set: Partial<Pick<DistributorRow, 'state' | 'push_url'>>): Promise<void> {
     await this.db.updateTable('distributors').set(set).where('id', '=', id).execute();
   }
