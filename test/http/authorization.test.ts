@@ -156,6 +156,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/distributor/withdrawals': { roles: ['distributor'] },
   'POST /api/v1/distributor/withdrawals': { roles: ['distributor'] },
   'POST /api/v1/distributor/sub-distributors': { roles: ['distributor'] },
+  'POST /api/v1/distributor/profile': { roles: ['distributor'] },
   'GET /api/v1/promotion-codes/{code}': 'public',
   // IoT cards: businesses' staff (buyer, viewer) and the platform's side.
   'POST /api/v1/iot/auth/sign-in': 'public',

@@ -22,10 +22,8 @@ import { PlanRulesPage } from './pages/staff/plans.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
-import { DistributorSignIn } from './pages/distribution/sign-in.tsx';
-import { DistributorPortal } from './pages/distribution/portal.tsx';
+import { DistributionDeskPage, DistributorPortal, DistributorSignIn } from './pages/distribution/lazy.tsx';
 import { rememberRef } from './pages/distribution/api.ts';
-import { DistributionDeskPage } from './pages/distribution/operator-desk.tsx';
 import { IotConsole } from './pages/iot/console.tsx';
 import { IotDeskNavLabel, IotReviewPage } from './pages/iot/desk.tsx';
 

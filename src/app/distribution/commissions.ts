@@ -41,27 +41,28 @@ export async function adjustCommissions(r: Repos, atts: readonly Attribution[], 
 /** The hook the platform's commit runs after decisions: commissions first, then the push-backs of state changes. */
 export async function afterOrderChanges(r: Repos, changes: readonly { before: Order | null; after: Order }[], now: number): Promise<void> {
   if (changes.length === 0) return;
-  const atts = await r.distribution.getAttributions(changes.map((c) => c.after.id));
+  const atts = await r.distribution.attributionsWithPushUrl(changes.map((c) => c.after.id));
   if (atts.length === 0) return;
   await adjustCommissions(r, atts, new Map(changes.map((c) => [c.after.id, c.after])), now);
   const byOrder = new Map(atts.map((a) => [a.orderId, a]));
   for (const c of changes) {
     const a = byOrder.get(c.after.id);
-    if (a && c.before?.state !== c.after.state) await queuePushBack(r, a, c.before?.state ?? null, c.after, now);
+    if (a?.pushUrl && c.before?.state !== c.after.state) await queuePushBack(r, a, c.before?.state ?? null, c.after, now);
   }
 }
 
-/** One push-back (订单回传) per state change, for a distributor that gave a URL; the outbox delivers it. */
+/**
+ * One push-back (订单回传) per state change, for a distributor that gave a URL; the outbox delivers it (reading the URL
+ * then). Each carries the state it left and its time, so a receiver can order pushes that a retry delivered late.
+ */
 export async function queuePushBack(r: Repos, a: Attribution, from: string | null, order: Order, now: number): Promise<void> {
-  const d = await r.distribution.getDistributor(a.distributorId);
-  if (!d?.push_url) return;
   const body = JSON.stringify({ event: 'order.state_changed', orderId: order.id, fromState: from, state: order.state, closeReason: order.closeReason, at: now });
-  const pushId = await r.exchanges.insertPush({ distributor_id: d.id, order_id: order.id, body, state: 'pending', attempts: 0, last_error: null, created_at: now, delivered_at: null });
+  const pushId = await r.exchanges.insertPush({ distributor_id: a.distributorId, order_id: order.id, body, state: 'pending', attempts: 0, last_error: null, created_at: now, delivered_at: null });
   await r.queue.insertOutbox([{ order_id: order.id, topic: 'distributor_push', payload: JSON.stringify({ pushId }), attempts: 0, next_attempt_at: now, created_at: now }]);
 }
 
 /** Unpaid orders closed in a batch at their deadline (set-based, no decision per order): their push-backs. */
 export async function afterBatchClose(r: Repos, closedIds: readonly string[], sampleAfter: Order, fromState: string, now: number): Promise<void> {
   if (closedIds.length === 0) return;
-  for (const a of await r.distribution.getAttributions(closedIds)) await queuePushBack(r, a, fromState, { ...sampleAfter, id: a.orderId }, now);
+  for (const a of await r.distribution.attributionsWithPushUrl(closedIds)) if (a.pushUrl) await queuePushBack(r, a, fromState, { ...sampleAfter, id: a.orderId }, now);
 }

@@ -7,6 +7,7 @@ import { levelUnder } from '../../domain/distribution/tree.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { adjustCommissions } from './commissions.ts';
+import { APP_SECRET_PURPOSE } from './signature.ts';
 
 export interface NewDistributor { name: string; password: string; parentId?: string | null; pushUrl?: string | null }
 
@@ -24,7 +25,7 @@ export async function createDistributor(deps: Deps, input: NewDistributor): Prom
     const appSecret = randomBytes(24).toString('base64url');
     await r.distribution.insertDistributor({
       id, name: input.name, parent_id: parent?.id ?? null, level, state: 'active', password_hash: hashPassword(input.password),
-      app_key: appKey, app_secret: appSecret, push_url: input.pushUrl ?? null, created_at: now,
+      app_key: appKey, app_secret: deps.secrets.seal(APP_SECRET_PURPOSE, appSecret), push_url: input.pushUrl ?? null, created_at: now,
     });
     return { id, level, appKey, appSecret };
   });
@@ -35,6 +36,16 @@ export async function setDistributorState(deps: Deps, id: string, state: 'active
     if (!(await r.distribution.getDistributor(id))) return fail('DISTRIBUTOR.NOT_FOUND', 'No such distributor.', { distributorId: id });
     await r.distribution.updateDistributor(id, { state });
     return { id, state };
+  });
+}
+
+/** The distributor's own push-back URL (订单回传); null stops the pushes. */
+export async function setPushUrl(deps: Deps, id: string, pushUrl: string | null): Promise<{ id: string; pushUrl: string | null } | DomainError> {
+  if (pushUrl !== null && !/^https?:\/\//.test(pushUrl)) return fail('REQUEST.INVALID', 'The push-back URL is an http or https address.', { field: 'pushUrl' });
+  return inTx(deps.store, async (r) => {
+    if (!(await r.distribution.getDistributor(id))) return fail('DISTRIBUTOR.NOT_FOUND', 'No such distributor.', { distributorId: id });
+    await r.distribution.updateDistributor(id, { push_url: pushUrl });
+    return { id, pushUrl };
   });
 }
 
@@ -75,4 +86,16 @@ export async function recordTopUp(deps: Deps, orderId: string, amountFen: number
     await adjustCommissions(r, atts, new Map([[orderId, order]]), now);
     return { orderId, first };
   });
+}
+
+/** `haoka rotate-secret`: app secrets sealed under an older key are sealed again under the current one. */
+export async function resealAppSecrets(deps: Pick<Deps, 'store' | 'secrets'>): Promise<number> {
+  const prefix = deps.secrets.currentSealPrefix();
+  let n = 0;
+  for (const d of await deps.store.distribution.listDistributors()) {
+    if (d.app_secret.startsWith(prefix)) continue;
+    await deps.store.distribution.replaceAppSecret(d.id, d.app_secret, deps.secrets.reseal(APP_SECRET_PURPOSE, d.app_secret));
+    n++;
+  }
+  return n;
 }

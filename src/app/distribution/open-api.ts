@@ -9,7 +9,7 @@ import { placeOrder, type PlaceOrderInput } from '../ordering/place-order.ts';
 import { cancelUnpaidOrder } from '../ordering/cancel-order.ts';
 import { applyForCancellation } from '../cancellation/apply-cancellation.ts';
 import { newId, type Deps } from '../platform/deps.ts';
-import { FRESHNESS_MS, verify } from './signature.ts';
+import { APP_SECRET_PURPOSE, FRESHNESS_MS, verify } from './signature.ts';
 
 export interface SignedCall { appKey?: string; timestamp?: string; nonce?: string; signature?: string; method: string; path: string; body: string }
 
@@ -25,7 +25,7 @@ export async function authenticateCall(deps: Deps, c: SignedCall): Promise<Distr
     return fail('OPEN_API.STALE_TIMESTAMP', 'The timestamp is not within 5 minutes of our clock (milliseconds since 1970, UTC).', { serverTime: now });
   }
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(c.nonce)) return fail('OPEN_API.BAD_SIGNATURE', 'The nonce is 8 to 64 letters, digits, _ or -.');
-  if (!/^[0-9a-f]{64}$/.test(c.signature) || !verify(d.app_secret, { method: c.method, path: c.path, timestamp: c.timestamp, nonce: c.nonce, body: c.body }, c.signature)) {
+  if (!/^[0-9a-f]{64}$/.test(c.signature) || !verify(deps.secrets.open(APP_SECRET_PURPOSE, d.app_secret), { method: c.method, path: c.path, timestamp: c.timestamp, nonce: c.nonce, body: c.body }, c.signature)) {
     return fail('OPEN_API.BAD_SIGNATURE', 'The signature does not match: HMAC-SHA256 with your app secret over METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nBODY, in lowercase hex.');
   }
   if (!(await deps.store.tx((r) => r.exchanges.useNonce(d.app_key, c.nonce!, now)))) {

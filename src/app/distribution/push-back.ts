@@ -5,7 +5,7 @@ import { fail, type DomainError } from '../../domain/errors.ts';
 import type { OutboxRow } from '../../adapters/store/queue-repo.ts';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../platform/deps.ts';
-import { signedHeaders } from './signature.ts';
+import { APP_SECRET_PURPOSE, signedHeaders } from './signature.ts';
 
 export const PUSH_MAX_ATTEMPTS = 5;
 const PUSH_TIMEOUT_MS = 5_000;
@@ -19,7 +19,7 @@ export async function deliverPush(deps: Deps, _row: OutboxRow, payload: Record<s
     return;
   }
   const url = new URL(d.push_url);
-  const headers = signedHeaders(d.app_key, d.app_secret, { method: 'POST', path: url.pathname + url.search, timestamp: deps.clock.now(), nonce: randomBytes(12).toString('base64url'), body: push.body });
+  const headers = signedHeaders(d.app_key, deps.secrets.open(APP_SECRET_PURPOSE, d.app_secret), { method: 'POST', path: url.pathname + url.search, timestamp: deps.clock.now(), nonce: randomBytes(12).toString('base64url'), body: push.body });
   let error: string | null = null;
   try {
     const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-haoka-push-id': String(push.id) }, body: push.body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });

@@ -38,7 +38,11 @@ export async function settleCommissions(deps: Deps, runId: string, by: string): 
     await r.lockKey('commission-settlement');
     const existing = await r.distribution.getSettlementRun(runId);
     if (existing) return { created: false, entries: await r.distribution.entriesOfRef(runId) as LedgerEntry[] };
-    const lines = (await r.distribution.eligibleLines()).map((l) => ({ ...l, state: 'eligible' as const }));
+    // Each order's commission lock, as a cancellation takes it: a line is settled or reversed, never both.
+    const ids = [...new Set((await r.distribution.eligibleLines()).map((l) => l.orderId))].sort();
+    for (const id of ids) await r.lockKey(`commission:${id}`);
+    const locked = new Set(ids);
+    const lines = (await r.distribution.eligibleLines()).filter((l) => locked.has(l.orderId)).map((l) => ({ ...l, state: 'eligible' as const }));
     const entries = settleLines(lines, runId, now);
     await r.distribution.insertEntries(entries);
     await r.distribution.insertSettlementRun({ id: runId, started_by: by, at: now, lines: entries.length, amount_fen: entries.reduce((s, e) => s + e.amountFen, 0) });

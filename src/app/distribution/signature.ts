@@ -6,6 +6,9 @@ export const HEADER_KEY = 'x-haoka-app-key';
 export const HEADER_TIMESTAMP = 'x-haoka-timestamp';
 export const HEADER_NONCE = 'x-haoka-nonce';
 export const HEADER_SIGNATURE = 'x-haoka-signature';
+/** App secrets are kept sealed under the store's key (AES-GCM, a key of their own): the table never holds them in clear. */
+export const APP_SECRET_PURPOSE = 'distributor-app-secret';
+
 /** A request more than five minutes away from our clock, either way, is stale. */
 export const FRESHNESS_MS = 5 * 60_000;
 

@@ -30,6 +30,12 @@ export async function decideWithdrawal(deps: Deps, id: string, by: string, d: { 
     const w = await r.exchanges.getWithdrawal(id);
     if (!w) return fail('WITHDRAWAL.NOT_FOUND', 'No such withdrawal.', { id });
     if (d.approve && !d.payoutRef) return fail('REQUEST.INVALID', 'An approval records the payout\u2019s reference.', { field: 'payoutRef' });
+    await r.lockKey(`withdrawal:${w.distributor_id}`);
+    if (d.approve && w.state === 'requested') {
+      // A clawback since the request may have taken back part of what was settled: pay only what is still there.
+      const settled = (await r.distribution.accountBalances(account(w.distributor_id, 'settled'))).get(account(w.distributor_id, 'settled')) ?? 0;
+      if (settled < w.amount_fen) return fail('WITHDRAWAL.INSUFFICIENT_BALANCE', 'Commissions were taken back since the request; the settled balance no longer covers it.', { availableFen: Math.max(0, settled) });
+    }
     const set = { state: d.approve ? 'paid' : 'rejected', decided_by: by, decided_at: now, payout_ref: d.payoutRef ?? null, note: d.note ?? null };
     if (!(await r.exchanges.decideWithdrawal(id, set))) return fail('WITHDRAWAL.NOT_PENDING', 'This withdrawal was already decided.', { id, state: w.state });
     if (d.approve) await r.distribution.insertEntries([entry('withdraw', w.distributor_id, null, w.amount_fen, now, w.id)]);

@@ -6,6 +6,7 @@
 import type { Deps } from './deps.ts';
 import { HASH_KEY_SETTING } from './secrets.ts';
 import { SEALED_COLUMNS, type SealedTable } from '../../adapters/store/sealed-repo.ts';
+import { resealAppSecrets } from '../distribution/manage.ts';
 
 export interface RotationReport {
   currentKeyId: string;
@@ -36,6 +37,7 @@ export async function rotateSecret(deps: Pick<Deps, 'store' | 'secrets' | 'clock
       if (rows.length < batch) break;
     }
   }
+  await resealAppSecrets(deps);
   const hashKeyResealed = await store.tx(async (r) => {
     const kept = (await r.platform.getSettings())[HASH_KEY_SETTING];
     if (typeof kept !== 'string' || secrets.keyIdOf(kept) === secrets.currentKeyId) return false;

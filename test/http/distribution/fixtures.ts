@@ -34,14 +34,20 @@ export async function paidThrough(h: Harness, ref: string, planId = 'cu-39') {
   return { c, order };
 }
 
-/** Paid through `ref`, shipped, delivered and activated by the carrier's push. */
-export async function activatedThrough(h: Harness, ref: string, planId = 'cu-39') {
+/** Paid through `ref`, shipped and delivered by the courier's push. */
+export async function deliveredThrough(h: Harness, ref: string, planId = 'cu-39') {
   const { c, order } = await paidThrough(h, ref, planId);
   const agent = await h.staff('agent');
   await pick(h, order.id, agent);
   expect((await h.post(`/api/v1/agent/orders/${order.id}/start-packing`, agent)).statusCode).toBe(200);
   const shipped = json(await h.post(`/api/v1/agent/orders/${order.id}/hand-to-courier`, agent));
   await h.haoka.sims.courier.event(shipped.trackingNo, 'delivered');
+  return { c, agent, order };
+}
+
+/** Paid through `ref`, shipped, delivered and activated by the carrier's push. */
+export async function activatedThrough(h: Harness, ref: string, planId = 'cu-39') {
+  const { c, order } = await deliveredThrough(h, ref, planId);
   await h.haoka.sims.carrier.activate(order.number);
   const activated = json(await h.get(`/api/v1/orders/${order.id}`, c.token));
   expect(activated.state).toBe('activated');

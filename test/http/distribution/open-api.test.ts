@@ -39,10 +39,10 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-function call(method: 'GET' | 'POST', url: string, body: unknown, who = seller, over: { timestamp?: number; nonce?: string; sign?: string } = {}) {
+function call(method: 'GET' | 'POST', url: string, body: unknown, who = seller, over: { timestamp?: number; nonce?: string; sign?: string; key?: string } = {}) {
   const text = body === undefined ? '' : JSON.stringify(body);
   const headers = signedHeaders(who.appKey, who.appSecret, { method, path: url, timestamp: over.timestamp ?? h.clock.now(), nonce: over.nonce ?? randomBytes(9).toString('base64url'), body: over.sign ?? text });
-  return h.app.inject({ method, url, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: text }) });
+  return h.app.inject({ method, url, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(over.key ? { 'idempotency-key': over.key } : {}) }, ...(body === undefined ? {} : { payload: text }) });
 }
 
 async function orderBody() {
@@ -57,6 +57,8 @@ describe('the open API signature', () => {
     const o = json(res);
     expect(o).toMatchObject({ state: 'pending_payment', contactPhone: '139****5678' });
     const [a] = await h.haoka.deps.store.distribution.getAttributions([o.id]);
+    // The secret is kept sealed, never in clear.
+    expect((await h.haoka.deps.store.distribution.getDistributor(seller.id))!.app_secret).not.toContain(seller.appSecret);
     expect(a).toMatchObject({ distributorId: seller.id, channel: 'open_api', promotionCode: null });
     expect(json(await call('GET', `/open/v1/orders/${o.id}`, undefined)).id).toBe(o.id);
     expect(json(await call('GET', `/open/v1/orders/${o.id}`, undefined, other)).error.code).toBe('ORDER.NOT_FOUND');
@@ -82,6 +84,18 @@ describe('the open API signature', () => {
     expect([again.statusCode, json(again).error.code]).toEqual([409, 'OPEN_API.REPLAYED_NONCE']);
     const unsigned = await h.app.inject({ method: 'GET', url: '/open/v1/orders/HK1' });
     expect(json(unsigned).error.code).toBe('OPEN_API.BAD_SIGNATURE');
+  });
+
+  it('answers a retry with the same Idempotency-Key (fresh nonce) with the first order, placing no second', async () => {
+    const body = await orderBody();
+    const first = await call('POST', '/open/v1/orders', body, seller, { key: 'retry-1' });
+    expect(first.statusCode).toBe(201);
+    const before = await h.snapshot();
+    const retry = await call('POST', '/open/v1/orders', body, seller, { key: 'retry-1' });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(json(retry).id).toBe(json(first).id);
+    expect((await h.snapshot()).orders).toBe(before.orders);
   });
 });
 

@@ -3,7 +3,8 @@
 // per-distributor figures flagging a distributor far above the platform's cancellation rate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startHarness, type Harness } from '../../fixtures/harness.ts';
-import { activatedThrough, paidThrough } from './fixtures.ts';
+import { activatedThrough, deliveredThrough, paidThrough } from './fixtures.ts';
+import { ALL_CHECKS } from '../../fixtures/after-sales.ts';
 
 let h: Harness;
 let operator: string;
@@ -32,6 +33,9 @@ describe('a distributor\u2019s pages', () => {
     expect(r.distributor).toEqual({ id: seller.id, name, level: 1 });
     expect(json(await h.get('/api/v1/distributor/me', token))).toMatchObject({ id: seller.id, appKey: seller.appKey, state: 'active' });
     expect(json(await h.get('/api/v1/orders', token)).error.code).toBe('AUTH.FORBIDDEN');
+    expect(json(await h.post('/api/v1/distributor/profile', token, { pushUrl: 'https://shop.example.cn/haoka' }))).toEqual({ id: seller.id, pushUrl: 'https://shop.example.cn/haoka' });
+    expect(json(await h.get('/api/v1/distributor/me', token)).pushUrl).toBe('https://shop.example.cn/haoka');
+    await h.post('/api/v1/distributor/profile', token, { pushUrl: null });
   });
 
   it('invites sub-distributors down to the third level, and no deeper', async () => {
@@ -68,6 +72,19 @@ describe('a distributor\u2019s pages', () => {
     expect(json(await h.get('/api/v1/distributor/commissions', token)).balances).toEqual({ pending: 0, eligible: 0, settled: 0, paid_out: 0 });
   });
 
+  it('shows an unactivated return: stopped at delivery, with the return’s reason, and its commission voided once', async () => {
+    const { c, agent, order } = await deliveredThrough(h, ref);
+    const ret = json(await h.post(`/api/v1/orders/${order.id}/returns`, c.token, { reasonCode: 'wrong_plan' }));
+    await h.post(`/api/v1/returns/${ret.id}/tracking`, c.token, { trackingNo: 'SF0000000077' });
+    const inspected = json(await h.post(`/api/v1/agent/returns/${ret.id}/inspect`, agent, { checklist: ALL_CHECKS }));
+    expect(inspected.order).toMatchObject({ state: 'cancelled', closeReason: 'returned' });
+    await h.haoka.worker.drain();
+    const kinds = (await h.haoka.deps.store.distribution.entriesOfOrders([order.id])).map((e) => e.kind);
+    expect(kinds).toEqual(['accrue', 'void']);
+    const cancellations = json(await h.get('/api/v1/distributor/cancellations', token)).cancellations;
+    expect(cancellations).toContainEqual(expect.objectContaining({ orderId: order.id, fromState: 'delivered', reasonCode: 'wrong_plan', closeReason: 'returned' }));
+  });
+
   it('shows commissions by state and month, and withdraws settled ones once an operator approves', async () => {
     const { order } = await activatedThrough(h, ref);
     expect((await h.post(`/api/v1/operator/orders/${order.id}/top-up`, operator, { amountFen: 5000 })).statusCode).toBe(200);
@@ -78,8 +95,8 @@ describe('a distributor\u2019s pages', () => {
     expect(csv.body).toBe(`distributor_id,distributor_name,lines,amount_fen,amount_yuan\n${seller.id},${name},1,10000,100.00\n`);
     const mine = json(await h.get('/api/v1/distributor/commissions', token));
     expect(mine.balances).toEqual({ pending: 0, eligible: 0, settled: 10000, paid_out: 0 });
-    expect(mine.ordersByState).toEqual({ voided: 1, settled: 1 });
-    expect(mine.months[0]).toMatchObject({ accruedFen: 20000, eligibleFen: 10000, settledFen: 10000, takenBackFen: 10000 });
+    expect(mine.ordersByState).toEqual({ voided: 2, settled: 1 });
+    expect(mine.months[0]).toMatchObject({ accruedFen: 30000, eligibleFen: 10000, settledFen: 10000, takenBackFen: 20000 });
 
     const tooMuch = await h.post('/api/v1/distributor/withdrawals', token, { amountFen: 20000 });
     expect([tooMuch.statusCode, json(tooMuch).error.code]).toEqual([409, 'WITHDRAWAL.INSUFFICIENT_BALANCE']);
@@ -106,7 +123,18 @@ describe('the operators\u2019 figures per distributor', () => {
     const row = stats.distributors.find((d: any) => d.id === bad.id);
     expect(row).toMatchObject({ orders: 5, paid: 5, cancellationRate: 1, flagged: true, reasons: [{ code: 'price', n: 5 }] });
     const good = stats.distributors.find((d: any) => d.id === seller.id);
-    expect(good).toMatchObject({ paid: 2, activationRate: 0.5, firstTopUpRate: 1, flagged: false, commissions: { settled: 4000, paid_out: 6000 } });
+    expect(good).toMatchObject({ paid: 3, activationRate: 0.333, firstTopUpRate: 1, flagged: false, commissions: { settled: 4000, paid_out: 6000 } });
     expect(stats.platform.cancellationRate).toBeLessThan(0.5);
+  });
+});
+
+describe('commission rules on the desk', () => {
+  it('refuses a rule whose amounts grow downwards with COMMISSION.INVALID_RULE and logs nothing', async () => {
+    const before = json(await h.get('/api/v1/operator/plans/cu-39/commission-rule', operator)).changes.length;
+    const res = await h.app.inject({ method: 'PUT', url: '/api/v1/operator/plans/cu-39/commission-rule', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, payload: JSON.stringify({ levelFen: [1000, 8000, 5000], minFirstTopUpFen: 0, daysInService: 0, probationDays: 0 }) });
+    expect([res.statusCode, json(res).error.code]).toEqual([422, 'COMMISSION.INVALID_RULE']);
+    const after = json(await h.get('/api/v1/operator/plans/cu-39/commission-rule', operator));
+    expect(after.changes.length).toBe(before);
+    expect(after.rule.levelFen).toEqual([10000, 8000, 5000]);
   });
 });

@@ -5,6 +5,8 @@ import type { CommissionRule, Share } from '../../../domain/distribution/rules.t
 import type { ChainLink, Distributor, DistributorState } from '../../../domain/distribution/tree.ts';
 import type { EntryKind, LedgerEntry } from '../../../domain/distribution/ledger.ts';
 import type { DistributionDB, DistributorsTable } from './schema.ts';
+import { insertRows } from '../compiled.ts';
+import { attributionOfOrder, ruleOfPlan, sellerChain, type ChainRow } from './hot-statements.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type DistributorRow = Selectable<DistributorsTable>;
@@ -35,8 +37,8 @@ const toAttribution = (r: Selectable<DistributionDB['order_attributions']>): Att
 
 export class DistributionRepo {
   private readonly db: Kysely<DistributionDB>;
-  constructor(db: Executor) {
-    this.db = db as unknown as Kysely<DistributionDB>;
+  constructor(private readonly exec: Executor) {
+    this.db = exec as unknown as Kysely<DistributionDB>;
   }
 
   // ---- distributors
@@ -60,6 +62,11 @@ export class DistributionRepo {
     return this.db.selectFrom('distributors').selectAll().orderBy('level').orderBy('created_at').execute();
   }
 
+  /** Replaces a sealed app secret only if it is still the one read (a rotation run twice at once writes once). */
+  async replaceAppSecret(id: string, was: string, sealed: string): Promise<void> {
+    await this.db.updateTable('distributors').set({ app_secret: sealed }).where('id', '=', id).where('app_secret', '=', was).execute();
+  }
+
   async updateDistributor(id: string, set: Partial<Pick<DistributorRow, 'state' | 'push_url'>>): Promise<void> {
     await this.db.updateTable('distributors').set(set).where('id', '=', id).execute();
   }
@@ -79,8 +86,13 @@ export class DistributionRepo {
 
   // ---- commission rules
   async getRule(planId: string): Promise<CommissionRule | null> {
-    const r = await this.db.selectFrom('commission_rules').select('rule').where('plan_id', '=', planId).executeTakeFirst();
+    const r = await ruleOfPlan.first(this.exec, { planId });
     return r ? JSON.parse(r.rule) as CommissionRule : null;
+  }
+
+  /** A seller (by promotion code or id), the two levels above it and the plan's current commission rule, in one read. */
+  sellerChain(by: 'code' | 'id', key: string, planId: string): Promise<ChainRow | undefined> {
+    return sellerChain.first(this.exec, { key, planId }, by);
   }
 
   /** Writes the plan's rule and its change-log row; an unchanged rule writes nothing. Returns whether it changed. */
@@ -100,10 +112,20 @@ export class DistributionRepo {
 
   // ---- attributions and line facts
   async insertAttribution(a: Attribution): Promise<void> {
-    await this.db.insertInto('order_attributions').values({
+    await insertRows(this.exec, 'order_attributions' as never, [{
       order_id: a.orderId, distributor_id: a.distributorId, promotion_code: a.promotionCode, channel: a.channel,
       chain: JSON.stringify(a.chain), rule: a.rule ? JSON.stringify(a.rule) : null, shares: JSON.stringify(a.shares), created_at: a.createdAt,
-    }).execute();
+    }]);
+  }
+
+  /** The attributions of orders a decision touched, each with its seller's push-back URL; one order is one compiled read. */
+  async attributionsWithPushUrl(orderIds: readonly string[]): Promise<(Attribution & { pushUrl: string | null })[]> {
+    if (orderIds.length === 0) return [];
+    const rows = orderIds.length === 1
+      ? await attributionOfOrder.rows(this.exec, { id: orderIds[0]! })
+      : await this.db.selectFrom('order_attributions as a').leftJoin('distributors as d', 'd.id', 'a.distributor_id').selectAll('a').select('d.push_url')
+        .where('a.order_id', 'in', [...orderIds]).execute();
+    return rows.map((r) => ({ ...toAttribution(r), pushUrl: r.push_url ?? null }));
   }
 
   async getAttributions(orderIds: readonly string[]): Promise<Attribution[]> {

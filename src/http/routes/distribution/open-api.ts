@@ -36,11 +36,13 @@ export const openApiRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
     });
     if (isError(d)) return sendError(reply, d);
     req.distributor = d;
+    // The caller is known from here on: an Idempotency-Key it sends is kept under its own id, so a retry after a lost
+    // answer (a fresh nonce, the same key and body) gets the first answer and places no second order.
+    req.principal = { sub: d.id, role: 'distributor', exp: deps.clock.now() + 60_000 };
   };
-  const config = { keepAnswer: false };
 
   app.post('/open/v1/orders', {
-    preValidation: signed, config,
+    preValidation: signed,
     schema: {
       tags: ['open api'], summary: "Place an order on a customer's behalf (signed); it is attributed to the calling distributor",
       body: z.object({
@@ -65,7 +67,7 @@ export const openApiRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
   });
 
   app.post('/open/v1/orders/:id/cancel', {
-    preValidation: signed, config,
+    preValidation: signed,
     schema: {
       tags: ['open api'], summary: "Cancel one of your orders on the customer's behalf: unpaid at once, paid through a cancellation request (signed)",
       params: z.object({ id: z.string().max(64) }),

@@ -6,7 +6,7 @@ import { fail, isError } from '../../../domain/errors.ts';
 import type { Deps } from '../../../app/platform/deps.ts';
 import { myCancellations, myCommissions, myLinks, myOrders, signInDistributor } from '../../../app/distribution/portal.ts';
 import { requestWithdrawal } from '../../../app/distribution/withdrawals.ts';
-import { createDistributor } from '../../../app/distribution/manage.ts';
+import { createDistributor, setPushUrl } from '../../../app/distribution/manage.ts';
 import { requireRole } from '../../auth.ts';
 import { sendError } from '../../errors.ts';
 import { errors } from '../../schemas.ts';
@@ -80,5 +80,13 @@ export const portalRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =
     const d = c && (await deps.store.distribution.getDistributor(c.distributor_id));
     if (!c || d?.state !== 'active') return sendError(reply, fail('PROMOTION.NOT_FOUND', 'This promotion link is not known.', { ref: req.params.code }));
     return { code: c.code, planId: c.plan_id };
+  });
+
+  app.post('/api/v1/distributor/profile', {
+    onRequest: distributor,
+    schema: { tags, summary: 'Set my push-back URL (null: no push-backs)', body: z.object({ pushUrl: z.url().max(500).nullable() }), response: { 200: z.object({ id: z.string(), pushUrl: z.string().nullable() }), ...errors } },
+  }, async (req, reply) => {
+    const r = await setPushUrl(deps, req.principal!.sub, req.body.pushUrl);
+    return isError(r) ? sendError(reply, r) : r;
   });
 };

@@ -92,7 +92,7 @@ export function CheckoutPage({ params }: { params: Record<string, string> }) {
     const order = await placing.run((key) => api.placeOrder({
       planId: plan.id, numberId: number!.id, contactName: d.contactName.trim(), contactPhone: d.contactPhone, residentId: d.residentId.trim().toUpperCase(),
       address: { province: d.province.trim(), city: d.city.trim(), district: d.district.trim(), detail: d.detail.trim() },
-      ...withRef(),
+      ...withRef(plan.id),
     }, key), sendBack);
     if (order) navigate(`/orders/${encodeURIComponent(order.id)}`, { replace: true });
   };

@@ -73,21 +73,27 @@ export const distApi = {
   cancellations: () => call<{ cancellations: Cancellation[] }>('GET', '/api/v1/distributor/cancellations'),
   commissions: () => call<Commissions>('GET', '/api/v1/distributor/commissions'),
   withdrawals: () => call<{ withdrawals: Withdrawal[] }>('GET', '/api/v1/distributor/withdrawals'),
+  me: () => call<{ id: string; name: string; level: number; appKey: string; pushUrl: string | null }>('GET', '/api/v1/distributor/me'),
+  setPushUrl: (pushUrl: string | null) => call<{ pushUrl: string | null }>('POST', '/api/v1/distributor/profile', { pushUrl }),
   withdraw: (amountFen: number) => call<Withdrawal>('POST', '/api/v1/distributor/withdrawals', { amountFen }),
 };
 
 const REF = 'haoka.ref';
-/** A customer who arrived through `?ref=` keeps the code for the order placed in this visit. */
+/** A customer who arrived through `?ref=` keeps the code (and the plan it is for, if any) for this visit. */
 export function rememberRef(query: URLSearchParams) {
   const ref = query.get('ref');
   if (!ref || !/^[A-Za-z0-9_-]{4,32}$/.test(ref)) return;
   // Only a code the server knows is kept: a mistyped link must not stop every order of the visit.
-  void fetch(`/api/v1/promotion-codes/${encodeURIComponent(ref)}`).then((r) => {
-    if (r.ok) sessionStorage.setItem(REF, ref);
+  void fetch(`/api/v1/promotion-codes/${encodeURIComponent(ref)}`).then(async (r) => {
+    if (r.ok) sessionStorage.setItem(REF, JSON.stringify(await r.json() as { code: string; planId: string | null }));
   }, () => undefined);
 }
-/** The code to send with an order, if the customer came through a link. */
-export const withRef = (): { ref?: string } => {
-  const ref = sessionStorage.getItem(REF);
-  return ref ? { ref } : {};
+/** The code to send with an order of `planId`: a link for one plan does not follow the customer to another. */
+export const withRef = (planId: string): { ref?: string } => {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(REF) ?? 'null') as { code: string; planId: string | null } | null;
+    return kept && (kept.planId === null || kept.planId === planId) ? { ref: kept.code } : {};
+  } catch {
+    return {};
+  }
 };

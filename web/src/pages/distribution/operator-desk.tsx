@@ -8,6 +8,7 @@ import { dateTime, yuan } from '../../format.ts';
 import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
+import { DistributionSetup } from './operator-setup.tsx';
 
 interface Stats {
   platform: { paid: number; cancellationRate: number };
@@ -24,6 +25,7 @@ const desk = {
   resend: (id: number, key: string) => call<{ state: string }>('POST', `/api/v1/operator/distributor-pushes/${id}/resend`, { ...staff, key }),
   withdrawals: () => call<{ withdrawals: Withdrawal[] }>('GET', '/api/v1/operator/withdrawals', staff),
   decide: (id: string, body: { approve: boolean; payoutRef?: string; note?: string }, key: string) => call<unknown>('POST', `/api/v1/operator/withdrawals/${encodeURIComponent(id)}/decision`, { ...staff, body, key }),
+  setState: (id: string, state: 'active' | 'suspended', key: string) => call<unknown>('POST', `/api/v1/operator/distributors/${encodeURIComponent(id)}/state`, { ...staff, body: { state }, key }),
   settle: (runId: string, key: string) => call<Settlement>('POST', '/api/v1/operator/commission-settlements', { ...staff, body: { runId }, key }),
 };
 
@@ -51,21 +53,24 @@ export function DistributionDeskPage() {
           <table className="table" data-testid="distributor-stats">
             <thead><tr>
               <th>{t('distDesk.col.distributor')}</th><th>{t('distDesk.col.orders')}</th><th>{t('distDesk.col.activated')}</th><th>{t('distDesk.col.topUp')}</th>
-              <th>{t('distDesk.col.cancelled')}</th><th>{t('distDesk.col.reasons')}</th><th>{t('distDesk.col.commissions')}</th>
+              <th>{t('distDesk.col.cancelled')}</th><th>{t('distDesk.col.reasons')}</th><th>{t('distDesk.col.commissions')}</th><th />
             </tr></thead>
             <tbody>
               {stats.data.distributors.map((d) => (
                 <tr key={d.id} className={d.flagged ? 'row-flagged' : undefined}>
-                  <td>{d.name} · L{d.level}{d.state !== 'active' ? ` · ${d.state}` : ''}{d.flagged ? ` ⚠ ${t('distDesk.flagged')}` : ''}</td>
+                  <td>{d.name} · <code>{d.id}</code> · L{d.level}{d.state !== 'active' ? ` · ${d.state}` : ''}{d.flagged ? ` ⚠ ${t('distDesk.flagged')}` : ''}</td>
                   <td>{d.orders}/{d.paid}</td><td>{pct(d.activationRate)}</td><td>{pct(d.firstTopUpRate)}</td><td>{pct(d.cancellationRate)}</td>
                   <td>{d.reasons.slice(0, 3).map((r) => `${word(`cancelReason.${r.code}`)} ×${r.n}`).join('，')}</td>
                   <td>{['pending', 'eligible', 'settled', 'paid_out'].map((b) => yuan(d.commissions[b] ?? 0)).join(' / ')}</td>
+                  <td><Button variant="secondary" busy={act.busy} onClick={async () => { if (await act.run((key) => desk.setState(d.id, d.state === 'active' ? 'suspended' : 'active', key))) stats.setData(await desk.stats()); }}>{t(d.state === 'active' ? 'distDesk.suspend' : 'distDesk.reactivate')}</Button></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+
+      <DistributionSetup onChanged={async () => stats.setData(await desk.stats())} />
 
       <h2>{t('distDesk.settle.title')}</h2>
       <div className="card form">

@@ -31,7 +31,7 @@ export function DistributorPortal() {
           <button key={x} type="button" className={`nav-link${tab === x ? ' nav-on' : ''}`} aria-current={tab === x ? 'page' : undefined} onClick={() => setTab(x)}>{t(`dist.tab.${x}`)}</button>
         ))}
       </nav>
-      {tab === 'links' && <Links />}
+      {tab === 'links' && <><Links /><Profile /></>}
       {tab === 'orders' && <Orders />}
       {tab === 'cancellations' && <Cancellations />}
       {tab === 'commissions' && <CommissionsTab />}
@@ -162,5 +162,23 @@ function Withdrawals() {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** The app key for the open API and where push-backs go. */
+function Profile() {
+  const { t } = useWords();
+  const me = useLoad(distApi.me, []);
+  const [url, setUrl] = useState<string | null>(null);
+  const saving = useAction();
+  if (!me.data) return null;
+  const value = url ?? me.data.pushUrl ?? '';
+  return (
+    <form className="card form" onSubmit={async (e) => { e.preventDefault(); const r = await saving.run(() => distApi.setPushUrl(value.trim() || null)); if (r && me.data) me.setData({ ...me.data, pushUrl: r.pushUrl }); }} noValidate>
+      <p>{t('dist.profile.appKey')}: <code>{me.data.appKey}</code></p>
+      <TextField label={t('distSetup.pushUrl')} value={value} onChange={(e) => setUrl(e.target.value)} />
+      {saving.error ? <Notice tone="error">{errorText(t, saving.error)}</Notice> : null}
+      <Button type="submit" busy={saving.busy}>{t('settings.save')}</Button>
+    </form>
   );
 }
