@@ -9,6 +9,7 @@ import { issueCustomerToken } from '../../src/app/platform/sign-in.ts';
 import { isError } from '../../src/domain/errors.ts';
 import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
+import { chargeForFreeNumbers } from '../fixtures/catalog.ts';
 
 describe.skipIf(ENGINE !== 'postgres')('three workers on one PostgreSQL database', () => {
   let db: TestDatabase;
@@ -19,6 +20,7 @@ describe.skipIf(ENGINE !== 'postgres')('three workers on one PostgreSQL database
     db = await freshDatabase();
     const config = loadConfig({ HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'test-secret-0123456789abcdef' });
     for (let i = 0; i < 3; i++) nodes.push(await compose(config, { clock, log: pino({ level: 'silent' }), seed: i === 0, numbersPerCarrier: 150, simSeed: i * 10, sms: 'simulator' }));
+    await chargeForFreeNumbers(nodes[0]!.deps.store.database.db);
   });
   afterAll(async () => {
     for (const n of nodes) await n.close();

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { compose, type Haoka } from '../../src/main.ts';
+import { chargeForFreeNumbers } from '../fixtures/catalog.ts';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,6 +46,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
   const config = loadConfig({ HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'e2e-secret-0123456789abcdef', HAOKA_PORT: '0', ...env });
   // The courier simulator, driven step by step (site.haoka.sims.courier); the Kuaidi100 path has its own journey (test/http/kuaidi100-journey.test.ts).
   const haoka = await compose(config, { log: pino({ level: 'warn' }), seed: true, numbersPerCarrier: 40, webDir, courier: 'simulator' });
+  await chargeForFreeNumbers(haoka.deps.store.database.db);
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });
   haoka.worker.start();

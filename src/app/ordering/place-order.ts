@@ -2,7 +2,8 @@ import { placementEffects, type Actor } from '../../domain/decide.ts';
 import { fail, type DomainError } from '../../domain/errors.ts';
 import { termsOf, type Address, type Order } from '../../domain/order.ts';
 import { isValidResidentId, maskResidentId, normaliseResidentId } from '../../domain/resident-id.ts';
-import { applyEffects } from '../platform/commit.ts';
+import { applyEffects, commitDecisions } from '../platform/commit.ts';
+import { confirmFree } from '../../domain/suppliers/supplier-order.ts';
 import { eventRow } from '../platform/rows.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
 import { attributeOrder } from '../distribution/attribution.ts';
@@ -39,7 +40,8 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: R
       return fail('PLAN.CARRIER_MISMATCH', 'The number belongs to another carrier than the plan.', { planCarrier: plan.carrier, numberCarrier: number.carrier });
     }
     // A supplier's plan is ordered on a number held at its supplier (app/suppliers), and only such a plan takes one.
-    if ((await r.suppliers.getPlan(plan.id) !== undefined) !== number.id.startsWith('S-')) {
+    const fromSupplier = (await r.suppliers.getPlan(plan.id)) !== undefined;
+    if (fromSupplier !== number.id.startsWith('S-')) {
       return fail('SUPPLIER.HOLD_REQUIRED', 'This plan\u2019s numbers come from its supplier: pick one from the supplier\u2019s pool for this plan.', { planId: plan.id, numberId: number.id });
     }
     const id = newId('HK', now);
@@ -90,6 +92,14 @@ export async function placeOrder(deps: Deps, input: PlaceOrderInput, receipt?: R
     }
     const actor: Actor = { type: 'customer', id: input.customerId };
     await r.orders.insertEvents([eventRow(order, { event: { action: 'order.placed', fromState: null, toState: 'pending_payment', reason: null, automatic: false } }, actor, now)]);
+    // A card that costs nothing needs no payment: confirmed at once, without a countdown or a "please pay" notice
+    // (a supplier's free card is confirmed once its supplier order is kept, in app/suppliers).
+    if (order.amountFen === 0 && !fromSupplier) {
+      const free = confirmFree(order, { now, settings });
+      if (isError(free)) return free;
+      await commitDecisions(r, [{ before: order, decision: free, actor }], now);
+      return free.order;
+    }
     await applyEffects(r, [{ order, effects: placementEffects(order, settings) }], now);
     return order;
   }, receipt);

@@ -40,7 +40,8 @@ export const isPriorityCustomer = (facts: Pick<RiskFacts, 'recentCancellations'>
 /** Every rule is reported, passed or not, so the preview can say exactly why an order takes its route. */
 export function expressRefundVerdict(order: Pick<Order, 'state' | 'amountFen' | 'paymentChannel'>, settings: Pick<Settings, 'expressRefundMaxFen' | 'priorityThreshold'>, facts: RiskFacts): ExpressVerdict {
   const checks: ExpressCheck[] = [
-    order.state === 'paid' && order.paymentChannel !== null
+    // A free card was never paid through a channel, and has nothing to send back.
+    order.state === 'paid' && (order.paymentChannel !== null || order.amountFen === 0)
       ? { rule: 'not_packing', passed: true, text: '订单已支付，尚未打包。' }
       : { rule: 'not_packing', passed: false, text: order.state === 'packing' ? '订单已进入打包环节，需要仓库拦截。' : '订单不在已支付未发货状态。' },
     settings.expressRefundMaxFen > 0 && order.amountFen <= settings.expressRefundMaxFen
