@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 export const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../dist/web', import.meta.url)));
 
 /** Paths that belong to the API and its tools: an unknown one keeps the JSON 404, never the page. */
-const NOT_PAGES = /^\/(api|sim|docs|openapi\.json|healthz|readyz)(\/|$|\?)/;
+const NOT_PAGES = /^\/(api|open|sim|docs|openapi\.json|healthz|readyz)(\/|$|\?)/;
 /** A missing asset is a 404, not the page: a browser would otherwise run HTML as a script. */
 const LOOKS_LIKE_FILE = /\/[^/?]+\.[a-z0-9]+(\?|$)/i;
 
