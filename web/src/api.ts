@@ -10,6 +10,8 @@ export type CancelAction = 'cancel' | 'apply_cancel' | 'request_interception' | 
 export interface Plan {
   id: string; carrier: Carrier; name: string; monthlyFeeFen: number; dataMb: number; voiceMinutes: number;
   contractMonths: number; activationWindowDays: number; trialDays: number; priceFen: number; active: boolean;
+  /** Ordered from its supplier's number pool (the plans list says so). */
+  fromSupplier?: boolean;
 }
 
 export interface NumberResource { id: string; carrier: Carrier; number: string; vanityLevel: number; priceFen: number; state: string }

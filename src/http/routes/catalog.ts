@@ -8,8 +8,11 @@ import { errors, numberResource, plan } from '../schemas.ts';
 
 export const catalogRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/api/v1/plans', {
-    schema: { tags: ['catalog'], summary: 'Plans on sale', response: { 200: z.object({ plans: z.array(plan) }) } },
-  }, async () => ({ plans: await deps.store.orders.listPlans() }));
+    schema: { tags: ['catalog'], summary: 'Plans on sale; fromSupplier: ordered from its supplier\'s number pool (/api/v1/suppliers/plans/:id)', response: { 200: z.object({ plans: z.array(plan.extend({ fromSupplier: z.boolean() })) }) } },
+  }, async () => {
+    const fromSuppliers = new Set((await deps.store.suppliers.listPlans()).map((p) => p.plan_id));
+    return { plans: (await deps.store.orders.listPlans()).map((p) => ({ ...p, fromSupplier: fromSuppliers.has(p.id) })) };
+  });
 
   app.get('/api/v1/plans/:id', {
     schema: { tags: ['catalog'], summary: 'One plan', params: z.object({ id: z.string().max(64) }), response: { 200: plan, ...errors } },

@@ -57,6 +57,8 @@ describe('catalog sync', () => {
     expect(json(await h.get('/api/v1/plans', null)).plans.map((p: { id: string }) => p.id)).not.toContain(FREE);
     for (const id of [FREE, 'sp-demo-P1002', PAID]) expect(json(await h.post(`/api/v1/operator/suppliers/plans/${id}/publish`, operator, { publish: true })).state).toBe('published');
     expect(json(await h.get('/api/v1/plans', null)).plans.map((p: { id: string }) => p.id)).toContain(FREE);
+    // The plans list says which plans are ordered from a supplier's pool, so the page needs no probe.
+    expect(json(await h.get('/api/v1/plans', null)).plans.filter((p: { fromSupplier: boolean }) => p.fromSupplier).map((p: { id: string }) => p.id).sort()).toEqual([FREE, 'sp-demo-P1002', PAID].sort());
   });
 
   it('shows the plan\u2019s disclosure before ordering', async () => {

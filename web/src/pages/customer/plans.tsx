@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { api, type Carrier } from '../../api.ts';
-import { suppliersApi } from '../../api-suppliers.ts';
 import { useLoad } from '../../hooks.ts';
 import { errorText, useI18n } from '../../i18n/index.ts';
 import { yuan } from '../../format.ts';
@@ -19,9 +18,8 @@ export function PlansPage() {
   const { data, error } = useLoad(() => api.plans(), []);
   const plans = (data?.plans ?? []).filter((p) => p.active && (!carrier || p.carrier === carrier));
 
-  const choose = async (planId: string) => {
+  const choose = (planId: string, fromSupplier: boolean) => {
     // A supplier's plan is ordered from the supplier's pool, with its terms shown first.
-    const fromSupplier = await suppliersApi.plan(planId).then(() => true, () => false);
     const to = `/${fromSupplier ? 'buy-from-supplier' : 'buy'}/${encodeURIComponent(planId)}`;
     navigate(session.get('customer') ? to : `/login?next=${encodeURIComponent(to)}`);
   };
@@ -54,7 +52,7 @@ export function PlansPage() {
             <PlanFacts plan={p} />
             <div className="plan-foot">
               <span className="muted">{p.priceFen > 0 ? t('plan.cardFee', { fee: yuan(p.priceFen) }) : t('plan.cardFree')}</span>
-              <Button onClick={() => void choose(p.id)} aria-label={t('plans.chooseNamed', { name: p.name })}>{t('plans.choose')}</Button>
+              <Button onClick={() => choose(p.id, p.fromSupplier === true)} aria-label={t('plans.chooseNamed', { name: p.name })}>{t('plans.choose')}</Button>
             </div>
           </li>
         ))}
