@@ -130,7 +130,9 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
     const found = await loadVisibleOrder(deps, req.params.id, req.principal!);
     if (isError(found)) return sendError(reply, found);
     const events = await deps.store.orders.listEvents(found.order.id);
-    return { events: events.map(({ orderId: _o, ...e }) => e) };
+    // Text-message delivery records (provider, message id) are for staff; the customer has the texts in the inbox.
+    const shown = req.principal!.role === 'customer' ? events.filter((e) => !e.action.startsWith('sms.')) : events;
+    return { events: shown.map(({ orderId: _o, ...e }) => e) };
   });
 
   app.get('/api/v1/notifications', {
