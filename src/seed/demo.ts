@@ -29,6 +29,9 @@ export function vanityOf(number: string): { level: number; priceFen: number } {
   return { level: v.level, priceFen: v.priceFen };
 }
 
+// Modest ones (lucky tails, ABAB, AABB, AAA): rarer numbers stay rare.
+const VANITY_TAILS = ['0168', '1212', '0518', '3344', '1314', '2999', '0666', '5656'];
+
 export function demoNumbers(perCarrier: number, seed = 7, now = 0): NumbersTable[] {
   const rnd = new SeededRandom(seed);
   const rows: NumbersTable[] = [];
@@ -38,6 +41,12 @@ export function demoNumbers(perCarrier: number, seed = 7, now = 0): NumbersTable
       let n = '';
       do n = prefixes[i % prefixes.length]! + String(Math.floor(rnd.next() * 1e8)).padStart(8, '0');
       while (seen.has(n));
+      // A real pool has a few vanity numbers among the plain ones: every fifth gets a tail worth a surcharge.
+      if (i % 5 === 0) {
+        const tail = VANITY_TAILS[(i / 5) % VANITY_TAILS.length]!;
+        const dressed = n.slice(0, 11 - tail.length) + tail;
+        if (!seen.has(dressed)) n = dressed;
+      }
       seen.add(n);
       const v = vanityOf(n);
       rows.push({ id: `N${n}`, carrier, number: n, vanity_level: v.level, price_fen: v.priceFen, state: 'free', order_id: null, updated_at: now });

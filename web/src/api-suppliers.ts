@@ -25,3 +25,17 @@ export const suppliersApi = {
   order: (body: { planId: string; reservationId: string; contactName: string; contactPhone: string; residentId: string; address: Address }, key: string) =>
     call<Order>('POST', '/api/v1/suppliers/orders', { area: 'customer', body, key }),
 };
+
+export interface SupplierPlanRow { planId: string; supplierId: string; supplierPlanId: string; state: 'new' | 'published' | 'withdrawn'; syncedAt: number; plan: Plan | null }
+export interface BlacklistEntry { id: number; kind: 'resident_id' | 'phone' | 'address'; masked: string; note: string; created_by: string; created_at: number }
+export interface BlacklistHit { id: number; entry_id: number; kind: string; plan_id: string; at: number }
+
+/** The operators' side: sync and publish suppliers' plans, keep the blacklist. */
+export const supplierDesk = {
+  plans: () => call<{ plans: SupplierPlanRow[] }>('GET', '/api/v1/operator/suppliers/plans', { area: 'staff' }),
+  sync: () => call<{ suppliers: { supplierId: string; added: string[]; changed: string[]; withdrawn: string[]; error?: string }[] }>('POST', '/api/v1/operator/suppliers/sync', { area: 'staff', body: {} }),
+  publish: (planId: string, publish: boolean) => call<{ planId: string; state: string }>('POST', `/api/v1/operator/suppliers/plans/${encodeURIComponent(planId)}/publish`, { area: 'staff', body: { publish } }),
+  blacklist: () => call<{ entries: BlacklistEntry[]; hits: BlacklistHit[] }>('GET', '/api/v1/operator/blacklist', { area: 'staff' }),
+  addToBlacklist: (body: { kind: 'resident_id' | 'phone'; value: string; note: string }) => call<{ id: number }>('POST', '/api/v1/operator/blacklist', { area: 'staff', body }),
+  removeFromBlacklist: (id: number) => call<{ id: number }>('POST', `/api/v1/operator/blacklist/${id}/remove`, { area: 'staff' }),
+};

@@ -19,6 +19,7 @@ import { RequestPage } from './pages/staff/request.tsx';
 import { DashboardPage } from './pages/staff/dashboard.tsx';
 import { SupervisorPage } from './pages/staff/supervisor.tsx';
 import { PlanRulesPage } from './pages/staff/plans.tsx';
+import { SuppliersPage } from './pages/staff/suppliers.tsx';
 import { FulfilmentPage } from './pages/staff/fulfilment.tsx';
 import { ReturnsDeskPage } from './pages/staff/returns-desk.tsx';
 import { NotFound } from './pages/not-found.tsx';
@@ -48,6 +49,7 @@ const routes: Route[] = [
   { path: '/staff/settings', page: SettingsPage, area: 'staff', signedIn: true },
   { path: '/staff/supervisor', page: SupervisorPage, area: 'staff', signedIn: true },
   { path: '/staff/plans', page: PlanRulesPage, area: 'staff', signedIn: true },
+  { path: '/staff/suppliers', page: SuppliersPage, area: 'staff', signedIn: true },
   { path: '/staff/fulfilment', page: FulfilmentPage, area: 'staff', signedIn: true },
   { path: '/staff/returns', page: ReturnsDeskPage, area: 'staff', signedIn: true },
   { path: '/distributor/login', page: DistributorSignIn, area: 'customer' },
@@ -144,6 +146,7 @@ function StaffShell({ children, bare }: { children: ReactNode; bare: boolean }) 
           <NavLink to="/staff/settings">{t('staff.nav.settings')}</NavLink>
           <NavLink to="/staff/plans">{t('deskNav.plans')}</NavLink>
           {me.agent.role === 'operator' && <NavLink to="/staff/distributors">{t('deskNav.distributors')}</NavLink>}
+          {me.agent.role === 'operator' && <NavLink to="/staff/suppliers">{t('suppliers.nav')}</NavLink>}
         </nav>
         <div className="sidebar-foot">
           <p className="who"><strong>{me.agent.displayName}</strong><span>{t(`role.${me.agent.role}`)}</span></p>

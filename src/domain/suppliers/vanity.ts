@@ -33,7 +33,7 @@ export interface VanityRule {
 export const DEFAULT_VANITY_RULES: readonly VanityRule[] = [
   { id: 'run5', label: 'AAAAA', pattern: { kind: 'run', length: 5, anywhere: true }, level: 5, priceFen: 200_000 },
   { id: 'tail-aaaa', label: 'AAAA 尾', pattern: { kind: 'run', length: 4 }, level: 4, priceFen: 50_000 },
-  { id: 'run4', label: 'AAAA 中间', pattern: { kind: 'run', length: 4, anywhere: true }, level: 3, priceFen: 20_000 },
+  { id: 'run4', label: 'AAAA 中间', pattern: { kind: 'run', length: 4, anywhere: true }, level: 3, priceFen: 10_000 },
   { id: 'seq4', label: '顺子', pattern: { kind: 'sequence', length: 4, direction: 'either' }, level: 3, priceFen: 10_000 },
   { id: 'abab', label: 'ABAB', pattern: { kind: 'abab', length: 4 }, level: 2, priceFen: 5_000 },
   { id: 'aabb', label: 'AABB', pattern: { kind: 'aabb', length: 4 }, level: 2, priceFen: 5_000 },

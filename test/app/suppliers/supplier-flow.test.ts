@@ -7,6 +7,7 @@ import { withCheckDigit } from '../../../src/domain/resident-id.ts';
 import type { FakeMd5Supplier } from '../../../src/adapters/suppliers/md5kv/fake/fake-supplier.ts';
 import { OCCUPY_MS } from '../../../src/adapters/suppliers/md5kv/fake/fake-supplier.ts';
 import { POLL_AFTER_MS } from '../../../src/app/suppliers/apply-report.ts';
+import { checkInvariants } from '../../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
 let fake: FakeMd5Supplier;
@@ -259,5 +260,13 @@ describe('holding numbers', () => {
     expect(answers.slice(0, 20).every((s) => s === 201)).toBe(true);
     expect(answers[20]).toBe(429);
     expect(fake.isFree(pool[20]!.number)).toBe(true);
+  });
+});
+
+describe('haoka check', () => {
+  it('finds nothing wrong after every supplier flow above', async () => {
+    await h.haoka.worker.drain();
+    const { violations } = await checkInvariants(h.haoka.deps.store);
+    expect(violations).toEqual([]);
   });
 });

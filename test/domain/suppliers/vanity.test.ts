@@ -47,7 +47,8 @@ describe('vanity level from the digits', () => {
   it('keeps most of the demo\u2019s numbers plain, each priced by its digits', () => {
     const rows = demoNumbers(200);
     const plain = rows.filter((r) => r.vanity_level === 0);
-    expect(plain.length / rows.length).toBeGreaterThan(0.9);
+    expect(plain.length / rows.length).toBeGreaterThan(0.7);
+    expect(plain.some((r) => r.number.endsWith('8'))).toBe(true);
     expect(plain.every((r) => r.price_fen === 0)).toBe(true);
     for (const r of rows) expect({ level: r.vanity_level, priceFen: r.price_fen }).toEqual({ level: vanityOf(r.number).level, priceFen: vanityOf(r.number).priceFen });
   });
