@@ -1,8 +1,7 @@
 // The fake aesecb supplier on 127.0.0.1: the same supplier back office as the md5kv fake (catalog, pool, holds that
 // run out, review that rejects, orders), spoken through the aesecb wire: HMAC-signed requests, { code, msg, success,
 // msgId, data } answers, and callbacks whose order number, produced number and ICCID are AES-encrypted.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLocal, type LocalServer } from '../../../sim/local-server.ts';
 import type { Clock } from '../../../../app/platform/ports.ts';
 import { ORDER_STATUS as MD5_STATUS, parseBeijingTime, yuanToFen, type Envelope } from '../../md5kv/protocol.ts';
 import type { FakeMd5Supplier, FakeProduct } from '../../md5kv/fake/fake-supplier.ts';
@@ -15,10 +14,7 @@ const CODES: Record<number, string> = {
 const OPERATOR: Record<string, number> = { CMCC: 1, CUCC: 2, CTCC: 3, CBN: 4 };
 const fen = (yuan: string) => yuanToFen(yuan) ?? 0;
 
-export interface FakeAesecbServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type FakeAesecbServer = LocalServer;
 
 export class FakeAesecbWire {
   private seq = 0;
@@ -113,23 +109,6 @@ export class FakeAesecbWire {
   }
 }
 
-export async function serveFakeAesecb(wire: FakeAesecbWire): Promise<FakeAesecbServer> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const a = wire.handle((req.url ?? '').split('?')[0] ?? '', Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-      res.end(JSON.stringify(a));
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
-  };
+export function serveFakeAesecb(wire: FakeAesecbWire): Promise<FakeAesecbServer> {
+  return serveLocal((req) => ({ status: 200, body: wire.handle(req.url.split('?')[0] ?? '', req.body) }));
 }

@@ -1,17 +1,11 @@
 // The fake md5kv supplier on 127.0.0.1: one JSON POST path per method, each request's app id, freshness and
 // signature checked as the supplier does, answered in its { result, msg, data } envelope.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLocal, type LocalServer } from '../../../sim/local-server.ts';
 import type { Clock } from '../../../../app/platform/ports.ts';
 import { METHODS, RESULT, verify, type Envelope } from '../protocol.ts';
 import type { FakeMd5Supplier } from './fake-supplier.ts';
 
-export interface FakeSupplierServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-const MAX_BODY = 64 * 1024;
+export type FakeSupplierServer = LocalServer;
 /** Requests older or newer than this (by their timestamp, unix seconds) are refused. */
 const FRESH_S = 300;
 
@@ -42,29 +36,9 @@ export function answer(fake: FakeMd5Supplier, secret: string, clock: Clock, path
   }
 }
 
-export async function serveFakeSupplier(fake: FakeMd5Supplier, secret: string, clock: Clock): Promise<FakeSupplierServer> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      const env = req.method === 'POST' ? answer(fake, secret, clock, path, Buffer.concat(chunks).toString('utf8')) : { result: RESULT.paramsError, msg: '请使用POST', data: null };
-      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-      res.end(JSON.stringify(env));
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
-  };
+export function serveFakeSupplier(fake: FakeMd5Supplier, secret: string, clock: Clock): Promise<FakeSupplierServer> {
+  return serveLocal((req) => ({
+    status: 200,
+    body: req.method === 'POST' ? answer(fake, secret, clock, req.url.split('?')[0] ?? '', req.body) : { result: RESULT.paramsError, msg: '请使用POST', data: null },
+  }));
 }
