@@ -10,11 +10,11 @@ import { call, kill, runHaoka, signIn, startProcess, type Proc } from '../fixtur
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
 
 const SECRET = 'backup-test-secret-0123456789';
+// Plans with a price of their own: an order that costs nothing is confirmed at once, and these orders wait for payment.
 const LANES = [
-  { planId: 'cm-58', carrier: 'china_mobile' },
-  { planId: 'cu-39', carrier: 'china_unicom' },
-  { planId: 'ct-29', carrier: 'china_telecom' },
-  { planId: 'cb-19', carrier: 'china_broadnet' },
+  { planId: 'cm-129', carrier: 'china_mobile' },
+  { planId: 'cu-99', carrier: 'china_unicom' },
+  { planId: 'ct-169', carrier: 'china_telecom' },
 ];
 
 function orderIds(file: string): Set<string> {
