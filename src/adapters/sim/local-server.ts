@@ -55,13 +55,19 @@ export async function serveLocal(
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen({ port: opts.port ?? 0, host: '127.0.0.1', exclusive: true }, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { url: await listenLocal(server, opts.port), close: () => closeLocal(server) };
+}
+
+/** Listens on 127.0.0.1 on a port of this process's own; the base URL. For fakes that write their answers themselves. */
+export async function listenLocal(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve) => server.listen({ port, host: '127.0.0.1', exclusive: true }, resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Stops at once: open connections are dropped, as a partner's host going away would. */
+export function closeLocal(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 }

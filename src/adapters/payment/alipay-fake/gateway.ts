@@ -6,11 +6,11 @@
 // It can be scripted to lose answers (before or after the work is done) and to be busy.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { billDayEnd, billDayStart, parseBillDay } from '../../../domain/policies/bill-day.ts';
 import { CODE, METHODS, OUT_NO, parseBeijingTime, responseKeyOf, rsa2Verify, signBase, SUB, yuanToFen, beijingTime, fenToYuan } from '../alipay/protocol.ts';
 import { tradeBillZip } from './bill-file.ts';
 import type { FakeAlipayState } from './state.ts';
+import { closeLocal, listenLocal } from '../../sim/local-server.ts';
 
 type Biz = Record<string, any>;
 type Result = Record<string, unknown>;
@@ -35,15 +35,14 @@ export class FakeAlipayGateway {
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen({ port, host: '127.0.0.1', exclusive: true }, resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.baseUrl = await listenLocal(this.server, port);
     return this.gatewayUrl;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (s) await new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
+    if (s) await closeLocal(s);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,12 +5,12 @@
 // be scripted to lose answers (the call times out before or after the work is done) and to be busy.
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { billDayEnd, parseBillDay } from '../../../domain/policies/bill-day.ts';
 import { parseAuthorization, requestMessage, rsaVerify } from '../wechat/signing.ts';
 import { rfc3339Shanghai } from '../wechat/messages.ts';
 import { tradeBillCsv } from './bill-file.ts';
 import type { FakeRefund, FakeWechatState, GatewayScript } from './state.ts';
+import { closeLocal, listenLocal } from '../../sim/local-server.ts';
 
 type Answer = { status: number; body?: unknown; raw?: string; signed?: boolean };
 const refuse = (status: number, code: string, message: string): Answer => ({ status, body: { code, message } });
@@ -30,15 +30,14 @@ export class FakeWechatGateway {
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen({ port, host: '127.0.0.1', exclusive: true }, resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.baseUrl = await listenLocal(this.server, port);
     return this.baseUrl;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (s) await new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); });
+    if (s) await closeLocal(s);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
