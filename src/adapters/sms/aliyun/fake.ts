@@ -34,6 +34,11 @@ export class FakeAliyunSms {
     return this.server.url;
   }
 
+  /** Where it listens, once started. */
+  get url(): string | null {
+    return this.server?.url ?? null;
+  }
+
   async stop(): Promise<void> {
     await this.server?.close();
     this.book.close();
@@ -65,7 +70,11 @@ export class FakeAliyunSms {
     const at = Date.parse(String(req.headers['x-acs-date'] ?? ''));
     const now = this.wallNow();
     if (Number.isNaN(at) || Math.abs(now - at) > SKEW_MS) return error(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
-    for (const [n, seen] of this.nonces) if (seen < now - SKEW_MS) this.nonces.delete(n);
+    // Nonces are kept in the order they came, so the expired ones are at the front.
+    for (const [n, seen] of this.nonces) {
+      if (seen >= now - SKEW_MS) break;
+      this.nonces.delete(n);
+    }
     const nonce = String(req.headers['x-acs-signature-nonce'] ?? '');
     if (!nonce || this.nonces.has(nonce)) return error(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
     this.nonces.set(nonce, now);
@@ -110,7 +119,7 @@ export class FakeAliyunSms {
     const pageSize = Math.min(50, Math.max(1, Number(q.get('PageSize') ?? 10) || 10));
     const page = Math.max(1, Number(q.get('CurrentPage') ?? 1) || 1);
     const bizId = q.get('BizId');
-    const found = this.book.all().filter((m) => m.phone === phone && beijingDateTime(m.sentAt).slice(0, 10).replaceAll('-', '') === date && (!bizId || m.bizId === bizId));
+    const found = this.book.toPhone(phone).filter((m) => (!bizId || m.bizId === bizId) && beijingDateTime(m.sentAt).slice(0, 10).replaceAll('-', '') === date);
     return {
       status: 200,
       body: {

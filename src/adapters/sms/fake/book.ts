@@ -35,8 +35,16 @@ export interface FakeBookOptions {
 
 const KEEP = 10_000;
 
+const dayOf = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
+
 export class FakeSmsBook {
   private readonly messages = new Map<string, FakeSms>();
+  /** The same messages by phone, oldest first: a send's daily count and a query look at one phone's only. */
+  private readonly byPhone = new Map<string, FakeSms[]>();
+  /** Messages whose report has not come in, oldest first (every one is reported the same time after it was sent). */
+  private sending: FakeSms[] = [];
+  /** Reports not yet handed out by a pull (Tencent), oldest first. */
+  private unpulled: FakeSms[] = [];
   private readonly scripts: FakeScript[] = [];
   private readonly failing = new Map<string, string>();
   private readonly journal: SimJournal | null;
@@ -54,11 +62,26 @@ export class FakeSmsBook {
   }
 
   private catchUp(): void {
-    for (const r of this.journal?.changesSince(this.readSeq) ?? []) {
+    const records = this.journal?.changesSince(this.readSeq) ?? [];
+    if (records.length === 0) return;
+    for (const r of records) {
       const m = JSON.parse(r.json) as FakeSms;
-      this.messages.set(m.bizId, m);
+      const known = this.messages.get(m.bizId);
+      if (known) Object.assign(known, m);
+      else this.index(m);
       this.readSeq = Math.max(this.readSeq, r.seq);
     }
+    // Another process's messages arrive in its own order: the queues are rebuilt from what is now known.
+    const all = [...this.messages.values()].sort((a, b) => a.sentAt - b.sentAt);
+    this.sending = all.filter((m) => m.state === 'sending');
+    this.unpulled = all.filter((m) => m.state !== 'sending' && !m.pulled);
+  }
+
+  private index(m: FakeSms): void {
+    this.messages.set(m.bizId, m);
+    const list = this.byPhone.get(m.phone);
+    if (list) list.push(m);
+    else this.byPhone.set(m.phone, [m]);
   }
 
   /** The next `times` sends are refused with the provider's `code`. */
@@ -89,15 +112,18 @@ export class FakeSmsBook {
   /** Messages to `phone` accepted on the Beijing day of `at`. */
   sentOnDay(phone: string, at: number): number {
     this.catchUp();
-    const day = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000);
+    const day = dayOf(at);
     let n = 0;
-    for (const m of this.messages.values()) if (m.phone === phone && day(m.sentAt) === day(at)) n++;
+    for (const m of this.byPhone.get(phone) ?? []) if (dayOf(m.sentAt) === day) n++;
     return n;
   }
 
   accept(m: Omit<FakeSms, 'sentAt' | 'state' | 'code' | 'reportedAt' | 'pulled'>): FakeSms {
+    // Reports due first, so that what is forgotten past KEEP can include them.
+    this.settle();
     const sms: FakeSms = { ...m, sentAt: this.clock.now(), state: 'sending', code: null, reportedAt: null, pulled: false };
-    this.messages.set(sms.bizId, sms);
+    this.index(sms);
+    this.sending.push(sms);
     this.save([sms]);
     this.trim();
     return sms;
@@ -107,14 +133,16 @@ export class FakeSmsBook {
   settle(): void {
     this.catchUp();
     const now = this.clock.now();
-    const changed: FakeSms[] = [];
-    for (const m of this.messages.values()) {
-      if (m.state !== 'sending' || m.sentAt + this.deliverAfterMs > now) continue;
+    let due = 0;
+    while (due < this.sending.length && this.sending[due]!.sentAt + this.deliverAfterMs <= now) due++;
+    if (due === 0) return;
+    const changed = this.sending.splice(0, due).filter((m) => m.state === 'sending');
+    for (const m of changed) {
       const code = this.failing.get(m.phone);
       m.state = code ? 'failed' : 'delivered';
       m.code = code ?? null;
       m.reportedAt = m.sentAt + this.deliverAfterMs;
-      changed.push(m);
+      this.unpulled.push(m);
     }
     this.save(changed);
   }
@@ -130,14 +158,24 @@ export class FakeSmsBook {
     return [...this.messages.values()];
   }
 
-  markPulled(ms: FakeSms[]): void {
-    for (const m of ms) m.pulled = true;
-    this.save(ms);
+  /** One phone's messages, oldest first, after the reports due have come in. */
+  toPhone(phone: string): FakeSms[] {
+    this.settle();
+    return [...(this.byPhone.get(phone) ?? [])];
+  }
+
+  /** Up to `limit` reports no pull has handed out yet, oldest first; they are handed out once. */
+  pullReports(limit: number): FakeSms[] {
+    this.settle();
+    const ready = this.unpulled.splice(0, limit);
+    for (const m of ready) m.pulled = true;
+    this.save(ready);
+    return ready;
   }
 
   /** The texts a phone received, newest first (the demo's inbox page). */
   inbox(phone: string): FakeSms[] {
-    return this.all().filter((m) => m.phone === phone).reverse();
+    return this.toPhone(phone).reverse();
   }
 
   close(): void {
@@ -148,11 +186,21 @@ export class FakeSmsBook {
     this.journal?.write(ms.map((m) => ({ key: m.bizId, json: JSON.stringify(m) })));
   }
 
+  /** The oldest reported messages are forgotten past KEEP (a message still sending is kept until reported). */
   private trim(): void {
     if (this.messages.size <= KEEP) return;
+    const dropped = new Set<FakeSms>();
     for (const [id, m] of this.messages) {
       if (this.messages.size <= KEEP) break;
-      if (m.state !== 'sending') this.messages.delete(id);
+      if (m.state === 'sending') continue;
+      this.messages.delete(id);
+      dropped.add(m);
     }
+    for (const m of dropped) {
+      const list = this.byPhone.get(m.phone)!.filter((x) => !dropped.has(x));
+      if (list.length) this.byPhone.set(m.phone, list);
+      else this.byPhone.delete(m.phone);
+    }
+    if (this.unpulled.some((m) => dropped.has(m))) this.unpulled = this.unpulled.filter((m) => !dropped.has(m));
   }
 }

@@ -33,6 +33,11 @@ export class FakeTencentSms {
     return this.server.url;
   }
 
+  /** Where it listens, once started. */
+  get url(): string | null {
+    return this.server?.url ?? null;
+  }
+
   async stop(): Promise<void> {
     await this.server?.close();
     this.book.close();
@@ -110,8 +115,7 @@ export class FakeTencentSms {
   private pull(b: Record<string, unknown>): FakeAnswer {
     const limit = Number(b.Limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error('InvalidParameterValue', 'Limit must be from 1 to 100.');
-    const ready = this.book.all().filter((m) => m.state !== 'sending' && !m.pulled).slice(0, limit);
-    this.book.markPulled(ready);
+    const ready = this.book.pullReports(limit);
     return ok({
       PullSmsSendStatusSet: ready.map((m) => ({
         UserReceiveTime: m.reportedAt === null ? '' : beijingDateTime(m.reportedAt), UserReceiveUnixTime: m.reportedAt === null ? 0 : Math.floor(m.reportedAt / 1000),
