@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock, NotifierPort, OutgoingMessage } from '../../app/platform/ports.ts';
 import { NOTICE_TEMPLATES, isNoticeTemplate } from '../../domain/notices/templates.ts';
-import type { Store } from '../store/store.ts';
+import type { Repos, Store } from '../store/store.ts';
 import type { SmsMessage } from '../store/sms/sms-repo.ts';
 import type { SmsProvider, SmsReport, SmsSendResult } from './provider.ts';
 
@@ -70,6 +70,7 @@ export class SmsNotifier implements NotifierPort {
     const due = await this.store.sms.due(now, BATCH);
     if (due.length === 0) return 0;
     const settled = new Set<number>();
+    const settledReports: { provider: string; report: SmsReport }[] = [];
     for (const p of this.providers) {
       const mine = due.filter((m) => m.provider === p.name);
       if (mine.length === 0) continue;
@@ -80,36 +81,40 @@ export class SmsNotifier implements NotifierPort {
         this.log.warn({ provider: p.name, err: String(e) }, 'SMS delivery reports not read');
         continue;
       }
-      for (const r of reports) {
-        const m = await this.store.sms.settle(p.name, r.bizId, r.state, r.code, now);
+      for (const r of reports) settledReports.push({ provider: p.name, report: r });
+    }
+    // Every report of the pass and every next check in one transaction: one commit, however many messages.
+    await this.store.tx(async (tx) => {
+      for (const { provider, report: r } of settledReports) {
+        const m = await tx.sms.settle(provider, r.bizId, r.state, r.code, now);
         if (!m) continue;
         settled.add(m.id);
-        await this.onTrail(m, `sms.${r.state}`, now);
+        await onTrail(tx, m, `sms.${r.state}`, now);
       }
-    }
-    for (const m of due) {
-      if (settled.has(m.id)) continue;
-      const next = now - m.createdAt > GIVE_UP_MS ? null : now + CHECKS_MS[Math.min(m.checks + 1, CHECKS_MS.length - 1)]!;
-      await this.store.sms.checkLater(m.id, next, now);
-    }
+      for (const m of due) {
+        if (settled.has(m.id)) continue;
+        const next = now - m.createdAt > GIVE_UP_MS ? null : now + CHECKS_MS[Math.min(m.checks + 1, CHECKS_MS.length - 1)]!;
+        await tx.sms.checkLater(m.id, next, now);
+      }
+    });
     return due.length;
   }
 
+  /** The message's outcome and its line on the order's trail, in one transaction. */
   private async record(msg: OutgoingMessage, o: { provider: string | null; bizId: string | null; state: 'sent' | 'failed'; code: string | null; attempts: string; checkAt: number | null }, now: number): Promise<void> {
-    await this.store.sms.record({ key: msg.key, customerId: msg.customerId, orderId: msg.orderId, template: msg.template, phone: msg.phone, ...o }, now);
-    const m = await this.store.sms.get(msg.key);
-    if (m) await this.onTrail(m, `sms.${o.state}`, now);
-  }
-
-  /** The order's trail gets each message's fate (the agent sees whether the customer was told). */
-  private async onTrail(m: SmsMessage, action: string, now: number): Promise<void> {
-    if (!m.orderId) return;
-    const orderId = m.orderId;
-    const reason = `${m.template} ${m.phoneMasked} ${m.provider ?? ''}${m.bizId ? ` ${m.bizId}` : ''}${m.code && m.state !== 'sent' ? ` ${m.code}` : ''}`.replace(/\s+/g, ' ').trim();
-    await this.store.tx(async (r) => {
-      const order = await r.orders.getOrder(orderId, true);
-      if (!order) return;
-      await r.orders.insertEvents([{ order_id: orderId, actor_type: 'system', actor_id: 'sms', action, from_state: order.state, to_state: order.state, reason, automatic: 1, at: now }]);
+    await this.store.tx(async (tx) => {
+      await tx.sms.record({ key: msg.key, customerId: msg.customerId, orderId: msg.orderId, template: msg.template, phone: msg.phone, ...o }, now);
+      const m = await tx.sms.get(msg.key);
+      if (m) await onTrail(tx, m, `sms.${o.state}`, now);
     });
   }
+}
+
+/** The order's trail gets each message's fate (the agent sees whether the customer was told). */
+async function onTrail(tx: Repos, m: SmsMessage, action: string, now: number): Promise<void> {
+  if (!m.orderId) return;
+  const order = await tx.orders.getOrder(m.orderId, true);
+  if (!order) return;
+  const reason = `${m.template} ${m.phoneMasked} ${m.provider ?? ''}${m.bizId ? ` ${m.bizId}` : ''}${m.code && m.state !== 'sent' ? ` ${m.code}` : ''}`.replace(/\s+/g, ' ').trim();
+  await tx.orders.insertEvents([{ order_id: m.orderId, actor_type: 'system', actor_id: 'sms', action, from_state: order.state, to_state: order.state, reason, automatic: 1, at: now }]);
 }

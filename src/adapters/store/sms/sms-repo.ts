@@ -2,8 +2,9 @@
 // it (sent, with the provider and its id) or when none would (failed, with the last refusal's code); moved to
 // delivered or failed by the provider's report, once (guarded by the state). `check_at` is the row's timer: when
 // the worker next asks the provider.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
+import { statement } from '../compiled.ts';
 import type { Executor } from '../store.ts';
 import type { VaultHolder } from '../personal-data.ts';
 
@@ -65,6 +66,25 @@ export interface NewSms {
 }
 
 type Db = Kysely<{ sms_messages: SmsMessagesTable }>;
+type Row = Selectable<SmsMessagesTable>;
+type Recorded = Omit<SmsMessagesTable, 'id' | 'dedupe_key' | 'created_at' | 'checks'>;
+const sms = (db: unknown) => db as Db;
+
+// Each text message runs these (sent, then reported): compiled once (compiled.ts).
+const byKey = statement<{ key: string }, Row>((db, p) => sms(db).selectFrom('sms_messages').selectAll().where('dedupe_key', '=', p('key')));
+const upsert = statement<Recorded & { key: string; now: number }, never>((db, p) => {
+  const row = {
+    customer_id: p('customer_id'), order_id: p('order_id'), template: p('template'), phone_hash: p('phone_hash'), phone_enc: p('phone_enc'), phone_masked: p('phone_masked'),
+    provider: p('provider'), biz_id: p('biz_id'), state: p('state'), code: p('code'), attempts: p('attempts'), updated_at: p('updated_at'), check_at: p('check_at'),
+  };
+  return sms(db).insertInto('sms_messages').values({ ...row, dedupe_key: p('key'), created_at: p('now'), checks: 0 } as never)
+    .onConflict((oc) => oc.column('dedupe_key').doUpdateSet({ ...row, checks: 0 }).where('sms_messages.state', '=', 'failed')) as never;
+});
+const settleReport = statement<{ provider: string; bizId: string; state: string; code: string; now: number }, Row>((db, p) =>
+  sms(db).updateTable('sms_messages').set({ state: p('state'), code: p('code'), check_at: null, updated_at: p('now') })
+    .where('provider', '=', p('provider')).where('biz_id', '=', p('bizId')).where('state', '=', 'sent').returningAll());
+const nextCheck = statement<{ id: number; checkAt: number | null; now: number }, never>((db, p) =>
+  sms(db).updateTable('sms_messages').set({ check_at: p('checkAt'), checks: sql<number>`checks + 1`, updated_at: p('now') }).where('id', '=', p('id')).where('state', '=', 'sent') as never);
 
 export class SmsRepo {
   private readonly db: Db;
@@ -79,20 +99,18 @@ export class SmsRepo {
   }
 
   async get(key: string): Promise<SmsMessage | undefined> {
-    const r = await this.db.selectFrom('sms_messages').selectAll().where('dedupe_key', '=', this.stored(key)).executeTakeFirst();
+    const r = await byKey.first(this.db as never, { key: this.stored(key) });
     return r && this.read(r);
   }
 
   /** Writes the message's outcome under its key: a first try inserts, a retry of a failed one overwrites it. */
   async record(m: NewSms, now: number): Promise<void> {
     const vault = this.vaults.need();
-    const row = {
+    const row: Recorded = {
       customer_id: m.customerId, order_id: m.orderId, template: m.template, phone_hash: vault.hash(m.phone), phone_enc: vault.seal(m.phone), phone_masked: vault.mask(m.phone),
       provider: m.provider, biz_id: m.bizId, state: m.state, code: m.code, attempts: m.attempts, updated_at: now, check_at: m.checkAt,
     };
-    await this.db.insertInto('sms_messages').values({ ...row, dedupe_key: this.stored(m.key), created_at: now, checks: 0 } as never)
-      .onConflict((oc) => oc.column('dedupe_key').doUpdateSet({ ...row, checks: 0 }).where('sms_messages.state', '=', 'failed'))
-      .execute();
+    await upsert.run(this.db as never, { ...row, key: this.stored(m.key), now });
   }
 
   /** Messages whose check is due, oldest first. */
@@ -104,13 +122,12 @@ export class SmsRepo {
 
   /** Asked and not reported yet: the next check at `checkAt` (null: no more checks). */
   async checkLater(id: number, checkAt: number | null, now: number): Promise<void> {
-    await this.db.updateTable('sms_messages').set({ check_at: checkAt, checks: sql<number>`checks + 1`, updated_at: now }).where('id', '=', id).where('state', '=', 'sent').execute();
+    await nextCheck.run(this.db as never, { id, checkAt, now });
   }
 
   /** The provider's report, applied once: the message as it now stands, or undefined when it was already settled. */
   async settle(provider: string, bizId: string, state: 'delivered' | 'failed', code: string, now: number): Promise<SmsMessage | undefined> {
-    const changed = await this.db.updateTable('sms_messages').set({ state, code, check_at: null, updated_at: now })
-      .where('provider', '=', provider).where('biz_id', '=', bizId).where('state', '=', 'sent').returningAll().executeTakeFirst();
+    const changed = await settleReport.first(this.db as never, { provider, bizId, state, code, now });
     return changed && this.read(changed);
   }
 
