@@ -15,6 +15,7 @@ export const CHILDREN = {
   'flash-server': 'bench/flash-server.ts',
   'million-server': 'bench/million-server.ts',
   'wechat-gateway': 'bench/wechat-gateway.ts',
+  'sms-providers': 'bench/sms-providers.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 
@@ -86,4 +87,14 @@ export function finish(msg: object): void {
 
 export function replyError(e: unknown): void {
   process.send!({ error: e instanceof Error ? e.stack ?? e.message : String(e) }, () => process.exit(1));
+}
+
+/**
+ * The SMS providers' fakes in a process of their own (bench/sms-providers.ts): `env` points a server at them, so
+ * that its CPU counts what Haoka does to text a customer and not the provider's side, as in production.
+ */
+export async function startSmsProviders(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const child = startChild('sms-providers', {});
+  const { env } = (await child.first) as { env: Record<string, string> };
+  return { env, stop: async () => { await child.call({ cmd: 'exit' }).catch(() => undefined); } };
 }

@@ -5,7 +5,7 @@
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHILDREN, CHILDREN_DIR, startChild } from './child.ts';
+import { CHILDREN, CHILDREN_DIR, startChild, startSmsProviders } from './child.ts';
 import { bundle } from '../scripts/bundle.ts';
 import { gatewayReport, runGatewayCycles } from './gateway-cycles.ts';
 import { runHttp, type HttpResult } from './http-load.ts';
@@ -57,7 +57,9 @@ const waited = (r: Ceiling | Http) => {
 };
 
 async function httpVsCeiling(databaseUrl?: string) {
-  const server = startChild('server-process', { dir, ...(databaseUrl ? { databaseUrl } : {}), customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles, reviewCycles: P.reviewCycles } satisfies ServerArgs);
+  // The SMS providers' fakes run apart, as the providers are elsewhere in production.
+  const sms = await startSmsProviders();
+  const server = startChild('server-process', { dir, ...(databaseUrl ? { databaseUrl } : {}), customers: P.customers, payers: P.payers, cancelPool: P.cancelPool, paidCycles: P.paidCycles, reviewCycles: P.reviewCycles, env: sms.env } satisfies ServerArgs);
   const { port, workload } = (await server.first) as { port: number; workload: Workload };
   const url = `http://127.0.0.1:${port}`;
   // Both paid scenarios draw numbers and resident IDs from one index space.
@@ -124,6 +126,7 @@ async function httpVsCeiling(databaseUrl?: string) {
   await server.call({ cmd: 'mark' });
   const memory = (await server.call({ cmd: 'stats' })) as ServerStats;
   await server.call({ cmd: 'exit' });
+  await sms.stop();
   return { results, review, noKeys, drain, serve, servePaid, memory, failures };
 }
 

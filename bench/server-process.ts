@@ -1,5 +1,7 @@
 // The server under load, in its own process so that it does not share a core with the load generator.
 // It also runs the ceiling (the same cycles without HTTP) when the parent asks, while no request is in flight.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
@@ -54,7 +56,9 @@ async function main() {
   const pass = (name: string) => (process.env[name] ? { [name]: process.env[name] } : {});
   const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC'), ...args.env });
   // The paid cycles pay through the in-process Alipay simulator (bench/gateway-cycles.ts measures a real protocol).
-  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, alipay: 'simulator', ...(args.databaseUrl ? { poolSize: 20 } : {}) });
+  // HAOKA_BENCH_SMS=simulator: notices through the built-in notifier instead of the SMS providers' fakes, to see what texting costs.
+  const sms = process.env.HAOKA_BENCH_SMS === 'simulator' ? { sms: 'simulator' as const } : {};
+  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, alipay: 'simulator', ...sms, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
   // What zeroing deleted rows costs: the bench alone may change it (HAOKA_BENCH_SECURE_DELETE=off|fast|on).
   const secureDelete = process.env.HAOKA_BENCH_SECURE_DELETE;
@@ -89,6 +93,7 @@ async function main() {
   const channel = haoka.sims.payments.alipay;
   channel.deliver = null;
   const meter = new ProcessMeter();
+  let profiler: Session | null = null;
 
   process.on('message', (m: any) => {
     (async () => {
@@ -112,6 +117,28 @@ async function main() {
           if (m.on) haoka.worker.start();
           else await haoka.worker.stop();
           return reply({});
+        case 'profile': {
+          // A V8 CPU profile of one window only (--profile covers the process's whole life, setup included).
+          if (m.on) {
+            profiler = new Session();
+            profiler.connect();
+            await profiler.post('Profiler.enable');
+            await profiler.post('Profiler.start');
+            return reply({});
+          }
+          if (!profiler) return reply({});
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(m.file, JSON.stringify(profile));
+          profiler.disconnect();
+          profiler = null;
+          return reply({ file: m.file });
+        }
+        case 'backlog-by-topic': {
+          // What waits in the outbox, by topic, and how much of it has failed at least once.
+          const { sql } = await import('kysely');
+          const rows = await sql<{ topic: string; n: number; failed: number }>`select topic, count(*) as n, sum(case when attempts > 0 then 1 else 0 end) as failed from outbox where delivered_at is null group by topic`.execute(deps.store.database.db);
+          return reply(rows.rows);
+        }
         case 'exit':
           await haoka.close();
           return finish({});
