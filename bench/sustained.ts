@@ -56,7 +56,11 @@ async function main() {
     log(`store: ${onPg ? 'PostgreSQL' : 'SQLite'}, load ${loadavg()[0]!.toFixed(2)}; warming up 10 s ...`);
     if (drainProfile) {
       // The worker alone: a backlog written with the worker off, then drained under a profile.
+      await window('', 5);
+      await server.call({ cmd: 'profile', on: true });
       await window('worker off', 10);
+      const requests = drainProfile.replace(/(\.cpuprofile)?$/, '-requests.cpuprofile');
+      log(`profile of the requests: ${(await server.call({ cmd: 'profile', on: false, file: requests })).file}`);
       await server.call({ cmd: 'mark' });
       await server.call({ cmd: 'profile', on: true });
       const d = (await server.call({ cmd: 'drain' })) as { rows: number; ms: number; left: number };
