@@ -14,6 +14,8 @@ const captured = statement<{ id: string; tradeNo: string; now: number }, never>(
 const closeOpenOfOrder = statement<{ orderId: string }, never>((db, p) =>
   db.updateTable('payments').set({ state: 'closed' }).where('order_id', '=', p('orderId')).where('state', '=', 'created'));
 
+const paymentsOfOrder = statement<{ orderId: string }, PaymentRow>((db, p) => db.selectFrom('payments').selectAll().where('order_id', '=', p('orderId')).orderBy('created_at'));
+
 export class PaymentRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
 
@@ -31,7 +33,7 @@ export class PaymentRepo {
   }
 
   async listPayments(orderId: string): Promise<PaymentRow[]> {
-    return this.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('created_at').execute();
+    return paymentsOfOrder.rows(this.db, { orderId });
   }
 
   /**

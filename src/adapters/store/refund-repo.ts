@@ -13,6 +13,9 @@ const refundById = statement<{ id: string }, Selectable<RefundsTable>>((db, p, s
   return shape === 'lock' ? q.forUpdate() : q;
 });
 
+const refundsOfPayment = statement<{ paymentId: string }, RefundRow>((db, p) => db.selectFrom('refunds').selectAll().where('payment_id', '=', p('paymentId')).orderBy('created_at'));
+const refundsOfOrder = statement<{ orderId: string }, RefundRow>((db, p) => db.selectFrom('refunds').selectAll().where('order_id', '=', p('orderId')).orderBy('created_at').orderBy('attempt'));
+
 export class RefundRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
 
@@ -27,11 +30,11 @@ export class RefundRepo {
   }
 
   async listRefunds(orderId: string): Promise<RefundRow[]> {
-    return this.db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('attempt').execute();
+    return refundsOfOrder.rows(this.db, { orderId });
   }
 
   async listByPayment(paymentId: string): Promise<RefundRow[]> {
-    return this.db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
+    return refundsOfPayment.rows(this.db, { paymentId });
   }
 
   async successorOf(id: string): Promise<RefundRow | undefined> {

@@ -4,6 +4,7 @@ import type { CancellationRequest, IdentityMethod, InterceptionState, RequestQue
 import { OPEN_REQUEST_STATES } from '../../domain/cancellation-request.ts';
 import type { CancellationRequestsTable, DB, RequestAttachmentsTable } from './schema.ts';
 import { chunks } from './order-repo.ts';
+import { statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type AttachmentRow = Selectable<RequestAttachmentsTable>;
@@ -27,6 +28,22 @@ export interface QueueFilter {
 
 /** Closes that were the customer's own choice; a payment timeout is not a cancellation the customer made. */
 const OWN_CANCEL_REASONS = ['customer_abandoned', 'customer_cancelled', 'intercepted', 'returned', 'trial_unsubscribed'];
+
+// What every cancellation request reads (the express-refund facts, the reason, the open request): compiled once.
+const openForOrder = statement<{ orderId: string }, Selectable<CancellationRequestsTable>>((db, p, shape) => {
+  const q = db.selectFrom('cancellation_requests').selectAll().where('order_id', '=', p('orderId')).where('state', 'in', [...OPEN_REQUEST_STATES]);
+  return shape === 'lock' ? q.forUpdate() : q;
+});
+const ownCancellations = statement<{ customerId: string; since: number }, { n: number }>((db, p) =>
+  db.selectFrom('orders').select(sql<number>`count(*)`.as('n')).where('customer_id', '=', p('customerId'))
+    .where('state', '=', 'cancelled').where('closed_at', '>=', p('since')).where('close_reason', 'in', OWN_CANCEL_REASONS));
+const refundFailures = statement<{ customerId: string }, { n: number }>((db, p) =>
+  db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id').select(sql<number>`count(*)`.as('n'))
+    .where('orders.customer_id', '=', p('customerId')).where('refunds.state', 'in', ['failed', 'closed']));
+const openFlag = statement<{ customerId: string; orderId: string }, { id: number }>((db, p) =>
+  db.selectFrom('risk_flags').select('id').where('cleared_at', 'is', null)
+    .where((eb) => eb.or([eb('customer_id', '=', p('customerId')), eb('order_id', '=', p('orderId'))])));
+const reasonByCode = statement<{ code: string }, Selectable<DB['cancellation_reasons']>>((db, p) => db.selectFrom('cancellation_reasons').selectAll().where('code', '=', p('code')));
 
 const toRequest = (r: Selectable<CancellationRequestsTable>): CancellationRequest => ({
   id: r.id,
@@ -117,9 +134,7 @@ export class RequestRepo {
   }
 
   async getOpenForOrder(orderId: string, lock = false): Promise<CancellationRequest | undefined> {
-    let q = this.db.selectFrom('cancellation_requests').selectAll().where('order_id', '=', orderId).where('state', 'in', [...OPEN_REQUEST_STATES]);
-    if (lock && this.forUpdate) q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+    const r = await openForOrder.first(this.db, { orderId }, lock && this.forUpdate ? 'lock' : '');
     return r && toRequest(r);
   }
 
@@ -175,21 +190,15 @@ export class RequestRepo {
 
   // ---- facts for the express-refund and priority-channel policies
   async countOwnCancellations(customerId: string, since: number): Promise<number> {
-    const r = await this.db.selectFrom('orders').select(sql<number>`count(*)`.as('n')).where('customer_id', '=', customerId)
-      .where('state', '=', 'cancelled').where('closed_at', '>=', since).where('close_reason', 'in', OWN_CANCEL_REASONS).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return Number((await ownCancellations.first(this.db, { customerId, since }))?.n ?? 0);
   }
 
   async countRefundFailures(customerId: string): Promise<number> {
-    const r = await this.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id').select(sql<number>`count(*)`.as('n'))
-      .where('orders.customer_id', '=', customerId).where('refunds.state', 'in', ['failed', 'closed']).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return Number((await refundFailures.first(this.db, { customerId }))?.n ?? 0);
   }
 
   async isFlagged(customerId: string, orderId: string): Promise<boolean> {
-    const r = await this.db.selectFrom('risk_flags').select('id').where('cleared_at', 'is', null)
-      .where((eb) => eb.or([eb('customer_id', '=', customerId), eb('order_id', '=', orderId)])).executeTakeFirst();
-    return r !== undefined;
+    return (await openFlag.first(this.db, { customerId, orderId })) !== undefined;
   }
 
   async insertRiskFlag(row: { customerId: string | null; orderId: string | null; reason: string; by: string; now: number }): Promise<void> {
@@ -211,7 +220,7 @@ export class RequestRepo {
   }
 
   async getReason(code: string): Promise<ReasonRow | undefined> {
-    const r = await this.db.selectFrom('cancellation_reasons').selectAll().where('code', '=', code).executeTakeFirst();
+    const r = await reasonByCode.first(this.db, { code });
     return r && { code: r.code, label: r.label, alternative: r.alternative, active: r.active === 1, sortOrder: r.sort_order };
   }
 
