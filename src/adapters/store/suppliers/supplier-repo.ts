@@ -1,6 +1,7 @@
 // Supplier plans, number holds, orders at their suppliers and the callbacks received (migration 018).
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { DB } from '../schema.ts';
+import { statement } from '../compiled.ts';
 
 export interface SupplierPlansTable {
   plan_id: string; supplier_id: string; supplier_plan_id: string; terms: string; disclosure: string; state: string; synced_at: number; withdrawn_at: number | null;
@@ -39,6 +40,9 @@ export type ReservationState = 'held' | 'used' | 'released';
 /** Submission: `waiting` for payment, `queued` in the outbox, `accepted` by the supplier, `refused` by it, `closed` (the order ended unsubmitted). */
 export type Submission = 'waiting' | 'queued' | 'accepted' | 'refused' | 'closed';
 
+/** Every order placement asks whether its plan comes from a supplier: compiled once (compiled.ts). */
+const supplierPlan = statement<{ planId: string }, SupplierPlanRow>((db, p) => (db as unknown as Kysely<SDB>).selectFrom('supplier_plans').selectAll().where('plan_id', '=', p('planId')) as never);
+
 const LIVE_SUPPLIER_STATES = ['submitted', 'reviewing', 'photos_needed', 'awaiting_shipment', 'shipped', 'activated'];
 
 export class SupplierRepo {
@@ -50,7 +54,7 @@ export class SupplierRepo {
 
   // ---- plans
   async getPlan(planId: string): Promise<SupplierPlanRow | undefined> {
-    return this.db.selectFrom('supplier_plans').selectAll().where('plan_id', '=', planId).executeTakeFirst();
+    return supplierPlan.first(this.db as never, { planId });
   }
 
   async listPlans(supplierId?: string): Promise<SupplierPlanRow[]> {
