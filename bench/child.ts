@@ -16,6 +16,7 @@ export const CHILDREN = {
   'million-server': 'bench/million-server.ts',
   'wechat-gateway': 'bench/wechat-gateway.ts',
   'sms-providers': 'bench/sms-providers.ts',
+  'alipay-gateway': 'bench/alipay-gateway.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 

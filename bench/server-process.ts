@@ -28,6 +28,8 @@ export interface ServerArgs {
   env?: Record<string, string>;
   /** Listen on this port (0: any); an address given to a partner beforehand needs it. */
   port?: number;
+  /** Alipay through the SDK adapter (its application in `env`, a fake gateway in another process) instead of the in-process simulator. */
+  alipay?: 'gateway' | 'simulator';
 }
 
 export interface ServerStats {
@@ -55,10 +57,10 @@ async function main() {
   // HAOKA_SQLITE_SYNC likewise, to compare FULL with NORMAL.
   const pass = (name: string) => (process.env[name] ? { [name]: process.env[name] } : {});
   const config = loadConfig({ HAOKA_DATABASE_URL: args.databaseUrl ?? file, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_LOG_LEVEL: 'warn', ...pass('HAOKA_HEAP_GROWTH'), ...pass('HAOKA_SQLITE_SYNC'), ...args.env });
-  // The paid cycles pay through the in-process Alipay simulator (bench/gateway-cycles.ts measures a real protocol).
+  // The paid cycles pay through the in-process Alipay simulator (bench/gateway-cycles.ts measures the real protocols).
   // HAOKA_BENCH_SMS=simulator: notices through the built-in notifier instead of the SMS providers' fakes, to see what texting costs.
   const sms = process.env.HAOKA_BENCH_SMS === 'simulator' ? { sms: 'simulator' as const } : {};
-  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, alipay: 'simulator', ...sms, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
+  const haoka = await compose(config, { seed: true, numbersPerCarrier: 10, webDir: null, alipay: args.alipay ?? 'simulator', ...sms, ...(args.databaseUrl ? { poolSize: 20 } : {}) });
   const { deps } = haoka;
   // What zeroing deleted rows costs: the bench alone may change it (HAOKA_BENCH_SECURE_DELETE=off|fast|on).
   const secureDelete = process.env.HAOKA_BENCH_SECURE_DELETE;
@@ -91,7 +93,7 @@ async function main() {
   // The bench plays the channel's webhook itself (over the socket for HTTP, straight to the use case for
   // the ceiling), so the simulator's own in-process delivery stays off.
   const channel = haoka.sims.payments.alipay;
-  channel.deliver = null;
+  for (const sim of Object.values(haoka.sims.payments)) sim.deliver = null;
   const meter = new ProcessMeter();
   let profiler: Session | null = null;
 

@@ -9,14 +9,13 @@ import { keyPair } from '../src/adapters/payment/wechat-fake/keys.ts';
 import { DEMO_MERCHANT } from '../src/adapters/payment/wechat/channel.ts';
 import { privateKeyOf, publicKeyOf } from '../src/adapters/payment/wechat/signing.ts';
 import { isError } from '../src/domain/errors.ts';
-import { childArgs, finish, reply, replyError } from './child.ts';
 import { BENCH_WECHAT_APIV3_KEY } from './fixtures.ts';
+import { gatewayArgs, runGatewayProcess, serveGatewayProcess } from './gateway-child.ts';
 
-const args = childArgs<{ dir: string }>();
-
-async function main() {
-  const merchant = keyPair(args.dir, 'wechat-merchant');
-  const platform = keyPair(args.dir, 'wechat-platform');
+runGatewayProcess(async () => {
+  const { dir } = gatewayArgs();
+  const merchant = keyPair(dir, 'wechat-merchant');
+  const platform = keyPair(dir, 'wechat-platform');
   const state = new FakeWechatState({
     mchId: DEMO_MERCHANT.mchId, appId: DEMO_MERCHANT.appId, certSerial: DEMO_MERCHANT.certSerial, publicKeyId: DEMO_MERCHANT.publicKeyId, apiV3Key: BENCH_WECHAT_APIV3_KEY,
     merchantPublicKey: publicKeyOf(merchant.publicKeyPem), platformPrivateKey: privateKeyOf(platform.privateKeyPem),
@@ -25,29 +24,15 @@ async function main() {
   state.deliver = null;
   const gateway = new FakeWechatGateway(state);
   const url = await gateway.start();
-  let paid = 0;
-  let refused = 0;
-  process.on('message', (m: any) => {
-    (async () => {
-      switch (m.cmd) {
-        case 'pay': {
-          const d = state.pay(m.paymentNo as string);
-          if (isError(d)) return reply({ ok: false, error: d.code });
-          const res = await fetch(state.payment(m.paymentNo as string)!.notifyUrl!, { method: 'POST', headers: d.headers, body: d.body });
-          await res.arrayBuffer();
-          if (res.status === 200) paid++;
-          else refused++;
-          return reply({ ok: res.status === 200, status: res.status });
-        }
-        case 'stats':
-          return reply({ paid, refused, refunds: state.refunds.size });
-        case 'exit':
-          await gateway.stop();
-          return finish({});
-      }
-    })().catch(replyError);
-  });
-  reply({ url, merchantPrivateKeyPem: merchant.privateKeyPem, platformPublicKeyPem: platform.publicKeyPem });
-}
-
-main().catch(replyError);
+  serveGatewayProcess({
+    async pay(paymentNo) {
+      const d = state.pay(paymentNo);
+      if (isError(d)) return { ok: false, error: d.code };
+      const res = await fetch(state.payment(paymentNo)!.notifyUrl!, { method: 'POST', headers: d.headers, body: d.body });
+      await res.arrayBuffer();
+      return { ok: res.status === 200, status: res.status };
+    },
+    refunds: () => state.refunds.size,
+    stop: () => gateway.stop(),
+  }, { url, merchantPrivateKeyPem: merchant.privateKeyPem, platformPublicKeyPem: platform.publicKeyPem });
+});

@@ -4,6 +4,7 @@ import { KeyConfigError, loadMasterKeys, loadPartnerKeys, type MasterKey, type P
 import { loadKuaidi100Config, type Kuaidi100Config } from './config-kuaidi100.ts';
 import { loadWechatConfig, WechatConfigError, type WechatConfig } from './adapters/payment/wechat/config.ts';
 import { AlipayConfigError, loadAlipayConfig, type AlipayConfig } from './adapters/payment/alipay/config.ts';
+import { BankConfigError, loadBankConfig, type BankConfig } from './adapters/payment/bank/config.ts';
 import { NO_CHANNEL_MESSAGE, offeredChannels } from './config-channels.ts';
 import type { PaymentChannel } from './domain/order.ts';
 import { loadSmsConfig, type SmsConfig } from './adapters/sms/config.ts';
@@ -30,6 +31,8 @@ export interface Config {
   wechat?: WechatConfig | null;
   /** The Alipay application (adapters/payment/alipay/config.ts); null: none configured. */
   alipay?: AlipayConfig | null;
+  /** The bank's interface (adapters/payment/bank/config.ts); null: none configured. */
+  bank?: BankConfig | null;
   /** The payment channels offered (config-channels.ts); absent: all of them. */
   paymentChannels?: PaymentChannel[];
   /** Run timers and the outbox inside `serve` (off when separate `haoka worker` processes do it). */
@@ -114,7 +117,7 @@ function keys<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError || e instanceof SupplierConfigError) throw new ConfigError(e.message);
+    if (e instanceof KeyConfigError || e instanceof WechatConfigError || e instanceof AlipayConfigError || e instanceof BankConfigError || e instanceof SupplierConfigError) throw new ConfigError(e.message);
     throw e;
   }
 }
@@ -156,7 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`HAOKA_SQLITE_SYNC must be full or normal, not ${JSON.stringify(env.HAOKA_SQLITE_SYNC)}.`);
   const wechat = keys(() => loadWechatConfig(env));
   const alipay = keys(() => loadAlipayConfig(env));
-  const paymentChannels = offeredChannels(mode, partnerKeys, { alipay, wechat });
+  const bank = keys(() => loadBankConfig(env, partnerKeys.bank));
+  const paymentChannels = offeredChannels(mode, partnerKeys, { alipay, wechat, bank });
   if (paymentChannels.length === 0) throw new ConfigError(NO_CHANNEL_MESSAGE);
   return {
     mode,
@@ -169,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partnerKeys,
     wechat,
     alipay,
+    bank,
     paymentChannels,
     worker: ['on', 'true', '1'].includes(workerRaw),
     logLevel: env.HAOKA_LOG_LEVEL ?? 'info',

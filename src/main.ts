@@ -15,6 +15,7 @@ import { systemClock } from './adapters/clock.ts';
 import { createChannelSimulators } from './adapters/payment/channels.ts';
 import { wechatChannel } from './adapters/payment/wechat/channel.ts';
 import { alipayChannel } from './adapters/payment/alipay/channel.ts';
+import { bankPort } from './adapters/payment/bank/channel.ts';
 import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { SmsNotifier } from './adapters/sms/notifier.ts';
@@ -123,6 +124,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   if (wechat.fake) payments.wechat = wechat.fake.state;
   const alipay = await alipayChannel(config, clock, { use: opts.alipay, seed });
   if (alipay.fake) payments.alipay = alipay.fake.state;
+  const bank = bankPort(config, keys.bank, clock);
   const notifierSim = new NotifierSimulator(store, clock);
   const sms = opts.sms !== 'simulator' && config.sms ? await wireSms(config.sms, clock, config.simStateDir) : null;
   const notifier = sms ? new SmsNotifier(notifierSim, store, clock, sms.providers, log) : notifierSim;
@@ -134,7 +136,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const courier: CourierPort = kuaidi100?.courier ?? courierSim;
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
-  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
+  const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}), ...(bank ? { bank } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
   deps.iotCarrier = new IotCarrierSimulator(clock, seed);
   const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });

@@ -27,6 +27,17 @@ describe('the payment channels production offers', () => {
     expect(loadConfig({ ...WITHOUT_CHANNELS, HAOKA_BANK_NOTIFY_KEY: 'bank-notify-key-0123456789' }).paymentChannels).toEqual(['bank']);
   });
 
+  it('offers the bank through its interface (merchant number, address and key), and names what a partial one lacks', () => {
+    const BANK = { HAOKA_BANK_MERCHANT_ID: 'M100200300', HAOKA_BANK_GATEWAY: 'https://bank.example.com/api', HAOKA_BANK_NOTIFY_BASE_URL: 'https://shop.example.com' };
+    const c = loadConfig({ ...WITHOUT_CHANNELS, ...BANK, HAOKA_BANK_NOTIFY_KEY: 'bank-issued-key-0123456789' });
+    expect(c.paymentChannels).toEqual(['bank']);
+    expect(c.bank).toEqual({ merchantId: 'M100200300', gateway: 'https://bank.example.com/api', notifyBaseUrl: 'https://shop.example.com' });
+    expect(() => loadConfig({ ...WITHOUT_CHANNELS, ...BANK })).toThrow(/bank channel is partly configured: HAOKA_BANK_NOTIFY_KEY missing/);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, HAOKA_BANK_MERCHANT_ID: 'M100200300' })).toThrow(/HAOKA_BANK_GATEWAY missing/);
+    expect(() => loadConfig({ ...PRODUCTION_ENV, ...BANK, HAOKA_BANK_GATEWAY: 'ftp://bank' })).toThrow(ConfigError);
+    expect(loadConfig(PRODUCTION_ENV).bank).toBeNull();
+  });
+
   it('stops production with no payment channel at all, saying what would make one', () => {
     expect(() => loadConfig(WITHOUT_CHANNELS)).toThrow(ConfigError);
     expect(() => loadConfig(WITHOUT_CHANNELS)).toThrow(/at least one payment channel.*HAOKA_ALIPAY_APP_ID/);

@@ -8,6 +8,8 @@ import { openDatabase } from '../adapters/store/db.ts';
 import { migrationsCurrent } from '../adapters/store/migrations/index.ts';
 import { ALIPAY_VARIABLES, AlipayConfigError, keysMatch, readPrivateKey, readPublicKey } from '../adapters/payment/alipay/config.ts';
 import { WECHAT_VARIABLES } from '../adapters/payment/wechat/config.ts';
+import { BANK_VARIABLES } from '../adapters/payment/bank/config.ts';
+import { BANK_NOTIFY_PATH } from '../adapters/payment/bank/channel.ts';
 import { readSecretSetting } from '../config-keys.ts';
 import { PAYMENT_CHANNELS } from '../domain/order.ts';
 
@@ -46,9 +48,10 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   check('payment channels', offered.length > 0, `offered: ${offered.join(', ') || 'none'}${production ? `; not offered: ${PAYMENT_CHANNELS.filter((c) => !offered.includes(c)).join(', ') || 'none'}` : ''}`);
   checkAlipay(cfg, env, check, lacks);
   checkWechat(cfg, check);
+  checkBank(cfg, check);
   if (production) {
     for (const c of offered) {
-      if ((c === 'alipay' && !cfg.alipay) || (c === 'wechat' && !cfg.wechat) || c === 'bank') lacks.push(`${c}: offered through its notification key only (the built-in simulator); a real ${c} account is not configured`);
+      if ((c === 'alipay' && !cfg.alipay) || (c === 'wechat' && !cfg.wechat) || (c === 'bank' && !cfg.bank)) lacks.push(`${c}: offered through its notification key only (the built-in simulator); a real ${c} account is not configured`);
     }
     if (!cfg.kuaidi100) lacks.push('Kuaidi100 (HAOKA_KUAIDI100_*): parcels are tracked by the simulated courier');
   }
@@ -134,6 +137,17 @@ function checkWechat(cfg: Config, check: Check): void {
   url(check, 'WeChat Pay gateway', w.gateway, production);
   if (w.notifyBaseUrl) url(check, 'WeChat Pay notify address', `${w.notifyBaseUrl}/api/v1/payments/callback/wechat`, production);
   else if (production) check('WeChat Pay notify address', false, `${WECHAT_VARIABLES.notifyBaseUrl} is not set: WeChat Pay has nowhere to notify payments`);
+}
+
+function checkBank(cfg: Config, check: Check): void {
+  const b = cfg.bank;
+  if (!b) return;
+  const production = cfg.mode === 'production';
+  // loadConfig made sure the key is there; in production it is not the demo's (config-keys.ts).
+  check('bank interface', true, `merchant ${b.merchantId}, requests and answers signed with ${BANK_VARIABLES.key}`);
+  url(check, 'bank interface address', b.gateway, production);
+  if (b.notifyBaseUrl) url(check, 'bank notify address', `${b.notifyBaseUrl}${BANK_NOTIFY_PATH}`, production);
+  else if (production) check('bank notify address', false, `${BANK_VARIABLES.notifyBaseUrl} is not set: the bank has nowhere to notify payments`);
 }
 
 /** Prints the report; returns the exit code. */

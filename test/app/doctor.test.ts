@@ -54,4 +54,17 @@ describe('haoka doctor', () => {
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/^PROBLEM configuration: Alipay is partly configured: HAOKA_ALIPAY_PRIVATE_KEY, HAOKA_ALIPAY_PUBLIC_KEY missing/m);
   });
+
+  it('checks the bank interface: its merchant, an address over plain http, the notify address; a bank through its key alone is still lacking', async () => {
+    const { HAOKA_ALIPAY_NOTIFY_KEY: _a, HAOKA_WECHAT_NOTIFY_KEY: _w, HAOKA_WECHAT_APIV3_KEY: _v, ...base } = PRODUCTION_ENV;
+    const env = { ...base, HAOKA_DATABASE_URL: join(dir, 'absent.db'), HAOKA_HOST: '127.0.0.1' };
+    const keyOnly = await runCli(['doctor'], env);
+    expect(keyOnly.output).toMatch(/^ {2}- bank: offered through its notification key only/m);
+    const r = await runCli(['doctor'], { ...env, HAOKA_BANK_MERCHANT_ID: 'M100200300', HAOKA_BANK_GATEWAY: 'http://bank.example.com/api', HAOKA_BANK_NOTIFY_BASE_URL: 'https://shop.example.com' });
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/^ok {6}bank interface: merchant M100200300, requests and answers signed with HAOKA_BANK_NOTIFY_KEY$/m);
+    expect(r.output).toMatch(/^PROBLEM bank interface address: http:\/\/bank\.example\.com\/api: production talks to its partners over https only$/m);
+    expect(r.output).toMatch(/^ok {6}bank notify address: https:\/\/shop\.example\.com\/api\/v1\/payments\/callback\/bank$/m);
+    expect(r.output).not.toMatch(/- bank: offered through its notification key only/);
+  });
 });

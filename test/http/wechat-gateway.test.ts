@@ -174,4 +174,41 @@ describe('WeChat Pay through its API v3 and the fake gateway', () => {
     const [again] = await reconcileDay(h.haoka.deps, DAY, ['wechat']);
     expect(again).toMatchObject({ paymentsApplied: 0, refundsStarted: 0, refundsRecorded: 0, itemsOpened: 0 });
   });
+
+  // After the day reconciled above: the refund at the channel that we never sent is not on that day's bill.
+  it('refuses a forged, altered, stale or unknown refund notification with a code, writes nothing, then applies the genuine one once', async () => {
+    const { c, order, payment } = await opened();
+    expect(json(await inject(fake.pay(payment.paymentNo) as GatewayDelivery)).outcome).toBe('paid');
+    expect(json(await h.post(`/api/v1/orders/${order.id}/cancellation-requests`, c.token, { reasonCode: 'changed_mind' })).path).toBe('express');
+    await h.haoka.worker.drain();
+    const [sent] = json(await h.get(`/api/v1/orders/${order.id}/refunds`, c.token)).refunds;
+    expect(fake.settleRefunds([sent.refundNo])).toEqual([sent.refundNo]);
+    const good = fake.refundNotification(sent.refundNo) as GatewayDelivery;
+    expect(new URL(good.url).pathname).toBe('/api/v1/refunds/callback/wechat');
+    // A refund the gateway settled under a number we never sent (another system on the same merchant account).
+    const other = await opened();
+    expect(json(await inject(fake.pay(other.payment.paymentNo) as GatewayDelivery)).outcome).toBe('paid');
+    expect(await fake.refund({ refundNo: 'RFNEVERSENT00001', paymentNo: other.payment.paymentNo, amountFen: 1, reason: 'x', paymentTotalFen: other.order.amountFen })).toMatchObject({ status: 'processing' });
+    fake.setRefundNotifyUrl('RFNEVERSENT00001', good.url);
+    expect(fake.settleRefunds(['RFNEVERSENT00001'])).toEqual(['RFNEVERSENT00001']);
+    const before = await h.snapshot();
+    const refusals = [
+      [{ ...good, headers: { ...good.headers, 'wechatpay-signature': `A${good.headers['wechatpay-signature']!.slice(1)}` } }, 401, 'PAYMENT.BAD_SIGNATURE'],
+      [{ ...good, body: good.body.replace('"summary":"退款成功"', '"summary":"退款成功 "') }, 401, 'PAYMENT.BAD_SIGNATURE'],
+      [fake.refundNotification(sent.refundNo, { at: h.clock.now() - 10 * MIN }), 409, 'PAYMENT.REPLAYED'],
+      [fake.refundNotification('RFNEVERSENT00001'), 404, 'REFUND.NOT_FOUND'],
+    ] as const;
+    for (const [d, status, code] of refusals) {
+      const res = await inject(d as GatewayDelivery);
+      expect([res.statusCode, json(res).error.code]).toEqual([status, code]);
+    }
+    expect(await h.snapshot()).toEqual(before);
+    expect(json(await h.get(`/api/v1/orders/${order.id}/refunds`, c.token)).refunds[0].state).toBe('processing');
+    expect((await inject(good)).statusCode).toBe(200);
+    const applied = await h.snapshot();
+    expect(json(await h.get(`/api/v1/orders/${order.id}/refunds`, c.token)).refunds[0].state).toBe('succeeded');
+    // WeChat resends with the same notification id: acknowledged, nothing more changes.
+    expect((await inject(fake.refundNotification(sent.refundNo) as GatewayDelivery)).statusCode).toBe(200);
+    expect((await h.snapshot()).orders).toEqual(applied.orders);
+  });
 });

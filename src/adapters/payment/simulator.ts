@@ -2,19 +2,19 @@
 // the channel notifies (signed, resent until acknowledged), and the refund ledger (request numbers the
 // channel has seen, money reserved and paid out). Each channel's refund behaviour is in its own file:
 // alipay.ts (synchronous answer), wechat.ts (accepted, then notified), bank.ts (settled in batches).
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { fail, isError, type DomainError } from '../../domain/errors.ts';
-import { parsePush, paymentNoticeBody } from '../../app/platform/push-schemas.ts';
+import { fail, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import type {
   Clock, CloseTradeAnswer, CreatePaymentRequest, PaymentNotice, PaymentPort, RefundAnswer, RefundRequest, RefundStatus, Statement, StatementLine, TradeStatus,
 } from '../../app/platform/ports.ts';
 import { billDayEnd, billDayOf } from '../../domain/policies/bill-day.ts';
 import { SeededRandom } from '../sim/random.ts';
-import type { SimJournal } from '../sim/journal.ts';import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
+import type { SimJournal } from '../sim/journal.ts';
+import { KEEP_FINISHED, Retention } from '../sim/retention.ts';
+import { signPayNotice, verifyPayNotice } from './pay-notice.ts';
 
 import {
-  answerOf, NOTIFICATION_MAX_AGE_MS, RESEND_AFTER_MS, sameText, statusOf, type ChannelRefusals, type SignedDelivery, type SimPayment, type SimRefund, type SimResend, type SimulatorOptions,
+  answerOf, RESEND_AFTER_MS, statusOf, type ChannelRefusals, type SignedDelivery, type SimPayment, type SimRefund, type SimResend, type SimulatorOptions,
 } from './sim-records.ts';
 
 export { answerOf, sameText, statusOf, NOTIFICATION_MAX_AGE_MS, RESEND_AFTER_MS, type ChannelRefusals, type SignedDelivery, type SimRefund, type SimulatorOptions } from './sim-records.ts';
@@ -206,28 +206,11 @@ export abstract class PaymentChannelSimulator implements PaymentPort {
   }
 
   sign(body: string, timestamp: number, nonce: string): SignedDelivery {
-    const signature = createHmac('sha256', this.secret).update(`${timestamp}\n${nonce}\n${body}\n`).digest('base64');
-    return { headers: { 'content-type': 'application/json', 'x-pay-timestamp': String(timestamp), 'x-pay-nonce': nonce, 'x-pay-signature': signature }, body };
+    return signPayNotice(this.secret, body, timestamp, nonce);
   }
 
   verifyNotification(headers: Record<string, string | string[] | undefined>, rawBody: string, now: number): PaymentNotice | DomainError {
-    const ts = Number(headers['x-pay-timestamp']);
-    const nonce = headers['x-pay-nonce'];
-    const sig = headers['x-pay-signature'];
-    if (!Number.isFinite(ts) || typeof nonce !== 'string' || typeof sig !== 'string' || nonce.length < 8) {
-      return fail('PAYMENT.BAD_SIGNATURE', 'The notification is not signed.');
-    }
-    if (!sameText(this.sign(rawBody, ts, nonce).headers['x-pay-signature']!, sig)) return fail('PAYMENT.BAD_SIGNATURE', 'The notification signature does not verify.');
-    if (Math.abs(now - ts) > NOTIFICATION_MAX_AGE_MS) return fail('PAYMENT.REPLAYED', 'The notification is too old to be accepted.', { timestamp: ts });
-    let b: Record<string, unknown>;
-    try {
-      b = JSON.parse(rawBody) as Record<string, unknown>;
-    } catch {
-      return fail('REQUEST.MALFORMED_JSON', 'The notification body is not JSON.');
-    }
-    const n = parsePush(paymentNoticeBody, b);
-    if (isError(n)) return n;
-    return { nonce, paymentNo: n.payment_no, tradeNo: n.trade_no, amountFen: n.amount_fen, status: n.trade_state };
+    return verifyPayNotice(this.secret, headers, rawBody, now);
   }
 
   /**
