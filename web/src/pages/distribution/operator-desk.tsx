@@ -9,6 +9,7 @@ import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { DistributionSetup } from './operator-setup.tsx';
+import './distribution.css';
 
 interface Stats {
   platform: { paid: number; cancellationRate: number };
