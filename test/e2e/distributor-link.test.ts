@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDistributor, createPromotionCode, putCommissionRule } from '../../src/app/distribution/manage.ts';
 import { isError, type DomainError } from '../../src/domain/errors.ts';
-import { hasChromium, orderThroughPages, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { placeOrder } from '../../src/app/ordering/place-order.ts';
+import { cancelUnpaidOrder } from '../../src/app/ordering/cancel-order.ts';
+import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, screenshots, signIn, startSite, type Site } from './browser.ts';
 
 const must = <T>(r: T | DomainError): T => {
   if (isError(r)) throw new Error(`setup failed: ${r.code}`);
@@ -109,4 +111,35 @@ describe.skipIf(!hasChromium)('a distributor\u2019s promotion link', () => {
     await customer.context.close();
     await seller.context.close();
   }, 180_000);
+
+  it('shows operators the distributor\u2019s orders, cancellation rate and reasons in words, its own or how the order ended', async () => {
+    // A second customer through the same link leaves before paying, giving no reason.
+    const deps = site.haoka.deps;
+    const customerId = await deps.store.accounts.ensureCustomer('C-e2e-left', '13712345602', deps.clock.now());
+    const number = (await deps.store.orders.searchNumbers({ carrier: 'china_unicom', limit: 1 }))[0]!;
+    const left = must(await placeOrder(deps, {
+      customerId, planId: 'cu-39', numberId: number.id, contactName: '韩梅梅', contactPhone: '13712345602', residentId: RESIDENT_ID, ref,
+      address: { province: '广东省', city: '深圳市', district: '福田区', detail: '深南大道 1 号' },
+    }));
+    must(await cancelUnpaidOrder(deps, left.id, { type: 'customer', id: customerId }, { confirm: true }));
+
+    const staff = await site.open(DESKTOP);
+    const page = staff.page;
+    await page.goto('/staff/login');
+    await page.getByLabel('用户名').fill('operator');
+    await page.getByLabel('密码').fill('ops123');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL((u) => u.pathname !== '/staff/login');
+    await page.goto('/staff/distributors');
+    const row = page.getByTestId('distributor-stats').locator('tr', { hasText: '深圳号卡小站' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    // Two orders, one paid and cancelled after paying: every paid order cancelled, and too few to flag.
+    expect(cells.slice(1, 5)).toEqual(['2/1', '0.0%', '0.0%', '100.0%']);
+    expect(cells[0]).not.toContain('取消率远高于平台');
+    expect(cells[5]!.split('，').sort()).toEqual(['客户在支付前取消 ×1', '找到更便宜的 ×1']);
+    await screenshots(page, 'distributors-desk', ['desktop']);
+    expect(staff.consoleErrors).toEqual([]);
+    await staff.context.close();
+  }, 120_000);
 });
