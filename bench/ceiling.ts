@@ -7,7 +7,7 @@ import { applyForCancellation } from '../src/app/cancellation/apply-cancellation
 import type { Deps } from '../src/app/platform/deps.ts';
 import { isError, type DomainError } from '../src/domain/errors.ts';
 import type { PaymentChannelSimulator } from '../src/adapters/payment/simulator.ts';
-import { CANCEL_REASON, cycleInput, type Scenario, type Workload } from './workload.ts';
+import { CANCEL_REASON, cycleInput, cycleOf, type Scenario, type Workload } from './workload.ts';
 import { runFor, schedstat } from './stats.ts';
 
 function must<T>(what: string, r: T | DomainError): T {
@@ -19,7 +19,7 @@ export function ceilingCycle(deps: Deps, w: Workload, scenario: Scenario, channe
   return async (i) => {
     const { customer, body } = cycleInput(w, scenario, i);
     const order = must('place', await placeOrder(deps, { customerId: customer.customerId, ...body }));
-    if (scenario === 'place-cancel') {
+    if (cycleOf(scenario) === 'place-cancel') {
       must('cancel', await cancelUnpaidOrder(deps, order.id, { type: 'customer', id: customer.customerId }, { confirm: true }));
       return;
     }

@@ -5,7 +5,7 @@ import { AlipaySimulator } from '../src/adapters/payment/alipay.ts';
 import { systemClock } from '../src/adapters/clock.ts';
 import { SIM_CHANNEL_SECRET } from '../src/main.ts';
 import { isError } from '../src/domain/errors.ts';
-import { CANCEL_REASON, cycleInput, type Customer, type PlaceBody, type Scenario, type Workload } from './workload.ts';
+import { CANCEL_REASON, cycleInput, cycleOf, type Customer, type PlaceBody, type Scenario, type Workload } from './workload.ts';
 import { percentile } from './stats.ts';
 
 interface Ctx {
@@ -59,7 +59,7 @@ function steps(scenario: Scenario, w: Workload, channel: AlipaySimulator): Step[
     expect: 201,
     onOk: (body, c) => { c.orderId = json(body).id as string; },
   };
-  if (scenario === 'place-cancel') {
+  if (cycleOf(scenario) === 'place-cancel') {
     return [place, { path: (c) => `/api/v1/orders/${c.orderId}/cancel`, body: () => '{"confirm":true}', expect: 200 }];
   }
   const pay: Step[] = [

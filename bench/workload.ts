@@ -2,9 +2,16 @@
 import type { PlaceOrderInput } from '../src/app/ordering/place-order.ts';
 import { ADDRESS, BENCH_PLAN, benchNumberId, residentId } from './fixtures.ts';
 
-export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review';
+export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review' | 'place-cancel-link' | 'place-pay-cancel-link';
 /** The scenarios measured against the ceiling; place-pay-review (an agent approves) runs over HTTP only. */
 export const SCENARIOS: Scenario[] = ['place-cancel', 'place-pay', 'place-pay-cancel'];
+/**
+ * The same cycles placed through a distributor's promotion link (?ref=), measured in rounds alternating with their
+ * plain twin: the difference in server CPU per cycle is what attribution and the commission ledger cost.
+ */
+export const THROUGH_LINK: Partial<Record<Scenario, Scenario>> = { 'place-cancel': 'place-cancel-link', 'place-pay-cancel': 'place-pay-cancel-link' };
+/** The cycle a scenario runs, leaving aside whether its orders come through a link. */
+export const cycleOf = (s: Scenario): Exclude<Scenario, `${string}-link`> => (s === 'place-cancel-link' ? 'place-cancel' : s === 'place-pay-cancel-link' ? 'place-pay-cancel' : s);
 
 export interface Customer {
   token: string;
@@ -34,6 +41,8 @@ export interface Workload {
   reviewers?: Customer[];
   /** The standard-queue agent who claims and approves review requests. */
   agentToken?: string;
+  /** A general promotion code of a second-level distributor, on whose plan a commission rule is set. */
+  ref?: string;
 }
 
 /** The reason every bench cancellation gives (不想要了). */
@@ -42,6 +51,13 @@ export const CANCEL_REASON = 'changed_mind';
 export type PlaceBody = Omit<PlaceOrderInput, 'customerId'>;
 
 export function cycleInput(w: Workload, scenario: Scenario, i: number): { customer: Customer; body: PlaceBody } {
+  const x = plainInput(w, cycleOf(scenario), i);
+  if (scenario === cycleOf(scenario)) return x;
+  if (!w.ref) throw new Error('this workload has no promotion code');
+  return { customer: x.customer, body: { ...x.body, ref: w.ref } };
+}
+
+function plainInput(w: Workload, scenario: Scenario, i: number): { customer: Customer; body: PlaceBody } {
   if (scenario === 'place-cancel') {
     const customer = w.customers[i % w.customers.length]!;
     return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(i % w.cancelPool), contactName: '张三', contactPhone: customer.phone, residentId: customer.residentId, address: ADDRESS } };

@@ -109,7 +109,7 @@ export async function signIn(page: Page, phone: string, shot?: string) {
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
-export interface OrderShots { picker?: string; check?: string }
+export interface OrderShots { picker?: string; check?: string; /** Already on the plan's number picker (a link that leads there), not choosing from the plans. */ fromPicker?: boolean }
 
 /** Orders a plan through the pages: choose the plan, pick a number, fill in, check, place. Returns the order id. */
 /** Orders the plan through the pages and pays it with the Alipay simulator; the order page then shows it paid. */
@@ -124,8 +124,10 @@ export async function paidThroughPages(page: Page, planName: string): Promise<st
 }
 
 export async function orderThroughPages(page: Page, planName: string, shots: OrderShots = {}): Promise<string> {
-  await page.goto('/');
-  await page.getByRole('button', { name: `选这个套餐：${planName}` }).click();
+  if (!shots.fromPicker) {
+    await page.goto('/');
+    await page.getByRole('button', { name: `选这个套餐：${planName}` }).click();
+  }
   await page.getByRole('heading', { name: '选一个号码' }).waitFor();
   const numbers = page.getByRole('group', { name: '选择号码' }).locator('label');
   await numbers.first().waitFor();

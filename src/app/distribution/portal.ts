@@ -22,9 +22,11 @@ export async function signInDistributor(deps: Deps, name: string, password: stri
 
 const maskName = (n: string) => (n.length <= 1 ? '*' : `${n[0]}${'*'.repeat(Math.min(3, n.length - 1))}`);
 
+/** A plan's link leads straight to that plan's order form; a general one to the plans. */
 export async function myLinks(deps: Deps, distributorId: string, base: string) {
+  const names = new Map((await deps.store.orders.listPlans(false)).map((p) => [p.id, p.name]));
   return (await deps.store.distribution.listPromotionCodes(distributorId)).map((c) => ({
-    code: c.code, planId: c.plan_id, url: `${base}/${c.plan_id ? `plans/${encodeURIComponent(c.plan_id)}` : ''}?ref=${encodeURIComponent(c.code)}`, createdAt: c.created_at,
+    code: c.code, planId: c.plan_id, planName: c.plan_id ? (names.get(c.plan_id) ?? c.plan_id) : null, url: `${base}/${c.plan_id ? `buy/${encodeURIComponent(c.plan_id)}` : ''}?ref=${encodeURIComponent(c.code)}`, createdAt: c.created_at,
   }));
 }
 

@@ -2,11 +2,8 @@
 // commissions. A distributor whose customers cancel far more often than the platform's are flagged: its promotion
 // likely promises what the card does not give.
 import { BUCKETS } from '../../domain/distribution/ledger.ts';
+import { farAbovePlatform } from '../../domain/distribution/flag.ts';
 import type { Deps } from '../platform/deps.ts';
-
-/** Flagged: at least this many paid orders, and a cancellation rate over this multiple of the platform's (and 10 points above it). */
-export const FLAG_MIN_PAID = 5;
-export const FLAG_MULTIPLE = 2;
 
 const rate = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
 
@@ -26,7 +23,7 @@ export async function distributorStats(deps: Deps) {
       activationRate: rate(c.activated, c.paid), firstTopUpRate: rate(c.toppedUp, c.activated), cancellationRate,
       reasons: c.cancelled > 0 ? await reports.reasons(d.id) : [],
       commissions: Object.fromEntries(BUCKETS.map((b) => [b, balances.get(`distributor:${d.id}:${b}`) ?? 0])),
-      flagged: c.paid >= FLAG_MIN_PAID && cancellationRate > platformRate * FLAG_MULTIPLE && cancellationRate - platformRate >= 0.1,
+      flagged: farAbovePlatform(c.paid, cancellationRate, platformRate),
     });
   }
   return { platform: { paid: platform.paid, cancellationRate: platformRate }, distributors: out };

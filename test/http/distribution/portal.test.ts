@@ -55,9 +55,12 @@ describe('a distributor\u2019s pages', () => {
     expect(json(await h.get('/api/v1/promotion-codes/nosuchcode', null)).error.code).toBe('PROMOTION.NOT_FOUND');
   });
 
-  it('lists its links with their ?ref= URL', async () => {
+  it('lists its links with their ?ref= URL: a general one to the plans, a plan\u2019s own to that plan\u2019s order form, by name', async () => {
+    const general = json(await h.get('/api/v1/distributor/links', token)).links;
+    expect(general).toEqual([expect.objectContaining({ code: ref, planId: null, planName: null, url: expect.stringMatching(new RegExp(`^https?://[^/]+/\\?ref=${ref}$`)) })]);
+    const planRef = json(await h.post(`/api/v1/operator/distributors/${seller.id}/promotion-codes`, operator, { planId: 'cu-39' })).code;
     const links = json(await h.get('/api/v1/distributor/links', token)).links;
-    expect(links).toEqual([expect.objectContaining({ code: ref, planId: null, url: expect.stringContaining(`?ref=${ref}`) })]);
+    expect(links.find((l: { code: string }) => l.code === planRef)).toMatchObject({ planId: 'cu-39', planName: '联通大王卡 39元', url: expect.stringMatching(new RegExp(`/buy/cu-39\\?ref=${planRef}$`)) });
   });
 
   it('shows a customer\u2019s cancellation after paying: masked, with its reason, the step where it stopped, and no commission', async () => {

@@ -53,7 +53,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 }
 
 export type LineState = 'none' | 'pending' | 'eligible' | 'settled' | 'voided' | 'reversed' | 'clawed_back';
-export interface Link { code: string; planId: string | null; url: string; createdAt: number }
+export interface Link { code: string; planId: string | null; planName: string | null; url: string; createdAt: number }
 export interface MyOrder {
   id: string; planId: string; state: string; closeReason: string | null; amountFen: number; channel: string;
   customer: { name: string; phone: string }; commission: { amountFen: number; state: LineState }; createdAt: number;

@@ -9,6 +9,7 @@ import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { DistributionSetup } from './operator-setup.tsx';
+import './distribution.css';
 
 interface Stats {
   platform: { paid: number; cancellationRate: number };
@@ -40,7 +41,11 @@ export function DistributionDeskPage() {
   const [runId, setRunId] = useState(() => new Date(Date.now() + 8 * 3_600_000 - 28 * 86_400_000).toISOString().slice(0, 7));
   const [run, setRun] = useState<Settlement | null>(null);
   const [payoutRef, setPayoutRef] = useState<Record<string, string>>({});
-  const word = (k: string) => (isKey(k) ? t(k) : k);
+  // A reason is the customer's own (a cancellation or return request) or, for an order that ended without one, how it ended.
+  const reason = (code: string) => {
+    const key = [`cancelReason.${code}`, `dist.closed.${code}`, `state.${code}`].find(isKey);
+    return key ? t(key) : code;
+  };
 
   const csvHref = run ? `data:text/csv;charset=utf-8,${encodeURIComponent(run.csv)}` : null;
   return (
@@ -60,7 +65,7 @@ export function DistributionDeskPage() {
                 <tr key={d.id} className={d.flagged ? 'row-flagged' : undefined}>
                   <td>{d.name} · <code>{d.id}</code> · L{d.level}{d.state !== 'active' ? ` · ${d.state}` : ''}{d.flagged ? ` ⚠ ${t('distDesk.flagged')}` : ''}</td>
                   <td>{d.orders}/{d.paid}</td><td>{pct(d.activationRate)}</td><td>{pct(d.firstTopUpRate)}</td><td>{pct(d.cancellationRate)}</td>
-                  <td>{d.reasons.slice(0, 3).map((r) => `${word(`cancelReason.${r.code}`)} ×${r.n}`).join('，')}</td>
+                  <td>{d.reasons.slice(0, 3).map((r) => `${reason(r.code)} ×${r.n}`).join('，')}</td>
                   <td>{['pending', 'eligible', 'settled', 'paid_out'].map((b) => yuan(d.commissions[b] ?? 0)).join(' / ')}</td>
                   <td><Button variant="secondary" busy={act.busy} onClick={async () => { if (await act.run((key) => desk.setState(d.id, d.state === 'active' ? 'suspended' : 'active', key))) stats.setData(await desk.stats()); }}>{t(d.state === 'active' ? 'distDesk.suspend' : 'distDesk.reactivate')}</Button></td>
                 </tr>

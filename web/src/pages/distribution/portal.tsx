@@ -10,7 +10,13 @@ import { TextField } from '../../ui/field.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { distApi, setDistributorSession, useDistributorSession } from './api.ts';
 import { QrCode } from './qr-code.tsx';
+import './distribution.css';
 
+const MONTH_FIGURES = [
+  ['dist.commissions.accrued', 'accruedFen'], ['dist.commissions.eligible', 'eligibleFen'], ['dist.commissions.settled', 'settledFen'],
+  ['dist.commissions.takenBack', 'takenBackFen'], ['dist.commissions.paid_out', 'paidOutFen'],
+] as const;
+const FINAL = new Set<string>(['voided', 'reversed', 'clawed_back']);
 const TABS = ['links', 'orders', 'cancellations', 'commissions', 'withdrawals'] as const;
 type Tab = (typeof TABS)[number];
 
@@ -26,7 +32,7 @@ export function DistributorPortal() {
     <section>
       <h1>{t('dist.title')}</h1>
       <p>{me.distributor.name} · {t('dist.level', { level: me.distributor.level })} · <button type="button" className="link-button" onClick={() => setDistributorSession(null)}>{t('dist.signOut')}</button></p>
-      <nav className="topnav" aria-label={t('dist.title')}>
+      <nav className="dist-tabs" aria-label={t('dist.title')}>
         {TABS.map((x) => (
           <button key={x} type="button" className={`nav-link${tab === x ? ' nav-on' : ''}`} aria-current={tab === x ? 'page' : undefined} onClick={() => setTab(x)}>{t(`dist.tab.${x}`)}</button>
         ))}
@@ -57,8 +63,8 @@ function Links() {
     <div>
       <p>{t('dist.links.lead')}</p>
       {data.links.map((l) => (
-        <div className="card" key={l.code} data-testid="promotion-link">
-          <strong>{l.planId ? t('dist.links.plan', { plan: l.planId }) : t('dist.links.general')}</strong>
+        <div className="card dist-link" key={l.code} data-testid="promotion-link">
+          <strong>{l.planId ? t('dist.links.plan', { plan: l.planName ?? l.planId }) : t('dist.links.general')}</strong>
           <p><code>{l.url}</code></p>
           <QrCode text={l.url} label={`${t('dist.links.qr')} ${l.url}`} />
           <Button variant="secondary" onClick={() => { void navigator.clipboard?.writeText(l.url); setCopied(l.code); }}>{copied === l.code ? t('dist.links.copied') : t('dist.links.copy')}</Button>
@@ -80,8 +86,9 @@ function Orders() {
         <li className="card" key={o.id} data-testid="distributor-order">
           <div><code>{o.id}</code> · {dateTime(o.createdAt)}</div>
           <div>{t('dist.orders.customer')}: {o.customer.name} {o.customer.phone}</div>
-          <div>{t('dist.orders.state')}: {(o.closeReason && word(`closeReason.${o.closeReason}`)) ?? word(`state.${o.state}`) ?? o.state}</div>
-          <div>{t('dist.orders.commission')}: {yuan(o.commission.amountFen)} · {word(`dist.line.${o.commission.state}`) ?? o.commission.state}</div>
+          <div>{t('dist.orders.state')}: {(o.closeReason && word(`dist.closed.${o.closeReason}`)) ?? word(`state.${o.state}`) ?? o.state}</div>
+          {/* A line taken back earned nothing: its amount would read as money the distributor still has. */}
+          <div>{t('dist.orders.commission')}: {FINAL.has(o.commission.state) ? '' : `${yuan(o.commission.amountFen)} · `}{word(`dist.line.${o.commission.state}`) ?? o.commission.state}</div>
         </li>
       ))}
     </ul>
@@ -102,7 +109,7 @@ function Cancellations() {
             <li className="card" key={c.orderId} data-testid="distributor-cancellation">
               <div><code>{c.orderId}</code>{c.closedAt ? ` · ${dateTime(c.closedAt)}` : ''}</div>
               <div>{t('dist.cancellations.step')}: {c.fromState ? (word(`state.${c.fromState}`) ?? c.fromState) : '—'}</div>
-              <div>{t('dist.cancellations.reason')}: {(c.reasonCode && word(`cancelReason.${c.reasonCode}`)) ?? (c.closeReason && word(`closeReason.${c.closeReason}`)) ?? c.reasonCode ?? '—'}{c.reasonText ? `（${c.reasonText}）` : ''}</div>
+              <div>{t('dist.cancellations.reason')}: {(c.reasonCode && word(`cancelReason.${c.reasonCode}`)) ?? (c.closeReason && word(`dist.closed.${c.closeReason}`)) ?? c.reasonCode ?? '—'}{c.reasonText ? `（${c.reasonText}）` : ''}</div>
             </li>
           ))}
         </ul>
@@ -119,17 +126,20 @@ function CommissionsTab() {
   const buckets = ['pending', 'eligible', 'settled', 'paid_out'] as const;
   return (
     <div>
-      <dl className="card" data-testid="commission-balances">
+      <dl className="card dist-figures" data-testid="commission-balances">
         {buckets.map((b) => (<div key={b}><dt>{t(`dist.commissions.${b}` as Key)}</dt><dd>{yuan(data.balances[b])}</dd></div>))}
       </dl>
-      <div className="table-wrap">
-        <table className="table">
-          <thead><tr><th>{t('dist.commissions.month')}</th><th>{t('dist.commissions.accrued')}</th><th>{t('dist.commissions.eligible')}</th><th>{t('dist.commissions.settled')}</th><th>{t('dist.commissions.takenBack')}</th><th>{t('dist.commissions.paid_out')}</th></tr></thead>
-          <tbody>
-            {data.months.map((m) => (<tr key={m.month}><td>{m.month}</td><td>{yuan(m.accruedFen)}</td><td>{yuan(m.eligibleFen)}</td><td>{yuan(m.settledFen)}</td><td>{yuan(m.takenBackFen)}</td><td>{yuan(m.paidOutFen)}</td></tr>))}
-          </tbody>
-        </table>
-      </div>
+      {/* A month a card, every figure in view on a phone: what was earned and what was taken back side by side. */}
+      <ul className="card-list">
+        {data.months.map((m) => (
+          <li className="card" key={m.month} data-testid="commission-month">
+            <h2>{m.month}</h2>
+            <dl className="dist-figures">
+              {MONTH_FIGURES.map(([key, field]) => (<div key={field}><dt>{t(key)}</dt><dd>{yuan(m[field])}</dd></div>))}
+            </dl>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
