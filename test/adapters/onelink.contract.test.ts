@@ -114,6 +114,23 @@ describe('the OneLink adapter against the fake platform', () => {
     expect(await a.activate(activation(5))).toMatchObject({ status: 'activated' });
   });
 
+  it('activates many cards as batch changes of 100, each card answered in the order asked', async () => {
+    await startFake({ activationDelayMs: 5_000 });
+    fake.book.refusals.set(cards[20]!, { code: '12089', message: '该卡片不是待激活、已激活、已停机,无法进行操作' });
+    const asked = [...Array.from({ length: 150 }, (_, k) => activation(10 + k, `job-3:card-${10 + k}`)), { activationNo: 'job-3:stranger', iccid: iccidOf('8986031900000000001'), msisdn: '1410000000001' }];
+    const a = carrier();
+    const first = await a.activateMany(asked);
+    expect(first.every((x) => x.status === 'failed' && x.retryable === (x.error.startsWith('ACTIVATION_PENDING')))).toBe(true);
+    expect(first.at(-1)).toMatchObject({ retryable: false, error: expect.stringMatching(/^12010 /) });
+    clock.advance(5_000);
+    const done = await a.activateMany(asked);
+    expect(done.filter((x) => x.status === 'activated')).toHaveLength(149);
+    expect(done[10]).toEqual({ status: 'failed', retryable: false, error: '12089 该卡片不是待激活、已激活、已停机,无法进行操作' });
+    expect(fake.book.job('20000000001')!.iccids).toHaveLength(100);
+    expect(fake.book.job('20000000002')!.iccids).toHaveLength(50);
+    expect(cards.slice(10, 160).map((c) => fake.book.activationsOf(c)).filter((n) => n !== 1)).toEqual([0]);
+  });
+
   it('closes an active line by stopping it, and closing it again changes nothing', async () => {
     await startFake();
     const a = carrier();

@@ -9,9 +9,17 @@ export interface IotUsageLine {
   usedMb: number;
 }
 
+export interface ActivationRequest {
+  activationNo: string;
+  iccid: string;
+  msisdn: string;
+}
+
 export interface IotCarrierPort {
   /** Activates a card; `activationNo` sent again answers the first answer and activates nothing more. */
-  activate(req: { activationNo: string; iccid: string; msisdn: string }): Promise<IotActivationAnswer>;
+  activate(req: ActivationRequest): Promise<IotActivationAnswer>;
+  /** Activates several cards as one batch at the platform (物联卡批量激活); the answers in the order asked. */
+  activateMany(reqs: readonly ActivationRequest[]): Promise<IotActivationAnswer[]>;
   /** Closes a line (销户); `closeNo` sent again closes nothing more. */
   closeLine(req: { closeNo: string; iccid: string; msisdn: string }): Promise<{ status: 'closed' } | { status: 'failed'; error: string }>;
   /** The day's usage (YYYY-MM-DD, Beijing) of the cards asked about (a card without usage that day may be left out). */
