@@ -38,6 +38,8 @@ export async function wireIotCarrier(o: IotWiringOptions): Promise<IotWiring> {
     url = await fake.start();
   }
   const client = new OneLinkClient({ url, appid: o.config.appid, password: o.config.password, timeoutMs: o.config.timeoutMs }, o.clock);
-  const carrier = new OneLinkIotCarrier(client, o.instantJobs ? { pollIntervalMs: 0 } : {});
+  // The demo's fake carries a job out 1.5 s after taking it: the adapter asks for up to 3.5 s, so that a batch is
+  // usually answered in the same pass.
+  const carrier = new OneLinkIotCarrier(client, o.instantJobs ? { pollIntervalMs: 0 } : { pollAttempts: 8, pollIntervalMs: 500 });
   return { carrier, fake, close: async () => { await fake?.stop(); } };
 }
