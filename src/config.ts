@@ -8,6 +8,7 @@ import { BankConfigError, loadBankConfig, type BankConfig } from './adapters/pay
 import { NO_CHANNEL_MESSAGE, offeredChannels } from './config-channels.ts';
 import type { PaymentChannel } from './domain/order.ts';
 import { loadSmsConfig, type SmsConfig } from './adapters/sms/config.ts';
+import { loadOneLinkConfig, type OneLinkConfig } from './adapters/iot/onelink/config.ts';
 import { loadSupplierConfigs, SupplierConfigError, type SupplierConfig } from './adapters/suppliers/config.ts';
 
 /**
@@ -63,6 +64,8 @@ export interface Config {
   sms?: SmsConfig | null;
   /** Upstream suppliers (adapters/suppliers/config.ts); empty: demo runs its fake supplier, production has none. */
   suppliers?: SupplierConfig[];
+  /** China Mobile's IoT platform OneLink (adapters/iot/onelink/config.ts); null: none (production unconfigured). */
+  onelink?: OneLinkConfig | null;
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -185,5 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kuaidi100: keys(() => loadKuaidi100Config(env, mode === 'production')),
     sms: keys(() => loadSmsConfig(env, mode === 'production')),
     suppliers: keys(() => loadSupplierConfigs(env)),
+    onelink: keys(() => loadOneLinkConfig(env, mode === 'production')),
   };
 }

@@ -38,7 +38,8 @@ import type { Simulators } from './http/routes/simulators.ts';
 import { Worker } from './jobs/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { wireSuppliers, type WiredSuppliers } from './adapters/suppliers/wiring.ts';
-import { IotCarrierSimulator } from './adapters/iot/carrier-simulator.ts';
+import { wireIotCarrier } from './adapters/iot/wiring.ts';
+import { loadOneLinkConfig } from './adapters/iot/onelink/config.ts';
 import { ensureIotCatalog } from './app/iot/catalog.ts';
 import { seedSupplierPlans } from './app/suppliers/catalog-sync.ts';
 
@@ -137,13 +138,16 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The warehouse's parcels leave under the courier's e-waybill numbers.
   if (kuaidi100) warehouse.waybills = async (orderId) => (await courier.createWaybill({ orderId })).trackingNo;
   const deps: Deps = { store, clock, settings, secrets, payments: { ...payments, ...(wechat.port ? { wechat: wechat.port } : {}), ...(alipay.port ? { alipay: alipay.port } : {}), ...(bank ? { bank } : {}) }, offeredChannels: config.paymentChannels, notifier, carrier, warehouse, courier, log };
-  deps.iotCarrier = new IotCarrierSimulator(clock, seed);
+  // Business cards reach China Mobile's IoT platform through OneLink (in demo and tests, the fake on 127.0.0.1).
+  const onelink = config.onelink === undefined ? (config.mode === 'demo' ? loadOneLinkConfig({}, false) : null) : config.onelink;
+  const iot = await wireIotCarrier({ config: onelink, clock, seed, simStateDir: config.simStateDir, instantJobs: Boolean(opts.clock) });
+  if (iot.carrier) deps.iotCarrier = iot.carrier;
   const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
   deps.suppliers = suppliers.registry;
   // The demo's own start (not a test that asks for the fake by name) puts the fake supplier's catalog on sale.
   if (opts.seed && suppliers.fake && !opts.suppliers) await seedSupplierPlans(deps);
-  const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}) };
+  const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}), ...(iot.fake ? { onelink: iot.fake } : {}) };
   if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
@@ -204,6 +208,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await Promise.all([worker.stop(), app?.close(), wechat.close(), alipay.close()]);
       await kuaidi100?.close();
       await sms?.close();
+      await iot.close();
       await suppliers.close();
       await store.close();
     },

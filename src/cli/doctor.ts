@@ -54,7 +54,9 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
       if ((c === 'alipay' && !cfg.alipay) || (c === 'wechat' && !cfg.wechat) || (c === 'bank' && !cfg.bank)) lacks.push(`${c}: offered through its notification key only (the built-in simulator); a real ${c} account is not configured`);
     }
     if (!cfg.kuaidi100) lacks.push('Kuaidi100 (HAOKA_KUAIDI100_*): parcels are tracked by the simulated courier');
+    if (!cfg.onelink) lacks.push('OneLink (HAOKA_IOT_ONELINK_*): business cards are neither activated nor metered at China Mobile');
   }
+  if (cfg.onelink && !cfg.onelink.fake) url(check, 'OneLink address', cfg.onelink.url, production);
   if (cfg.kuaidi100?.callbackUrl) url(check, 'Kuaidi100 callback address', cfg.kuaidi100.callbackUrl, production);
   return { checks, lacks };
 }

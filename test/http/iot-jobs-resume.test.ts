@@ -2,7 +2,7 @@
 // before a crash, resumed by the worker with every card activated once; cards the carrier refuses fail alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
-import { aBusiness, aPaidBatch, deliver, iotCarrier, shipParcel } from '../fixtures/iot.ts';
+import { aBusiness, aPaidBatch, deliver, iotPlatform, shipParcel } from '../fixtures/iot.ts';
 import { runIotJob } from '../../src/app/iot/jobs.ts';
 import { iotRepos } from '../../src/adapters/store/iot/index.ts';
 
@@ -27,14 +27,14 @@ describe('batch activation', () => {
     // The next runner asked the carrier about 5 more cards and died before writing down the answers.
     const items = await iotRepos(h.haoka.deps.store).jobs.items(started.id);
     const cards = await iotRepos(h.haoka.deps.store).cards.getCards(items.slice(20, 25).map((i) => i.card_id));
-    for (const c of cards) await iotCarrier(h).activate({ activationNo: `${started.id}:${c.id}`, iccid: c.iccid, msisdn: c.msisdn });
+    for (const c of cards) await h.haoka.deps.iotCarrier!.activate({ activationNo: `${started.id}:${c.id}`, iccid: c.iccid, msisdn: c.msisdn });
 
     // The worker takes the job's outbox row and finishes it.
     await h.haoka.worker.drain();
     const done = json(await h.get(`/api/v1/iot/jobs/${started.id}`, token));
     expect(done).toMatchObject({ state: 'done', total: 50, done: 50, failed: 0, percent: 100 });
     expect(new Set(done.items.map((i: any) => i.iccid)).size).toBe(50);
-    for (const iccid of parcel.iccids) expect(iotCarrier(h).activationsOf.get(iccid)).toBe(1);
+    for (const iccid of parcel.iccids) expect(iotPlatform(h).activationsOf(iccid)).toBe(1);
     const trail = json(await h.get(`/api/v1/iot/cards/${parcel.iccids[22]}`, token)).trail;
     expect(trail.filter((e: any) => e.action === 'card.activated')).toHaveLength(1);
     // Running it again changes nothing.
@@ -46,8 +46,8 @@ describe('batch activation', () => {
     const { batchId } = await aPaidBatch(h, token, 6);
     const parcel = await shipParcel(h, operator, batchId, 6);
     await deliver(h, operator, parcel.trackingNo);
-    iotCarrier(h).refuse.add(parcel.iccids[1]!);
-    iotCarrier(h).failNext = 1;
+    iotPlatform(h).refusals.set(parcel.iccids[1]!, { code: '12089', message: '该卡片不是待激活、已激活、已停机,无法进行操作' });
+    iotPlatform(h).busyNext = 1;
     const started = json(await h.post('/api/v1/iot/activations', token, { iccids: parcel.iccids }));
     // The busy answer leaves its card for a later pass (the outbox retries with backoff).
     await h.haoka.worker.runOnce();
@@ -56,7 +56,7 @@ describe('batch activation', () => {
     await h.haoka.worker.drain();
     const done = json(await h.get(`/api/v1/iot/jobs/${started.id}`, token));
     expect(done).toMatchObject({ state: 'done', done: 5, failed: 1, percent: 100 });
-    expect(done.items.find((i: any) => i.iccid === parcel.iccids[1])).toMatchObject({ outcome: 'failed', detail: 'the carrier refused: CARD_NOT_ACTIVATABLE' });
+    expect(done.items.find((i: any) => i.iccid === parcel.iccids[1])).toMatchObject({ outcome: 'failed', detail: 'the carrier refused: 12089 该卡片不是待激活、已激活、已停机,无法进行操作' });
     expect(json(await h.get(`/api/v1/iot/cards/${parcel.iccids[1]}`, token)).state).toBe('delivered');
   });
 

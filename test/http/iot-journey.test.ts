@@ -1,7 +1,7 @@
 // A business orders 50 IoT cards, activates 20, pools them, then cancels 30 across four states and sees each outcome.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
-import { aBusiness, aPaidBatch, cardsOf, deliver, iotCarrier, shipParcel } from '../fixtures/iot.ts';
+import { aBusiness, aPaidBatch, cardsOf, deliver, iotPlatform, shipParcel } from '../fixtures/iot.ts';
 import { checkInvariants } from '../../src/app/platform/check-invariants.ts';
 
 let h: Harness;
@@ -46,8 +46,10 @@ describe('a business with 50 IoT cards', () => {
     expect(pool.statusCode).toBe(201);
     const poolId = json(pool).id;
     expect(json(pool)).toMatchObject({ members: 20, quotaMb: 20 * 1024, monthlyFeeFen: 20 * 500 });
-    iotCarrier(h).dailyMb = 900;
+    iotPlatform(h).dailyMb = 900;
     const day = new Date(h.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // The platform reports a day's usage from the next day on.
+    h.clock.advance(86_400_000);
     expect(json(await h.post(`/api/v1/operator/iot/usage/${day}`, operator))).toMatchObject({ cards: 20, alerts: 1 });
     expect(json(await h.post(`/api/v1/operator/iot/usage/${day}`, operator))).toMatchObject({ cards: 0, alerts: 0 });
     let seen = json(await h.get(`/api/v1/iot/pools/${poolId}`, token));
@@ -107,7 +109,7 @@ describe('a business with 50 IoT cards', () => {
     expect(closed).toMatchObject({ state: 'account_closed' });
     expect(closed.penaltyFen).toBeGreaterThan(0);
     expect(closed.trail.map((e: any) => e.action)).toEqual(['card.ordered', 'card.paid', 'card.shipped', 'card.delivered', 'card.activated', 'card.pooled', 'card.closed']);
-    expect(iotCarrier(h).closed.has(activated[0].iccid)).toBe(true);
+    expect(iotPlatform(h).isStopped(activated[0].iccid)).toBe(true);
     // One interception for the parcel, however many of its cards were cancelled.
     expect(h.haoka.sims.courier.interceptCalls.get(b.trackingNo)).toBe(1);
     // The pool keeps its 10 live cards.

@@ -1,7 +1,7 @@
 // Traffic pools fed by the carrier's daily usage report, taken by the worker once it is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, json, type Harness } from '../fixtures/harness.ts';
-import { aBusiness, aPaidBatch, deliver, iotCarrier, shipParcel } from '../fixtures/iot.ts';
+import { aBusiness, aPaidBatch, deliver, iotPlatform, shipParcel } from '../fixtures/iot.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('traffic pools', () => {
     expect(pool).toMatchObject({ members: 5, quotaMb: 5 * 1024, usedMb: 0 });
 
     // Today's use is reported tomorrow, after 02:00 Beijing.
-    iotCarrier(h).dailyMb = 2000;
+    iotPlatform(h).dailyMb = 2000;
     const beijing = new Date(h.clock.now() + 8 * HOUR);
     const today = beijing.toISOString().slice(0, 10);
     const tomorrow2am = Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate() + 1, 2) - 8 * HOUR;

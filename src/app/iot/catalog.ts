@@ -10,7 +10,7 @@ export const IOT_PLANS: IotPlan[] = [
 ];
 
 /** Card stock per carrier: ICCID bodies (issuer prefixes 898600 mobile, 898601 unicom, 898603 telecom) and 13-digit IoT numbers. */
-const STOCK = [
+export const IOT_STOCK = [
   { id: 'iot-stock-cm-1', carrier: 'china_mobile', first_body: '8986001900000000000', first_number: '1440000000000', size: 100_000 },
   { id: 'iot-stock-cu-1', carrier: 'china_unicom', first_body: '8986011900000000000', first_number: '1460000000000', size: 100_000 },
   { id: 'iot-stock-ct-1', carrier: 'china_telecom', first_body: '8986031900000000000', first_number: '1410000000000', size: 100_000 },
@@ -20,6 +20,6 @@ export async function ensureIotCatalog(store: Store, now: number): Promise<void>
   await store.tx(async (r) => {
     const iot = iotRepos(r);
     await iot.accounts.upsertPlans(IOT_PLANS, now);
-    await iot.accounts.addStock(STOCK.map((s) => ({ ...s, next_offset: 0 })));
+    await iot.accounts.addStock(IOT_STOCK.map((s) => ({ ...s, next_offset: 0 })));
   });
 }

@@ -111,12 +111,13 @@ async function activateAtCarrier(deps: Deps, job: JobRow, items: JobItemRow[], c
   const out = new Map<string, IotActivationAnswer>();
   const carrier = deps.iotCarrier;
   if (!carrier) throw new Error('no IoT carrier platform configured');
-  for (const item of items) {
+  // Only a card that arrived is activated; the step records why another is not. The chunk goes as one batch.
+  const asked = items.flatMap((item) => {
     const c = cards.get(item.card_id);
-    // Only a card that arrived is activated; the step records why another is not.
-    if (!c || (c.state !== 'delivered' && c.state !== 'shipped') || c.pending_return) continue;
-    out.set(item.card_id, await carrier.activate({ activationNo: `${job.id}:${c.id}`, iccid: c.iccid, msisdn: c.msisdn }));
-  }
+    return !c || (c.state !== 'delivered' && c.state !== 'shipped') || c.pending_return ? [] : [{ cardId: c.id, req: { activationNo: `${job.id}:${c.id}`, iccid: c.iccid, msisdn: c.msisdn } }];
+  });
+  const answers = asked.length ? await carrier.activateMany(asked.map((a) => a.req)) : [];
+  asked.forEach((a, i) => out.set(a.cardId, answers[i]!));
   return out;
 }
 

@@ -106,7 +106,8 @@ export async function listPools(deps: Deps, me: StaffRow): Promise<PoolView[]> {
 export async function ingestDailyUsage(deps: Deps, day: string): Promise<{ cards: number; pools: number; alerts: number }> {
   const carrier = deps.iotCarrier;
   if (!carrier) throw new Error('no IoT carrier platform configured');
-  const report = await carrier.dailyUsage(day);
+  // The platform reports the cards it is asked about: those activated by the day's end.
+  const report = await carrier.dailyUsage(day, await iotRepos(deps.store).cards.activatedIccids(billDayEnd(day)));
   const now = deps.clock.now();
   const month = monthOf(day);
   return deps.store.tx(async (r) => {

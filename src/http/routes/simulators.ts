@@ -10,6 +10,7 @@ import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
 import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
+import type { FakeOneLink } from '../../adapters/iot/onelink/fake.ts';
 import type { FakeKuaidi100 } from '../../adapters/courier/kuaidi100/fake/fake-kuaidi100.ts';
 import type { SmsFakes } from '../../adapters/sms/wiring.ts';
 import { sendError } from '../errors.ts';
@@ -28,6 +29,8 @@ export interface Simulators {
   sms?: SmsFakes;
   /** The demo's fake upstream supplier (md5kv): reviews, shipping, activation and callbacks happen there. */
   supplier?: FakeMd5Supplier;
+  /** The fake OneLink (China Mobile's IoT platform): business cards are activated and report usage there. */
+  onelink?: FakeOneLink;
 }
 
 export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => async (app) => {

@@ -123,6 +123,12 @@ export class IotCardsRepo {
     return out;
   }
 
+  /** Cards activated by `before` (the cards whose usage the carrier reports for a day ending then). */
+  async activatedIccids(before: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('iot_cards').select('iccid').where('activated_at', 'is not', null).where('activated_at', '<', before).orderBy('iccid').execute();
+    return rows.map((r) => r.iccid);
+  }
+
   async cardsOfParcel(trackingNo: string): Promise<CardRow[]> {
     return this.db.selectFrom('iot_cards').selectAll().where('tracking_no', '=', trackingNo).orderBy('batch_id').orderBy('seq').execute();
   }
