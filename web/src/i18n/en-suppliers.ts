@@ -1,6 +1,7 @@
 import type { zhSuppliers } from './zh-suppliers.ts';
 
 export const enSuppliers: Record<keyof typeof zhSuppliers, string> = {
+  'plans.fromSupplier': 'Sent by the supplier',
   'supplier.disclosure': 'Before you order, please read',
   'supplier.pick': 'Pick a number from the supplier\u2019s pool',
   'supplier.tail': 'Ends with',

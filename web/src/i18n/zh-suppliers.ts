@@ -1,5 +1,6 @@
 // 上游供应商的套餐：下单前的须知、供应商号池、资格校验。
 export const zhSuppliers = {
+  'plans.fromSupplier': '供应商直发',
   'supplier.disclosure': '办理须知（请在下单前阅读）',
   'supplier.pick': '从供应商号池选号',
   'supplier.tail': '尾号',
