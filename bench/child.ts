@@ -15,6 +15,7 @@ export const CHILDREN = {
   'flash-server': 'bench/flash-server.ts',
   'million-server': 'bench/million-server.ts',
   'wechat-gateway': 'bench/wechat-gateway.ts',
+  'supplier-process': 'bench/supplier-process.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 
