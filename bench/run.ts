@@ -162,9 +162,9 @@ async function main() {
   const sla = await startChild('sla-lateness', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
   log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
   const o = await startChild('overdue-close', { dir, orders: P.overdue } satisfies OverdueArgs).first;
-  log('paid cycles through WeChat Pay API v3 and its fake gateway (a process of its own) ...');
   log('orders held at a fake supplier over HTTP, beside place+cancel ...');
   const sup = await suppliers();
+  log('paid cycles through WeChat Pay API v3 and its fake gateway (a process of its own) ...');
   const gw = await runGatewayCycles({ seconds: P.seconds, warmup: P.warmup, rounds: 2, concurrency: P.connections, cycles: quick ? 4_000 : 12_000, log });
   log('flash sale on the embedded store ...');
   const flash = await runFlash(join(dir, 'flash.db'), 'the embedded store (SQLite file, WAL)');
