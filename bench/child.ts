@@ -17,6 +17,7 @@ export const CHILDREN = {
   'wechat-gateway': 'bench/wechat-gateway.ts',
   'sms-providers': 'bench/sms-providers.ts',
   'alipay-gateway': 'bench/alipay-gateway.ts',
+  'supplier-process': 'bench/supplier-process.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 

@@ -30,6 +30,9 @@ export const BENCH_PLAN = 'cm-129';
 /** The API v3 key of the bench's WeChat Pay merchant and its fake gateway (bench/gateway-cycles.ts). */
 export const BENCH_WECHAT_APIV3_KEY = 'benchbenchbenchbenchbenchbench32';
 
+/** The bench supplier's keys and the product its cycles order (a paid card: the order waits for payment). */
+export const BENCH_SUPPLIER = { id: 'bench', appId: 'HKBENCH1', secret: 'haoka-bench-md5kv-secret-not-for-production', product: 'P1003' } as const;
+
 export const ADDRESS = { province: '广东省', city: '深圳市', district: '南山区', detail: '科技园南区 1 栋 101' };
 
 export function openRaw(file: string): SqliteDatabase.Database {

@@ -18,6 +18,7 @@ interface Ctx {
   payment?: { paymentNo: string; amountFen: number; expiresAt: number };
   notice?: { headers: Record<string, string>; body: string };
   requestId?: string;
+  reservationId?: string;
 }
 
 interface Step {
@@ -59,8 +60,19 @@ function steps(scenario: Scenario, w: Workload, channel: AlipaySimulator): Step[
     expect: 201,
     onOk: (body, c) => { c.orderId = json(body).id as string; },
   };
-  if (cycleOf(scenario) === 'place-cancel') {
-    return [place, { path: (c) => `/api/v1/orders/${c.orderId}/cancel`, body: () => '{"confirm":true}', expect: 200 }];
+  const cancel: Step = { path: (c) => `/api/v1/orders/${c.orderId}/cancel`, body: () => '{"confirm":true}', expect: 200 };
+  if (cycleOf(scenario) === 'place-cancel') return [place, cancel];
+  if (scenario === 'hold-place-cancel') {
+    // The number is held at the supplier (over HTTP, by the server), then ordered with the hold, eligibility
+    // checked again on the server, then cancelled unpaid.
+    const planPath = () => `/api/v1/suppliers/plans/${encodeURIComponent(w.supplier!.planId)}`;
+    return [{
+      prepare: place.prepare, path: () => `${planPath()}/holds`, body: (c) => JSON.stringify({ number: c.place!.numberId }), expect: 201,
+      onOk: (body, c) => { c.reservationId = json(body).reservationId as string; },
+    }, {
+      path: () => '/api/v1/suppliers/orders', expect: 201, onOk: place.onOk,
+      body: (c) => { const { numberId: _n, ...rest } = c.place!; return JSON.stringify({ ...rest, reservationId: c.reservationId }); },
+    }, cancel];
   }
   const pay: Step[] = [
     {

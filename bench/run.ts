@@ -1,7 +1,7 @@
 // npm run bench [-- --quick] [-- --keep] [-- --profile DIR] [-- --pg] [-- --million [--orders N]] [-- --processes]: figures
 // from one run on the embedded store (SQLite file, WAL); --pg adds the HTTP figures and the flash sale on PostgreSQL, --million
 // measures a store of a million orders instead (bench/million.ts), --processes one server process against two on PostgreSQL
-// (bench/processes.ts). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
+// (bench/processes.ts), --suppliers only the orders held at a fake supplier (bench/supplier-cycles.ts). Not a test: it prints what it measured; docs/BENCHMARKS.md keeps the figures.
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,14 +19,15 @@ import { flashReport, runFlash } from './flash-sale.ts';
 import { millionReport, ordersFlag, runMillion } from './million.ts';
 import { createPgDatabase } from './pg.ts';
 import { runProcesses } from './processes.ts';
+import { runSupplierCycles, supplierReport } from './supplier-cycles.ts';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
 const onPg = process.argv.includes('--pg');
 const million = process.argv.includes('--million');
 const P = quick
-  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 1, connections: 16, ceilingConcurrency: 16, customers: 300, payers: 6_000, cancelPool: 40_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000 }
-  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 3, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 20_000, cancelPool: 120_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000 };
+  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 1, connections: 16, ceilingConcurrency: 16, customers: 300, payers: 6_000, cancelPool: 40_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000, supplierCycles: 4_000 }
+  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 3, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 20_000, cancelPool: 120_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000, supplierCycles: 20_000 };
 
 const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-'));
 const MB = 1024 * 1024;
@@ -162,6 +163,14 @@ async function main() {
     process.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
+  const suppliers = () => runSupplierCycles({ dir, seconds: P.seconds, warmup: P.warmup, rounds: P.rounds, connections: P.connections, cycles: P.supplierCycles, log });
+  if (process.argv.includes('--suppliers')) {
+    log(`haoka bench --suppliers${quick ? ' --quick' : ''}: store files in ${dir}`);
+    const r = await suppliers();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+    process.stdout.write(`\nHaoka benchmark (--suppliers${quick ? ' --quick' : ''}): ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load average ${f(loadBefore, 2)} before / ${f(loadavg()[0]!, 2)} after\n${supplierReport(r).join('\n')}\n`);
+    return;
+  }
   if (million) {
     log(`haoka bench --million: store files in ${dir}`);
     const r = await runMillion(dir, ordersFlag(process.argv, 1_000_000));
@@ -180,6 +189,8 @@ async function main() {
   const sla = await startChild('sla-lateness', { dir, due: P.slaDue, windowMs: P.windowMs, backgroundRequests: P.slaRequests, backgroundOrders: P.slaOrders } satisfies SlaArgs).first;
   log(`closing ${P.overdue} overdue orders, worker and set-based SQL ...`);
   const o = await startChild('overdue-close', { dir, orders: P.overdue } satisfies OverdueArgs).first;
+  log('orders held at a fake supplier over HTTP, beside place+cancel ...');
+  const sup = await suppliers();
   log('paid cycles through WeChat Pay API v3 and Alipay (alipay-sdk), each against its fake gateway in a process of its own, and the bank simulator ...');
   const gw = await runGatewayCycles({ seconds: P.seconds, warmup: P.warmup, rounds: 2, concurrency: P.connections, cycles: quick ? 8_000 : 24_000, log });
   log('flash sale on the embedded store ...');
@@ -237,6 +248,8 @@ async function main() {
     `failed HTTP requests: ${h.failures}. Outbox drained by the worker: ${h.drain.rows} rows (notices, refunds) in ${f(h.drain.ms / 1000, 2)} s = ${f((h.drain.rows * 1000) / h.drain.ms, 0)} rows/s, ${h.drain.left} left.`,
     '',
     ...gatewayReport(gw),
+    '',
+    ...supplierReport(sup),
     '',
     `timer lateness: ${t.due} deadlines over ${t.windowMs / 1000} s, ${t.pendingTimers} pending timers, real worker and system clock`,
     `  closed_at - deadline          p50 ${f(t.decidedP50, 0)} ms   p99 ${f(t.decidedP99, 0)} ms   max ${f(t.decidedMax, 0)} ms`,

@@ -14,6 +14,8 @@ import { BENCH_PLAN, insertFreeNumbers, insertFreeNumbersPg, openRaw, signInCust
 import { runCeiling } from './ceiling.ts';
 import { ProcessMeter } from './stats.ts';
 import type { Scenario, Workload } from './workload.ts';
+import { publishPlan, syncCatalogs } from '../src/app/suppliers/catalog-sync.ts';
+import { eligibilityCost } from './eligibility-cost.ts';
 
 export interface ServerArgs {
   dir: string;
@@ -77,6 +79,12 @@ async function main() {
     insertFreeNumbers(raw, reviewFrom, args.reviewCycles ?? 0, Date.now(), REVIEW_PRICE_FEN);
     raw.close();
   }
+  // A configured supplier (bench/supplier-process.ts): its catalog synced and put on sale, as an operator would.
+  if (args.env?.HAOKA_SUPPLIERS) {
+    const synced = await syncCatalogs(deps);
+    if (isError(synced) || synced.some((x) => x.error)) throw new Error(`supplier catalog not synced: ${JSON.stringify(synced)}`);
+    for (const id of synced.flatMap((x) => x.added)) await publishPlan(deps, id, true);
+  }
   const agent = await issueAgentToken(deps, 'agent');
   if (isError(agent)) throw new Error(agent.message);
   const customers = (from: number, count: number) => signInCustomers(deps, from, count);
@@ -114,6 +122,8 @@ async function main() {
       switch (m.cmd) {
         case 'ceiling':
           return reply(await runCeiling(deps, workload, m.scenario as Scenario, channel, { seconds: m.seconds, concurrency: m.concurrency, from: m.from }));
+        case 'eligibility':
+          return reply(await eligibilityCost(deps, m.planId as string, m.calls as number));
         case 'mark':
           meter.mark();
           return reply({});

@@ -2,7 +2,7 @@
 import type { PlaceOrderInput } from '../src/app/ordering/place-order.ts';
 import { ADDRESS, BENCH_PLAN, benchNumberId, residentId } from './fixtures.ts';
 
-export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review' | 'place-cancel-link' | 'place-pay-cancel-link';
+export type Scenario = 'place-cancel' | 'place-pay' | 'place-pay-cancel' | 'place-pay-review' | 'place-cancel-link' | 'place-pay-cancel-link' | 'hold-place-cancel';
 /** The scenarios measured against the ceiling; place-pay-review (an agent approves) runs over HTTP only. */
 export const SCENARIOS: Scenario[] = ['place-cancel', 'place-pay', 'place-pay-cancel'];
 /**
@@ -43,7 +43,12 @@ export interface Workload {
   agentToken?: string;
   /** A general promotion code of a second-level distributor, on whose plan a commission rule is set. */
   ref?: string;
+  /** Hold+place+cancel cycles at a supplier: our plan of its product, and its pool's numbers (one per cycle). */
+  supplier?: { planId: string; numbers: string[] };
 }
+
+/** Resident IDs of the supplier cycles: born from 1990 on, inside the supplier plan's age band (18-55). */
+const SUPPLIER_IDS_FROM = 11_000_000;
 
 /** The reason every bench cancellation gives (不想要了). */
 export const CANCEL_REASON = 'changed_mind';
@@ -61,6 +66,13 @@ function plainInput(w: Workload, scenario: Scenario, i: number): { customer: Cus
   if (scenario === 'place-cancel') {
     const customer = w.customers[i % w.customers.length]!;
     return { customer, body: { planId: BENCH_PLAN, numberId: benchNumberId(i % w.cancelPool), contactName: '张三', contactPhone: customer.phone, residentId: customer.residentId, address: ADDRESS } };
+  }
+  if (scenario === 'hold-place-cancel') {
+    // A hold is counted per customer (20 in 10 minutes) and each order keeps its number: one of each per cycle.
+    const number = w.supplier?.numbers[i];
+    if (!number) throw new Error(`supplier cycles ran out of numbers after ${w.supplier?.numbers.length ?? 0}`);
+    const customer = w.payers[i % w.payers.length]!;
+    return { customer, body: { planId: w.supplier!.planId, numberId: number, contactName: '王五', contactPhone: customer.phone, residentId: residentId(SUPPLIER_IDS_FROM + i), address: ADDRESS } };
   }
   if (scenario === 'place-pay-review') {
     if (i >= (w.reviewCycles ?? 0)) throw new Error(`review cycles ran out of numbers after ${w.reviewCycles ?? 0}; raise reviewCycles`);

@@ -74,9 +74,10 @@ export interface ComposeOptions {
   sms?: 'providers' | 'simulator';
   /**
    * Upstream suppliers: the configured ones; with none configured, 'fake' runs the demo's fake supplier (the default in
-   * demo on the system clock, its orders moving on their own every few seconds) and 'none' runs without suppliers.
+   * demo on the system clock, its orders moving on their own every few seconds), 'demo' runs it as the demo's own start
+   * does (its catalog synced and on sale beside the platform's plans) and 'none' runs without suppliers.
    */
-  suppliers?: 'fake' | 'none';
+  suppliers?: 'fake' | 'demo' | 'none';
 }
 
 /** The demo's simulated channels and courier sign with these (adapters/sim/demo-keys.ts); production never does. */
@@ -142,11 +143,12 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const onelink = config.onelink === undefined ? (config.mode === 'demo' ? loadOneLinkConfig({}, false) : null) : config.onelink;
   const iot = await wireIotCarrier({ config: onelink, clock, seed, simStateDir: config.simStateDir, instantJobs: Boolean(opts.clock) });
   if (iot.carrier) deps.iotCarrier = iot.carrier;
-  const useFakeSupplier = opts.suppliers ? opts.suppliers === 'fake' : config.mode === 'demo' && !opts.clock;
+  const useFakeSupplier = opts.suppliers ? opts.suppliers !== 'none' : config.mode === 'demo' && !opts.clock;
   const suppliers: WiredSuppliers = await wireSuppliers({ configs: config.suppliers ?? [], useFake: useFakeSupplier, clock, seed, ...(opts.clock ? {} : { autopilotMs: 5000 }) });
   deps.suppliers = suppliers.registry;
-  // The demo's own start (not a test that asks for the fake by name) puts the fake supplier's catalog on sale.
-  if (opts.seed && suppliers.fake && !opts.suppliers) await seedSupplierPlans(deps);
+  // The demo's own start (not a test that asks for the bare fake) brings the fake supplier's catalog in through the
+  // sync and puts it on sale; a supplier's new plans otherwise wait for an operator.
+  if (opts.seed && suppliers.fake && (opts.suppliers ?? 'demo') === 'demo') await seedSupplierPlans(deps);
   const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}), ...(iot.fake ? { onelink: iot.fake } : {}) };
   if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.

@@ -159,7 +159,7 @@ program.command('rotate-secret').description('seal every sealed value again unde
     const r = await rotateSecret(haoka.deps, { batchSize });
     const others = haoka.deps.secrets.keyIds().filter((id) => id !== r.currentKeyId);
     await haoka.close();
-    process.stdout.write(`sealed again under ${r.currentKeyId}: ${r.resealed.customers} customer phone(s), ${r.resealed.orders} order contact phone(s)${r.hashKeyResealed ? ', the matching key' : ''}\n`);
+    process.stdout.write(`sealed again under ${r.currentKeyId}: ${r.resealed.customers} customer phone(s), ${r.resealed.orders} order contact phone(s), ${r.resealed.supplier_orders} supplier order(s)' real-name details${r.hashKeyResealed ? ', the matching key' : ''}\n`);
     process.stdout.write(others.length ? `nothing is sealed under ${others.join(', ')} any more: drop ${others.length > 1 ? 'them' : 'it'} from HAOKA_SECRET once the sign-ins ${others.length > 1 ? 'they' : 'it'} signed may end\n` : 'only one key is configured\n');
   });
 

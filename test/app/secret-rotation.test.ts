@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/adapters/clock.ts';
 import { Secrets } from '../../src/app/platform/secrets.ts';
 import { rotateSecret } from '../../src/app/platform/rotate-secret.ts';
+import { REAL_NAME_PURPOSE } from '../../src/app/suppliers/place-supplier-order.ts';
 import { issueCustomerToken } from '../../src/app/platform/sign-in.ts';
 import { isError } from '../../src/domain/errors.ts';
-import { json, residentId, startHarness, type Harness } from '../fixtures/harness.ts';
+import { ADDRESS, json, residentId, startHarness, type Harness } from '../fixtures/harness.ts';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 
 const K1 = 'k1:first-master-secret-0123456789';
@@ -72,11 +73,11 @@ describe('rotating the master secret', () => {
       expect(fresh.customerId).toBe(byId.get(people[0]!));
 
       const first = await rotateSecret(both.haoka.deps, { batchSize: 2 });
-      expect(first).toEqual({ currentKeyId: 'k2', resealed: { customers: people.length, orders: orders.length }, hashKeyResealed: true });
+      expect(first).toEqual({ currentKeyId: 'k2', resealed: { customers: people.length, orders: orders.length, supplier_orders: 0 }, hashKeyResealed: true });
       expect((await sealedValues(both)).every((v) => v.startsWith('g2.k2.'))).toBe(true);
       expect((await both.haoka.deps.store.platform.getSettings())['system.hash_key']).toMatch(/^g2\.k2\./);
       // Run again: nothing left to do.
-      expect(await rotateSecret(both.haoka.deps, { batchSize: 2 })).toEqual({ currentKeyId: 'k2', resealed: { customers: 0, orders: 0 }, hashKeyResealed: false });
+      expect(await rotateSecret(both.haoka.deps, { batchSize: 2 })).toEqual({ currentKeyId: 'k2', resealed: { customers: 0, orders: 0, supplier_orders: 0 }, hashKeyResealed: false });
       k2Token = fresh.token;
     } finally {
       await both.close();
@@ -98,6 +99,45 @@ describe('rotating the master secret', () => {
       expect(json(mine).contactPhone).toBe(orders[0]!.contactPhone);
     } finally {
       await after.close();
+    }
+  });
+});
+
+describe('a supplier order waiting for payment', () => {
+  it('keeps its real-name details readable after rotation, once the old key is dropped', async () => {
+    const db = await freshDatabase();
+    const clock = new FakeClock();
+    const start = (secret: string) => startHarness({ HAOKA_SECRET: secret }, { db, clock, suppliers: 'demo' });
+    const sealedRealName = async (h: Harness, orderId: string) =>
+      (await h.haoka.deps.store.suppliers.getOrder(orderId))!.real_name_enc!;
+    try {
+      const before = await start(K1);
+      const plan = 'sp-demo-P1003';
+      const c = await before.customer();
+      const number = json(await before.get(`/api/v1/suppliers/plans/${plan}/numbers?limit=1`, null)).numbers[0].number as string;
+      const hold = json(await before.post(`/api/v1/suppliers/plans/${plan}/holds`, c.token, { number }));
+      const rid = residentId(950);
+      const placed = await before.post('/api/v1/suppliers/orders', c.token, { planId: plan, reservationId: hold.reservationId, contactName: '吴十', contactPhone: '13700137009', residentId: rid, address: ADDRESS });
+      expect(placed.statusCode, placed.body).toBe(201);
+      const orderId = json(placed).id as string;
+      // Unpaid, it is not submitted yet: its real-name details wait sealed under k1.
+      expect(await sealedRealName(before, orderId)).toMatch(/^g2\.k1\./);
+      await before.close();
+
+      const both = await start(`${K2},${K1}`);
+      expect((await rotateSecret(both.haoka.deps)).resealed.supplier_orders).toBe(1);
+      await both.close();
+
+      const after = await start(K2);
+      try {
+        const sealed = await sealedRealName(after, orderId);
+        expect(sealed).toMatch(/^g2\.k2\./);
+        expect(JSON.parse(after.haoka.deps.secrets.open(REAL_NAME_PURPOSE, sealed))).toEqual({ name: '吴十', residentId: rid, phone: '13700137009' });
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await db.drop();
     }
   });
 });

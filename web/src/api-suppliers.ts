@@ -15,6 +15,14 @@ export interface PoolNumber { number: string; priceFen: number; vanity: { level:
 export interface Hold { reservationId: string; number: string; priceFen: number; expiresAt: number }
 export interface Refusal { code: string; field: 'residentId' | 'address' | 'contactPhone' | null; message: string }
 
+export type SupplierState = 'submitted' | 'reviewing' | 'photos_needed' | 'awaiting_shipment' | 'shipped' | 'activated' | 'first_top_up' | 'rejected' | 'cancelled';
+/** An order's life at its supplier, as its callbacks and polls reported it. */
+export interface SupplierOrderView {
+  orderId: string; orderState: string; supplierId: string; supplierOrderId: string | null; submission: string;
+  supplierState: SupplierState | null; reason: string | null; waybill: string | null; iccid: string | null; producedNumber: string | null;
+  activatedAt: number | null; firstTopUp: { required: Disclosure['firstTopUp']; paidFen: number | null; paidAt: number | null }; lines: string[];
+}
+
 export const suppliersApi = {
   plan: (planId: string) => call<SupplierPlanView>('GET', `/api/v1/suppliers/plans/${encodeURIComponent(planId)}`),
   pool: (planId: string, f: { tail?: string; contains?: string; limit: number }) =>
@@ -24,7 +32,11 @@ export const suppliersApi = {
     call<{ eligible: boolean; refusals: Refusal[] }>('POST', `/api/v1/suppliers/plans/${encodeURIComponent(planId)}/eligibility`, { area: 'customer', body }),
   order: (body: { planId: string; reservationId: string; contactName: string; contactPhone: string; residentId: string; address: Address }, key: string) =>
     call<Order>('POST', '/api/v1/suppliers/orders', { area: 'customer', body, key }),
+  orderAtSupplier: (orderId: string) => call<SupplierOrderView>('GET', `/api/v1/suppliers/orders/${encodeURIComponent(orderId)}`, { area: 'customer' }),
 };
+
+/** Catalog sync names a supplier's plan `sp-<supplier>-<product>` (app/suppliers/catalog-sync.ts planIdFor). */
+export const isSupplierPlan = (planId: string): boolean => planId.startsWith('sp-');
 
 export interface SupplierPlanRow { planId: string; supplierId: string; supplierPlanId: string; state: 'new' | 'published' | 'withdrawn'; syncedAt: number; plan: Plan | null }
 export interface BlacklistEntry { id: number; kind: 'resident_id' | 'phone' | 'address'; masked: string; note: string; created_by: string; created_at: number }

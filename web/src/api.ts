@@ -12,6 +12,8 @@ export interface Plan {
   contractMonths: number; activationWindowDays: number; trialDays: number; priceFen: number; active: boolean;
   /** Ordered from its supplier's number pool (the plans list says so). */
   fromSupplier?: boolean;
+  /** A supplier plan's terms customers need before ordering (first top-up, contract, promotion, regions ...). */
+  disclosure?: string[];
 }
 
 export interface NumberResource { id: string; carrier: Carrier; number: string; vanityLevel: number; priceFen: number; state: string }

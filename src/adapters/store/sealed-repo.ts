@@ -6,8 +6,15 @@ import type { DB } from './schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Every sealed column, by table: a customer's phone and an order's contact phone, both sealed for 'phone'. */
-export const SEALED_COLUMNS = { customers: 'phone_enc', orders: 'contact_phone_enc' } as const;
+/**
+ * Every sealed column, by table, with the table's key: a customer's phone and an order's contact phone, and a supplier
+ * order's real-name details (kept sealed until the supplier accepts the order).
+ */
+export const SEALED_COLUMNS = {
+  customers: { column: 'phone_enc', id: 'id' },
+  orders: { column: 'contact_phone_enc', id: 'id' },
+  supplier_orders: { column: 'real_name_enc', id: 'order_id' },
+} as const;
 export type SealedTable = keyof typeof SEALED_COLUMNS;
 
 export class SealedRepo {
@@ -15,9 +22,10 @@ export class SealedRepo {
 
   /** The next rows after `afterId` whose sealed value does not start with `prefix` (the current key's), in id order. */
   async notUnder(table: SealedTable, prefix: string, afterId: string, limit: number): Promise<{ id: string; sealed: string }[]> {
-    const col = sql.ref(SEALED_COLUMNS[table]);
-    const r = await sql<{ id: string; sealed: string }>`select id, ${col} as sealed from ${sql.table(table)}
-      where id > ${afterId} and ${col} is not null and substr(${col}, 1, ${prefix.length}) <> ${prefix} order by id limit ${limit}`.execute(this.db);
+    const col = sql.ref(SEALED_COLUMNS[table].column);
+    const id = sql.ref(SEALED_COLUMNS[table].id);
+    const r = await sql<{ id: string; sealed: string }>`select ${id} as id, ${col} as sealed from ${sql.table(table)}
+      where ${id} > ${afterId} and ${col} is not null and substr(${col}, 1, ${prefix.length}) <> ${prefix} order by ${id} limit ${limit}`.execute(this.db);
     return r.rows;
   }
 
@@ -30,8 +38,8 @@ export class SealedRepo {
 
   /** Replaces one sealed value, only if it is still the one read (a row sealed again meanwhile is left alone). */
   async replace(table: SealedTable, id: string, old: string, next: string): Promise<boolean> {
-    const col = sql.ref(SEALED_COLUMNS[table]);
-    const r = await sql`update ${sql.table(table)} set ${col} = ${next} where id = ${id} and ${col} = ${old}`.execute(this.db);
+    const col = sql.ref(SEALED_COLUMNS[table].column);
+    const r = await sql`update ${sql.table(table)} set ${col} = ${next} where ${sql.ref(SEALED_COLUMNS[table].id)} = ${id} and ${col} = ${old}`.execute(this.db);
     return Number(r.numAffectedRows ?? 0) > 0;
   }
 }

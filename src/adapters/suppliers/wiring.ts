@@ -35,6 +35,7 @@ export async function wireSuppliers(opts: { configs: SupplierConfig[]; useFake: 
   registry.add(new Md5kvSupplier({ id: DEMO_SUPPLIER.id, url: server.url, appId: DEMO_SUPPLIER.appId, secret: DEMO_SUPPLIER.secret, notifyUrl: `http://127.0.0.1${supplierCallbackPath(DEMO_SUPPLIER.id)}`, clock: opts.clock }));
   // The demo's supplier works on its own: each order moves one step (review, shipping, activation) per beat.
   const beat = opts.autopilotMs ? setInterval(() => {
+    if (fake.manual) return;
     for (const o of fake.orders.values()) {
       if (o.state === 'submitted') fake.review(o.outOrderNo);
       else if (o.state === 'awaiting_shipment') fake.ship(o.outOrderNo);

@@ -113,11 +113,16 @@ export async function publishPlan(deps: Deps, planId: string, publish: boolean):
 }
 
 /**
- * The demo's first start: the fake supplier's catalog comes in through the same sync and waits, unpublished, for an
- * operator (the customer pages order the platform's own plans; a supplier's plan is ordered through its pool).
+ * The demo's first start: the fake supplier's catalog comes in through the same sync and is put on sale, as an operator
+ * would publish it, so the storefront offers the supplier's plans (ordered through its pool, their disclosure shown
+ * first) beside the platform's own. Later syncs bring new plans in unpublished, as in production; a store that already
+ * holds supplier plans is left as it is (an operator may have taken some off sale).
  */
-export async function seedSupplierPlans(deps: Deps): Promise<number> {
-  if ((await deps.store.suppliers.listPlans()).length > 0) return 0;
+export async function seedSupplierPlans(deps: Deps): Promise<string[]> {
+  if ((await deps.store.suppliers.listPlans()).length > 0) return [];
   const out = await syncCatalogs(deps);
-  return isError(out) ? 0 : out.reduce((n, s) => n + s.added.length, 0);
+  if (isError(out)) return [];
+  const added = out.flatMap((s) => s.added);
+  for (const id of added) await publishPlan(deps, id, true);
+  return added;
 }

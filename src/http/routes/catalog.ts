@@ -2,16 +2,21 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CARRIERS } from '../../domain/order.ts';
 import { fail } from '../../domain/errors.ts';
+import { disclosureLines, type PlanDisclosure } from '../../domain/suppliers/disclosure.ts';
 import type { Deps } from '../../app/platform/deps.ts';
 import { sendError } from '../errors.ts';
 import { errors, numberResource, plan } from '../schemas.ts';
 
 export const catalogRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
   app.get('/api/v1/plans', {
-    schema: { tags: ['catalog'], summary: 'Plans on sale; fromSupplier: ordered from its supplier\'s number pool (/api/v1/suppliers/plans/:id)', response: { 200: z.object({ plans: z.array(plan.extend({ fromSupplier: z.boolean() })) }) } },
+    schema: {
+      tags: ['catalog'],
+      summary: 'Plans on sale; fromSupplier: ordered from its supplier\'s number pool (/api/v1/suppliers/plans/:id), with its disclosure lines (first top-up, contract, promotion, regions, number home, card fee)',
+      response: { 200: z.object({ plans: z.array(plan.extend({ fromSupplier: z.boolean(), disclosure: z.array(z.string()) })) }) },
+    },
   }, async () => {
-    const fromSuppliers = new Set((await deps.store.suppliers.listPlans()).map((p) => p.plan_id));
-    return { plans: (await deps.store.orders.listPlans()).map((p) => ({ ...p, fromSupplier: fromSuppliers.has(p.id) })) };
+    const fromSuppliers = new Map((await deps.store.suppliers.listPlans()).map((p) => [p.plan_id, disclosureLines(JSON.parse(p.disclosure) as PlanDisclosure)]));
+    return { plans: (await deps.store.orders.listPlans()).map((p) => ({ ...p, fromSupplier: fromSuppliers.has(p.id), disclosure: fromSuppliers.get(p.id) ?? [] })) };
   });
 
   app.get('/api/v1/plans/:id', {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   operator = await h.staff('operator');
   await h.post('/api/v1/operator/suppliers/sync', operator, {});
   await h.post(`/api/v1/operator/suppliers/plans/${PLAN}/publish`, operator, { publish: true });
-  await put(`/api/v1/operator/suppliers/plans/${PLAN}/eligibility`, { age: { min: 18, max: 55 }, refusedRegions: ['新疆', '西藏'], refusePickupPoints: true, onePerIdDays: 30 });
+  await put(`/api/v1/operator/suppliers/plans/${PLAN}/eligibility`, { age: { min: 18, max: 55 }, refusedRegions: ['新疆', '西藏', '青海'], refusePickupPoints: true, onePerIdDays: 30 });
 });
 afterAll(() => h?.close());
 

@@ -50,6 +50,12 @@ export function PlansPage() {
               <p className="price"><strong>{yuan(p.monthlyFeeFen)}</strong><span>{t('plan.perMonth')}</span></p>
             </div>
             <PlanFacts plan={p} />
+            {p.fromSupplier && p.disclosure?.length ? (
+              <div className="plan-disclosure">
+                <Badge tone="amber">{t('plans.fromSupplier')}</Badge>
+                <ul aria-label={t('supplier.disclosure')}>{p.disclosure.map((l) => <li key={l}>{l}</li>)}</ul>
+              </div>
+            ) : null}
             <div className="plan-foot">
               <span className="muted">{p.priceFen > 0 ? t('plan.cardFee', { fee: yuan(p.priceFen) }) : t('plan.cardFree')}</span>
               <Button onClick={() => choose(p.id, p.fromSupplier === true)} aria-label={t('plans.chooseNamed', { name: p.name })}>{t('plans.choose')}</Button>

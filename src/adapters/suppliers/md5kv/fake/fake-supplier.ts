@@ -51,6 +51,8 @@ export class FakeMd5Supplier {
   /** Callbacks in the order they were raised; `hold` keeps them back until flushed (late, reordered or lost). */
   readonly callbacks: Callback[] = [];
   hold = false;
+  /** Set when a test drives review, shipping and activation itself: the demo's beat then leaves the orders alone. */
+  manual = false;
   /** How a callback reaches the platform (set by the wiring or a test); true when it answered `success`. */
   deliver: ((url: string, body: string) => Promise<boolean>) | null = null;
   /** Scripting: the next N calls answer 50000 as a busy system does. */

@@ -12,6 +12,7 @@ import { MoneyTrail } from './money.tsx';
 import { NoticeList } from './notices.tsx';
 import { Timeline } from './timeline.tsx';
 import { TrackingSection } from './tracking.tsx';
+import { SupplierSection } from './supplier-section.tsx';
 import { ReturnSection } from './return-section.tsx';
 import { TermsSection } from './terms.tsx';
 import { AssistantChat, OrderFaq } from './help.tsx';
@@ -86,6 +87,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
         onRefresh={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
 
       <ReturnSection order={order} version={version} onChange={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
+      <SupplierSection order={order} version={version} onMove={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
       <TrackingSection order={order} version={version} />
 
       <TermsSection order={order} />

@@ -30,7 +30,7 @@ export function stateText(t: T, o: Pick<Order, 'state' | 'closeReason'>): string
 
 /** An audit reason: a close reason or cancel reason code in words, a payment as channel and number, else as written. */
 export function auditReason(t: T, reason: string): string {
-  for (const k of [`closeReason.${reason}`, `cancelReason.${reason}`]) if (isKey(k)) return t(k);
+  for (const k of [`closeReason.${reason}`, `cancelReason.${reason}`, `supplierOrder.state.${reason}`]) if (isKey(k)) return t(k);
   const pay = reason.match(/^(alipay|wechat|bank):(.+)$/);
   if (pay) return `${t(`channel.${pay[1] as Channel}`)} · ${pay[2]}`;
   return reason;
