@@ -15,6 +15,7 @@ export const CHILDREN = {
   'flash-server': 'bench/flash-server.ts',
   'million-server': 'bench/million-server.ts',
   'wechat-gateway': 'bench/wechat-gateway.ts',
+  'iot-cancellation': 'bench/iot-cancellation.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 
