@@ -18,6 +18,7 @@ export const CHILDREN = {
   'sms-providers': 'bench/sms-providers.ts',
   'alipay-gateway': 'bench/alipay-gateway.ts',
   'supplier-process': 'bench/supplier-process.ts',
+  'iot-cancellation': 'bench/iot-cancellation.ts',
 } as const;
 export const CHILDREN_DIR = 'dist/bench';
 

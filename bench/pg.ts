@@ -19,3 +19,15 @@ export async function createPgDatabase(label: string): Promise<{ url: string; dr
     },
   };
 }
+
+/** Whether a PostgreSQL server answers at 127.0.0.1:5432 (figures that only need a database take it when it does). */
+export async function pgReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: ADMIN, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}

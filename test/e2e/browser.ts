@@ -40,12 +40,23 @@ function buildPages(): string {
   return out;
 }
 
-export async function startSite(env: Record<string, string> = {}): Promise<Site> {
+/** The time as the server sees it: the real clock moved by an offset a journey may change (a day's report, say). */
+export class ShiftedClock {
+  constructor(private offsetMs = 0) {}
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  shift(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export async function startSite(env: Record<string, string> = {}, opts: { clock?: ShiftedClock } = {}): Promise<Site> {
   const webDir = buildPages();
   const db: TestDatabase = await freshDatabase();
   const config = loadConfig({ HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'e2e-secret-0123456789abcdef', HAOKA_PORT: '0', ...env });
   // The courier simulator, driven step by step (site.haoka.sims.courier); the Kuaidi100 path has its own journey (test/http/kuaidi100-journey.test.ts).
-  const haoka = await compose(config, { log: pino({ level: 'warn' }), seed: true, numbersPerCarrier: 40, webDir, courier: 'simulator' });
+  const haoka = await compose(config, { log: pino({ level: 'warn' }), seed: true, numbersPerCarrier: 40, webDir, courier: 'simulator', ...(opts.clock ? { clock: opts.clock } : {}) });
   await chargeForFreeNumbers(haoka.deps.store.database.db);
   const app = await haoka.server();
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -107,6 +118,15 @@ export async function signIn(page: Page, phone: string, shot?: string) {
   if (shot) await screenshots(page, shot);
   await page.getByRole('button', { name: '填入验证码' }).click();
   await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+/** Signs a member of staff in at the desk's sign-in page, as they do: username, password, sign in. */
+export async function staffSignIn(page: Page, username: string, password: string) {
+  await page.goto('/staff/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/staff/login'));
 }
 
 export interface OrderShots { picker?: string; check?: string; /** Already on the plan's number picker (a link that leads there), not choosing from the plans. */ fromPicker?: boolean }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, hasChromium, paidThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, paidThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, staffSignIn, startSite, type Site } from './browser.ts';
 import { spacedNumber } from '../../web/src/format.ts';
 
 
@@ -126,11 +126,7 @@ describe.skipIf(!hasChromium)('a paid order cancelled through an agent', () => {
 
     const agent = await site.open(DESKTOP);
     const desk = agent.page;
-    await desk.goto('/staff/login');
-    await desk.getByLabel('用户名').fill('agent');
-    await desk.getByLabel('密码').fill('agent123');
-    await desk.getByRole('button', { name: '登录', exact: true }).click();
-    await desk.waitForURL((u) => !u.pathname.startsWith('/staff/login'));
+    await staffSignIn(desk, 'agent', 'agent123');
     await openRequest(desk, order.number);
 
     // A rejection without a reason is refused in the dialog, in words.

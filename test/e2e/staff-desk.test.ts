@@ -2,11 +2,10 @@
 // operator changes a plan's activation window and trial and a new order on it shows them; an agent picks, packs
 // and ships an order, and, once the customer has sent the card back, inspects it and the refund starts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { issueAgentToken, issueCustomerToken } from '../../src/app/platform/sign-in.ts';
 import { escalateRequests } from '../../src/app/desk/escalate-requests.ts';
 import { luhnCheckDigit } from '../../src/domain/iccid.ts';
-import { DESKTOP, hasChromium, orderThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
+import { DESKTOP, hasChromium, staffSignIn, orderThroughPages, RESIDENT_ID, expressRefundsOff, screenshots, signIn, startSite, type Site } from './browser.ts';
 import { spacedNumber } from '../../web/src/format.ts';
 
 const DAY = 86_400_000;
@@ -77,14 +76,6 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     await until(() => call('GET', `/api/v1/orders/${order.id}`, token), (o) => o.state === 'delivered');
     await site.haoka.sims.carrier.activate(order.number);
     return until(() => call('GET', `/api/v1/orders/${order.id}`, token), (o) => o.state === 'activated');
-  }
-
-  async function staffSignIn(page: Page, username: string, password: string) {
-    await page.goto('/staff/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/staff/login'));
   }
 
   it('a supervisor reassigns an escalated request to an agent and reads the SLA report', async () => {

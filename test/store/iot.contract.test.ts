@@ -21,7 +21,7 @@ beforeAll(async () => {
     await iot.accounts.upsertPlans([{ id: 'iot-1g', carrier: 'china_mobile', name: '1GB', quotaMb: 1024, monthlyFeeFen: 500, contractMonths: 12, cardFeeFen: 1000, penaltyRule: { kind: 'fixed', fen: 1000 }, activationWindowDays: 15, active: true }], T0);
     await iot.accounts.addStock([{ id: 'S1', carrier: 'china_mobile', first_body: '8986040000000000000', first_number: '1440000000000', size: 10, next_offset: 0 }]);
     await iot.cards.insertBatch({ id: 'B1', business_id: 'E1', plan_id: 'iot-1g', quantity: 2, gross_fen: 2000, discount_percent: 0, amount_fen: 2000, payment_method: 'channel', state: 'paid', payment_deadline: T0, paid_at: T0, created_by: 'x', created_at: T0 });
-    await iot.cards.insertCards(['A', 'B'].map((id, i) => ({
+    await iot.cards.insertCards(['A', 'B', 'C', 'D'].map((id, i) => ({
       id, batch_id: 'B1', business_id: 'E1', seq: i, iccid: `898604000000000000${i}`, msisdn: `144000000000${i}`, state: 'paid', share_fen: 1000, quota_mb: 1024,
       monthly_fee_fen: 500, contract_months: 12, penalty_kind: 'fixed', penalty_value: 1000, activation_window_days: 15, payment_deadline: T0, tracking_no: null,
       delivered_at: null, activated_at: null, closed_at: null, close_reason: null, penalty_fen: null, pending_return: null, pool_id: null, updated_at: T0,
@@ -47,12 +47,13 @@ describe('IoT store', () => {
       ['A', 'B'].map((card_id, seq) => ({ job_id: 'J1', card_id, seq, route: 'activate', refund_fen: 0, penalty_fen: 0, outcome: null, detail: null, handled_at: null })),
     ));
     expect(await iotRepos(store).jobs.busyCards(['A', 'B', 'C'])).toEqual(expect.arrayContaining(['A', 'B']));
-    expect(await store.tx((r) => iotRepos(r).jobs.finishItem('J1', 'A', 'done', null, T0))).toBe(true);
-    expect(await store.tx((r) => iotRepos(r).jobs.finishItem('J1', 'A', 'failed', null, T0))).toBe(false);
+    const outcome = (cardId: string, o: string, detail: string | null = null) => ({ cardId, outcome: o, detail });
+    expect(await store.tx((r) => iotRepos(r).jobs.finishItems('J1', [outcome('A', 'done')], T0))).toEqual(new Set(['A']));
+    expect(await store.tx((r) => iotRepos(r).jobs.finishItems('J1', [outcome('A', 'failed'), outcome('C', 'done')], T0))).toEqual(new Set());
     await store.tx((r) => iotRepos(r).jobs.countProgress('J1', 1, 0, T0));
     expect((await iotRepos(store).jobs.openItems('J1', 10)).map((i) => i.card_id)).toEqual(['B']);
     await store.tx(async (r) => {
-      await iotRepos(r).jobs.finishItem('J1', 'B', 'failed', 'carrier refused', T0);
+      expect(await iotRepos(r).jobs.finishItems('J1', [outcome('A', 'done'), outcome('B', 'failed', 'carrier refused')], T0)).toEqual(new Set(['B']));
       await iotRepos(r).jobs.countProgress('J1', 0, 1, T0);
     });
     expect(await iotRepos(store).jobs.getJob('J1')).toMatchObject({ state: 'done', done: 1, failed: 1, finished_at: T0 });
@@ -62,7 +63,8 @@ describe('IoT store', () => {
     const row = { card_id: 'A', batch_id: 'B1', cancellation_id: 'X1', payment_id: 'P1', channel: 'alipay', amount_fen: 1000, state: 'pending', channel_refund_no: null, last_error: null, created_at: T0, updated_at: T0 };
     expect(await store.tx((r) => iotRepos(r).jobs.insertRefund({ id: 'R1', ...row }))).toBe(true);
     expect(await store.tx((r) => iotRepos(r).jobs.insertRefund({ id: 'R2', ...row }))).toBe(false);
-    expect((await iotRepos(store).jobs.refundsOf('X1')).map((x) => x.id)).toEqual(['R1']);
+    expect(await store.tx((r) => iotRepos(r).jobs.insertRefunds([{ id: 'R3', ...row }, { id: 'R4', ...row, card_id: 'B' }]))).toBe(1);
+    expect((await iotRepos(store).jobs.refundsOf('X1')).map((x) => x.id).sort()).toEqual(['R1', 'R4']);
   });
 
   it('takes each card\u2019s usage of a day once', async () => {
@@ -75,5 +77,14 @@ describe('IoT store', () => {
   it('moves a card only from the state it was read in', async () => {
     expect(await store.tx((r) => iotRepos(r).cards.moveCard('A', 'paid', { state: 'cancelled' }, T0))).toBe(true);
     expect(await store.tx((r) => iotRepos(r).cards.moveCard('A', 'paid', { state: 'cancelled' }, T0))).toBe(false);
+  });
+
+  it('moves a chunk of cards together, each only from the state it was read in and not while it is coming back', async () => {
+    const cancel = { state: 'cancelled' as const, close_reason: 'customer_cancelled', closed_at: T0 };
+    const moved = await store.tx((r) => iotRepos(r).cards.moveCards([{ id: 'C', from: 'paid', patch: cancel }, { id: 'D', from: 'paid', patch: cancel }], T0));
+    expect(moved).toEqual(new Set(['C', 'D']));
+    expect(await store.tx((r) => iotRepos(r).cards.moveCards([{ id: 'C', from: 'paid', patch: cancel }, { id: 'D', from: 'cancelled', patch: { pending_return: 'return' } }], T0))).toEqual(new Set(['D']));
+    expect(await store.tx((r) => iotRepos(r).cards.moveCards([{ id: 'D', from: 'cancelled', patch: { pending_return: 'intercept' } }], T0))).toEqual(new Set());
+    expect((await iotRepos(store).cards.getCards(['C', 'D'])).map((c) => [c.id, c.state, c.close_reason, c.pending_return]).sort()).toEqual([['C', 'cancelled', 'customer_cancelled', null], ['D', 'cancelled', 'customer_cancelled', 'return']]);
   });
 });

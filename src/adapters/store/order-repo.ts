@@ -43,6 +43,18 @@ const LIVE_EXCLUDED = ['cancelled', 'account_closed'];
 /** Enough rows per statement to amortise round trips, few enough for either engine's parameter limit. */
 const CHUNK = 500;
 
+/** The items grouped by a key, in the order each key first appears (rows that one statement can change together). */
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = groups.get(k);
+    if (g) g.push(x);
+    else groups.set(k, [x]);
+  }
+  return [...groups.values()];
+}
+
 export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));

@@ -1,5 +1,6 @@
 // What a job does to one card: decided from the card as read in the job's transaction, applied there (the card's
-// move is guarded by the state it was read in, so a card that moved meanwhile is left as it is and fails).
+// move is guarded by the state it was read in, so a card that moved meanwhile is left as it is and fails). The chunk's
+// moves go together (`moveCards`: one statement per starting state and change), then each moved card's rows.
 import type { Insertable } from 'kysely';
 import type { JobItemRow, JobRow, CardRow } from '../../adapters/store/iot/index.ts';
 import type { IotCardEventsTable, IotRefundsTable } from '../../adapters/store/iot/schema.ts';
@@ -12,11 +13,15 @@ import { newId } from '../platform/deps.ts';
 import type { IotActivationAnswer } from './ports.ts';
 import { cardEvent, iotOutbox, IOT_SYSTEM, type IotActor } from './trail.ts';
 
+export interface CardMove { from: OrderState; patch: Partial<Omit<CardRow, 'id'>> }
+
 export interface StepResult {
   outcome: 'done' | 'failed';
   detail: string | null;
-  /** The card's change; its trail, refund and outbox rows go to the chunk's lists. False when the card was no longer where it was read. */
-  apply?: (ctx: ChunkRows) => Promise<boolean>;
+  /** The card's change, made only if the card is still in `from` (and not waiting to come back). */
+  move?: CardMove;
+  /** Once the card moved: its trail, refund and outbox rows to the chunk's lists. */
+  after?: (ctx: ChunkRows) => void;
 }
 
 /**
@@ -31,6 +36,7 @@ export class ChunkRows {
   readonly releasedBatches = new Map<string, string>();
   readonly interceptedParcels = new Set<string>();
   private readonly payments = new Map<string, { id: string; channel: string } | null>();
+  private readonly interceptedBefore = new Map<string, boolean>();
   constructor(readonly r: Repos) {}
 
   /** The batch's captured payment, read once per chunk. */
@@ -39,9 +45,15 @@ export class ChunkRows {
     return this.payments.get(batchId)!;
   }
 
+  /** Whether an earlier chunk of the job already asked for the parcel's interception, read once per parcel and chunk. */
+  async parcelInterceptedBefore(jobId: string, trackingNo: string, cardId: string): Promise<boolean> {
+    if (!this.interceptedBefore.has(trackingNo)) this.interceptedBefore.set(trackingNo, await iotRepos(this.r).jobs.parcelAlreadyIntercepted(jobId, trackingNo, cardId));
+    return this.interceptedBefore.get(trackingNo)!;
+  }
+
   async write(now: number): Promise<void> {
     const iot = iotRepos(this.r);
-    for (const refund of this.refunds) if (!(await iot.jobs.insertRefund(refund))) throw new Error(`card ${refund.card_id} already has a refund`);
+    if ((await iot.jobs.insertRefunds(this.refunds)) !== this.refunds.length) throw new Error(`a card of the chunk already has a refund: ${this.refunds.map((x) => x.card_id).join(', ')}`);
     if (this.events.length) await iot.cards.insertEvents(this.events);
     // The last unpaid card of a batch released: the batch is cancelled and its open trade closed at the channel, so
     // that it can no longer be paid (money that still arrives is refunded whole).
@@ -65,14 +77,11 @@ export function activationStep(card: CardRow, answer: IotActivationAnswer | unde
   const from = card.state as OrderState;
   return {
     outcome: 'done', detail: null,
-    async apply(ctx) {
-      const iot = iotRepos(ctx.r);
-      // The carrier's activation proves the card arrived: a card still shown shipped is delivered at the same time.
-      const moved = await iot.cards.moveCard(card.id, from, { state: 'activated', activated_at: answer.at, delivered_at: card.delivered_at ?? answer.at }, now);
-      if (!moved) return false;
+    // The carrier's activation proves the card arrived: a card still shown shipped is delivered at the same time.
+    move: { from, patch: { state: 'activated', activated_at: answer.at, delivered_at: card.delivered_at ?? answer.at } },
+    after(ctx) {
       if (from === 'shipped') ctx.events.push(cardEvent(card.id, 'card.delivered', 'shipped', 'delivered', IOT_SYSTEM, now, 'activated before the courier\u2019s delivery scan', job.id));
       ctx.events.push(cardEvent(card.id, 'card.activated', 'delivered', 'activated', actorOf(job), now, `batch activation ${job.id}`, job.id));
-      return true;
     },
   };
 }
@@ -87,16 +96,14 @@ export async function cancellationStep(ctx: ChunkRows, card: CardRow, item: JobI
   const from = card.state as OrderState;
   if (card.pending_return || !ROUTE_FROM[route]?.includes(from) || !routeAllowed(route, from)) return failed(`the card is now ${card.state}${card.pending_return ? ' and on its way back' : ''}; preview the cancellation again`);
   const actor = actorOf(job);
-  const iot = iotRepos(ctx.r);
   switch (route) {
     case 'release':
       return {
         outcome: 'done', detail: 'released',
-        async apply(c) {
-          if (!(await iot.cards.moveCard(card.id, from, { state: 'cancelled', close_reason: 'customer_abandoned', closed_at: now }, now))) return false;
+        move: { from, patch: { state: 'cancelled', close_reason: 'customer_abandoned', closed_at: now } },
+        after(c) {
           c.events.push(cardEvent(card.id, 'card.released', from, 'cancelled', actor, now, 'batch cancellation: unpaid card released', job.id));
           c.releasedBatches.set(card.batch_id, card.business_id);
-          return true;
         },
       };
     case 'refund': {
@@ -104,50 +111,49 @@ export async function cancellationStep(ctx: ChunkRows, card: CardRow, item: JobI
       if (!payment) return failed('the batch has no captured payment to refund from');
       return {
         outcome: 'done', detail: `refund ${item.refund_fen} fen`,
-        async apply(c) {
-          if (!(await iot.cards.moveCard(card.id, from, { state: 'cancelled', close_reason: 'customer_cancelled', closed_at: now }, now))) return false;
+        move: { from, patch: { state: 'cancelled', close_reason: 'customer_cancelled', closed_at: now } },
+        after(c) {
           const rows = refundRows(card, payment, item.refund_fen, job.id, now);
           if (rows) {
             c.refunds.push(rows.refund);
             if (rows.outbox) c.outbox.push(rows.outbox);
           }
           c.events.push(cardEvent(card.id, 'card.cancelled', from, 'cancelled', actor, now, `batch cancellation: share ${item.refund_fen} fen refunded to ${payment.channel}`, job.id));
-          return true;
         },
       };
     }
-    case 'intercept':
+    case 'intercept': {
+      // One interception per parcel, however many of its cards are cancelled (the number is the courier's key too):
+      // asked for by the first card of the parcel this job moves, unless an earlier chunk did.
+      const parcel = card.tracking_no!;
+      const before = await ctx.parcelInterceptedBefore(job.id, parcel, card.id);
       return {
-        outcome: 'done', detail: `interception of parcel ${card.tracking_no} requested`,
-        async apply(c) {
-          if (!(await iot.cards.moveCard(card.id, from, { pending_return: 'intercept' }, now))) return false;
-          // One interception per parcel, however many of its cards are cancelled (the number is the courier's key too).
-          const parcel = card.tracking_no!;
-          if (!c.interceptedParcels.has(parcel) && !(await iot.jobs.parcelAlreadyIntercepted(job.id, parcel, card.id))) {
+        outcome: 'done', detail: `interception of parcel ${parcel} requested`,
+        move: { from, patch: { pending_return: 'intercept' } },
+        after(c) {
+          if (!c.interceptedParcels.has(parcel) && !before) {
             c.outbox.push(iotOutbox('iot_intercept', { interceptNo: `${job.id}:${parcel}`, trackingNo: parcel, cardId: card.id }, now));
           }
           c.interceptedParcels.add(parcel);
           c.events.push(cardEvent(card.id, 'card.interception_requested', from, from, actor, now, `batch cancellation: parcel ${parcel} to be intercepted; share ${item.refund_fen} fen refunded once back`, job.id));
-          return true;
         },
       };
+    }
     case 'return':
       return {
         outcome: 'done', detail: 'return instructions given',
-        async apply(c) {
-          if (!(await iot.cards.moveCard(card.id, from, { pending_return: 'return' }, now))) return false;
+        move: { from, patch: { pending_return: 'return' } },
+        after(c) {
           c.events.push(cardEvent(card.id, 'card.return_requested', from, from, actor, now, `batch cancellation: to be sent back unactivated; share ${item.refund_fen} fen refunded once inspected`, job.id));
-          return true;
         },
       };
     case 'close':
       return {
         outcome: 'done', detail: `closed, penalty ${item.penalty_fen} fen`,
-        async apply(c) {
-          if (!(await iot.cards.moveCard(card.id, from, { state: 'account_closed', close_reason: 'account_closed', closed_at: now, penalty_fen: item.penalty_fen }, now))) return false;
+        move: { from, patch: { state: 'account_closed', close_reason: 'account_closed', closed_at: now, penalty_fen: item.penalty_fen } },
+        after(c) {
           c.outbox.push(iotOutbox('iot_close_line', { cardId: card.id, closeNo: `${job.id}:${card.id}` }, now));
           c.events.push(cardEvent(card.id, 'card.closed', from, 'account_closed', actor, now, `batch cancellation: line closed, early-termination penalty ${item.penalty_fen} fen`, job.id));
-          return true;
         },
       };
   }

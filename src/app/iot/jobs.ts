@@ -1,7 +1,8 @@
 // Jobs over many cards (batch activation, batch cancellation). A job is a row with one item per card; its outbox
 // row (topic `iot_job`) runs it. Cards are handled in chunks: a chunk's partner calls first (each with the idempotency
 // key `<job>:<card>`, so a call repeated after a crash does nothing more at the partner), then one transaction that
-// writes, per card, the item's outcome (only if it had none), the card's change and trail, and its outbox rows. A
+// writes the items' outcomes (only where an item had none), the cards' changes and trails, and their outbox rows: a
+// statement per kind of change for the whole chunk, not per card (on PostgreSQL each statement is a round trip). A
 // job stopped at any point (the process killed, the worker stopped) is taken again from its outbox row after the
 // lease and goes on with the cards that have no outcome: each card is handled exactly once.
 import type { Insertable } from 'kysely';
@@ -77,6 +78,7 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
       let done = 0;
       let failed = 0;
       const rows = new ChunkRows(r);
+      const steps: { cardId: string; state: string | undefined; step: StepResult }[] = [];
       for (const item of items) {
         const card = fresh.get(item.card_id);
         const answer = answers.get(item.card_id);
@@ -85,15 +87,22 @@ export async function runIotJob(deps: Deps, jobId: string, opts: RunOptions = {}
         const step: StepResult = !card
           ? { outcome: 'failed', detail: 'card not found' }
           : job.kind === 'activation' ? activationStep(card, answer, job, now) : await cancellationStep(rows, card, item, job, now);
-        // The outcome is written only if the card had none: a card handled by an earlier run is left alone.
-        if (!(await iot.jobs.finishItem(jobId, item.card_id, step.outcome, step.detail, now))) continue;
-        if (step.outcome === 'done' && step.apply && !(await step.apply(rows))) {
-          await iot.jobs.setOutcome(jobId, item.card_id, 'failed', `the card changed meanwhile (${card?.state}); nothing was done`, now);
+        steps.push({ cardId: item.card_id, state: card?.state, step });
+      }
+      // The outcome is written only where the card had none: a card handled by an earlier run is left alone.
+      const mine = await iot.jobs.finishItems(jobId, steps.map((s) => ({ cardId: s.cardId, outcome: s.step.outcome, detail: s.step.detail })), now);
+      const ours = steps.filter((s) => mine.has(s.cardId));
+      const moved = await iot.cards.moveCards(ours.flatMap((s) => (s.step.outcome === 'done' && s.step.move ? [{ id: s.cardId, ...s.step.move }] : [])), now);
+      for (const { cardId, state, step } of ours) {
+        if (step.outcome === 'done' && step.move && !moved.has(cardId)) {
+          await iot.jobs.setOutcome(jobId, cardId, 'failed', `the card changed meanwhile (${state}); nothing was done`, now);
           failed += 1;
           continue;
         }
-        if (step.outcome === 'done') done += 1;
-        else failed += 1;
+        if (step.outcome === 'done') {
+          step.after?.(rows);
+          done += 1;
+        } else failed += 1;
       }
       await rows.write(now);
       if (await iot.jobs.countProgress(jobId, done, failed, now)) await r.queue.insertOutbox([jobFinishedNotice(job, now)]);

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { IotBatchesTable, IotCardEventsTable, IotCardsTable, IotPaymentsTable, IotUsageTable } from './schema.ts';
 import { penaltyOf, type IotExecutor } from './accounts-repo.ts';
-import { chunks } from '../order-repo.ts';
+import { chunks, groupBy } from '../order-repo.ts';
 import type { IotCard, PendingReturn } from '../../../domain/iot/card.ts';
 import type { OrderState } from '../../../domain/order.ts';
 
@@ -155,6 +155,23 @@ export class IotCardsRepo {
     let q = this.db.updateTable('iot_cards').set({ ...patch, updated_at: now }).where('id', '=', id).where('state', '=', from);
     q = pending === null ? q.where('pending_return', 'is', null) : q.where('pending_return', '=', pending);
     return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+  }
+
+  /**
+   * Many cards' guarded moves at once (a job's chunk): the cards that share a starting state and a change move in one
+   * statement, each only if it is still in its `from` and not waiting to come back; the ids that moved.
+   */
+  async moveCards(moves: { id: string; from: OrderState; patch: Partial<Omit<CardRow, 'id'>> }[], now: number): Promise<Set<string>> {
+    const moved = new Set<string>();
+    for (const group of groupBy(moves, (m) => `${m.from} ${JSON.stringify(m.patch)}`)) {
+      const { from, patch } = group[0]!;
+      for (const ids of chunks(group.map((m) => m.id))) {
+        const rows = await this.db.updateTable('iot_cards').set({ ...patch, updated_at: now }).where('id', 'in', ids).where('state', '=', from)
+          .where('pending_return', 'is', null).returning('id').execute();
+        for (const r of rows) moved.add(r.id);
+      }
+    }
+    return moved;
   }
 
   /** Every card of a batch still in `from` moves to `to`; their ids. */

@@ -3,7 +3,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { IotCancellationsTable, IotJobItemsTable, IotJobsTable, IotRefundsTable } from './schema.ts';
 import type { IotExecutor } from './accounts-repo.ts';
-import { chunks } from '../order-repo.ts';
+import { chunks, groupBy } from '../order-repo.ts';
 
 export type JobRow = Selectable<IotJobsTable>;
 export type JobItemRow = Selectable<IotJobItemsTable>;
@@ -44,11 +44,21 @@ export class IotJobsRepo {
     return this.db.selectFrom('iot_job_items').selectAll().where('job_id', '=', jobId).orderBy('seq').execute();
   }
 
-  /** Records an item's outcome if it had none: false when it was handled already (the card is never handled twice). */
-  async finishItem(jobId: string, cardId: string, outcome: string, detail: string | null, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('iot_job_items').set({ outcome, detail, handled_at: now })
-      .where('job_id', '=', jobId).where('card_id', '=', cardId).where('outcome', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  /**
+   * Many items' outcomes at once (a job's chunk), each written only where the item had none; the cards whose outcome
+   * this call wrote. Items that share an outcome and detail go in one statement.
+   */
+  async finishItems(jobId: string, outcomes: { cardId: string; outcome: string; detail: string | null }[], now: number): Promise<Set<string>> {
+    const written = new Set<string>();
+    for (const group of groupBy(outcomes, (o) => JSON.stringify([o.outcome, o.detail]))) {
+      const { outcome, detail } = group[0]!;
+      for (const ids of chunks(group.map((o) => o.cardId))) {
+        const rows = await this.db.updateTable('iot_job_items').set({ outcome, detail, handled_at: now })
+          .where('job_id', '=', jobId).where('card_id', 'in', ids).where('outcome', 'is', null).returning('card_id').execute();
+        for (const r of rows) written.add(r.card_id);
+      }
+    }
+    return written;
   }
 
   async setOutcome(jobId: string, cardId: string, outcome: string, detail: string | null, now: number): Promise<void> {
@@ -119,6 +129,13 @@ export class IotJobsRepo {
   }
 
   // ---- refunds, one per card
+  /** Many cards' refunds in one statement per chunk; how many were new (a card has one refund at most). */
+  async insertRefunds(rows: Insertable<IotRefundsTable>[]): Promise<number> {
+    let inserted = 0;
+    for (const c of chunks(rows, 200)) inserted += (await this.db.insertInto('iot_refunds').values(c).onConflict((oc) => oc.column('card_id').doNothing()).returning('card_id').execute()).length;
+    return inserted;
+  }
+
   async insertRefund(row: Insertable<IotRefundsTable>): Promise<boolean> {
     const r = await this.db.insertInto('iot_refunds').values(row).onConflict((oc) => oc.column('card_id').doNothing()).executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;

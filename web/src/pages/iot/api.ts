@@ -100,7 +100,7 @@ export const iotApi = {
   batches: () => iotCall<Batch[]>('GET', '/api/v1/iot/batches'),
   batch: (id: string) => iotCall<Batch>('GET', `/api/v1/iot/batches/${encodeURIComponent(id)}`),
   order: (body: { planId: string; quantity: number; paymentMethod: Batch['paymentMethod'] }, key: string) => iotCall<Batch>('POST', '/api/v1/iot/batches', body, key),
-  pay: (id: string, key: string) => iotCall<{ paymentNo: string; payUrl: string }>('POST', `/api/v1/iot/batches/${encodeURIComponent(id)}/payments`, undefined, key),
+  pay: (id: string, key: string) => iotCall<{ paymentNo: string; payUrl: string; channel: 'alipay' | 'wechat' | 'bank'; amountFen: number; batchId: string }>('POST', `/api/v1/iot/batches/${encodeURIComponent(id)}/payments`, undefined, key),
   csv: (id: string) => iotCall<string>('GET', `/api/v1/iot/batches/${encodeURIComponent(id)}/cards.csv`),
   cards: (f: { batchId?: string; state?: string; poolId?: string }) => iotCall<{ cards: Card[]; counts: Record<string, number> }>('GET', `/api/v1/iot/cards?${new URLSearchParams({ limit: '1000', ...Object.fromEntries(Object.entries(f).filter(([, v]) => v)) })}`),
   activate: (sel: Selection, key: string) => iotCall<Job>('POST', '/api/v1/iot/activations', sel, key),

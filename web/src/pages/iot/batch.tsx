@@ -1,6 +1,6 @@
 // One batch: its cards with a state filter, the CSV of ICCIDs and numbers, payment, activation, and a cancellation
 // previewed by state and route before it is confirmed.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { navigate } from '../../router.tsx';
 import { useAction, useLoad } from '../../hooks.ts';
 import { yuan, dataSize } from '../../format.ts';
@@ -10,6 +10,7 @@ import { Button } from '../../ui/button.tsx';
 import { Loading, Notice } from '../../ui/notice.tsx';
 import { iotApi, useIotSession, type Preview, type Selection } from './api.ts';
 import { useIotT, type IotKey } from './i18n.ts';
+import { SimulatedCashier, simulatedCashier, type OpenedPayment } from './pay-panel.tsx';
 
 const STATES: OrderState[] = ['pending_payment', 'paid', 'shipped', 'delivered', 'activated', 'cancelled', 'account_closed'];
 const TONE: Record<string, Tone> = { cancellable: 'green', review_required: 'amber', not_cancellable: 'grey' };
@@ -19,8 +20,15 @@ export function BatchPage({ id }: { id: string }) {
   const me = useIotSession();
   const buyer = me?.staff.role === 'buyer';
   const [state, setState] = useState<OrderState | ''>('');
-  const batch = useLoad(() => iotApi.batch(id), [id]);
-  const cards = useLoad(() => iotApi.cards({ batchId: id, state: state || undefined }), [id, state]);
+  const [cashier, setCashier] = useState<OpenedPayment | null>(null);
+  // Paid in the channel, the batch waits for the channel's notification: the page follows until it arrives.
+  const [awaitingNotice, setAwaitingNotice] = useState(false);
+  const batch = useLoad(() => iotApi.batch(id), [id], (d) => (awaitingNotice && d?.state === 'pending_payment' ? 1000 : null));
+  const cards = useLoad(() => iotApi.cards({ batchId: id, state: state || undefined }), [id, state, batch.data?.state]);
+  // Plans and pools by name: the batch's line and the pools in the table and the preview read as the business named them.
+  const plans = useLoad(() => iotApi.plans(), []);
+  const pools = useLoad(() => iotApi.pools(), []);
+  const poolName = (poolId: string) => pools.data?.find((p) => p.id === poolId)?.name ?? poolId;
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [preview, setPreview] = useState<{ selection: Selection; preview: Preview } | null>(null);
   const action = useAction();
@@ -36,8 +44,17 @@ export function BatchPage({ id }: { id: string }) {
   });
   const pay = () => action.run(async (key) => {
     const p = await iotApi.pay(id, key);
-    window.location.assign(p.payUrl);
+    if (simulatedCashier(p.payUrl)) setCashier(p);
+    else window.location.assign(p.payUrl);
   });
+  const paid = () => {
+    setCashier(null);
+    setAwaitingNotice(true);
+  };
+  // Setting the data again starts the poll under the new rule (useLoad polls on what `every` says after a load).
+  useEffect(() => {
+    if (awaitingNotice && batch.data) batch.setData(batch.data);
+  }, [awaitingNotice]);
   const activate = (selection: Selection) => action.run(async (key) => {
     const job = await iotApi.activate(selection, key);
     navigate(`/iot/jobs/${job.id}`);
@@ -60,17 +77,18 @@ export function BatchPage({ id }: { id: string }) {
   return (
     <>
       <h1>{t('batch.title', { id: b.id })}</h1>
-      <p>{b.planId} · {b.quantity} · {yuan(b.amountFen)} · {t(`state.${b.state}` as IotKey)}</p>
+      <p>{plans.data?.find((p) => p.id === b.planId)?.name ?? b.planId} · {b.quantity} · {yuan(b.amountFen)} · {t(`state.${b.state}` as IotKey)}</p>
       {action.error !== null && <Notice tone="error">{error(action.error)}</Notice>}
-      <div className="actions">
+      <div className="row-actions" style={{ marginBottom: '1rem' }}>
         <Button variant="secondary" onClick={download}>{t('batch.csv')}</Button>
-        {buyer && b.state === 'pending_payment' && b.paymentMethod !== 'bank_transfer' && <Button onClick={pay}>{t('batches.pay')}</Button>}
+        {buyer && !cashier && b.state === 'pending_payment' && b.paymentMethod !== 'bank_transfer' && <Button onClick={pay}>{t('batches.pay')}</Button>}
         {buyer && (b.cards.delivered ?? 0) > 0 && <Button onClick={() => activate({ batchId: id })}>{t('batch.activate')}</Button>}
         {buyer && picked.length > 0 && <Button variant="secondary" onClick={() => activate({ iccids: picked })}>{t('batch.activateChosen')}</Button>}
         {buyer && picked.length > 0 && <Button variant="danger-outline" onClick={() => showPreview({ iccids: picked })}>{t('batch.cancelChosen')}</Button>}
         {buyer && <Button variant="danger-outline" onClick={() => showPreview({ batchId: id, ...(state ? { states: [state] } : {}) })}>{t('batch.cancelAll')}</Button>}
       </div>
-      {preview && <PreviewPanel preview={preview.preview} busy={action.busy} onConfirm={confirm} onClose={() => setPreview(null)} />}
+      {cashier && <SimulatedCashier opened={cashier} onPaid={paid} onClose={() => setCashier(null)} />}
+      {preview && <PreviewPanel preview={preview.preview} poolName={poolName} busy={action.busy} onConfirm={confirm} onClose={() => setPreview(null)} />}
       <div className="field">
         <label htmlFor="iot-state">{t('batch.filter')}</label>
         <select id="iot-state" value={state} onChange={(e) => setState(e.target.value as OrderState | '')}>
@@ -90,7 +108,7 @@ export function BatchPage({ id }: { id: string }) {
                 <td>{t(`state.${c.state}`)}{c.pendingReturn && <> · {t(`route.${c.pendingReturn}` as IotKey)}</>}</td>
                 <td>{yuan(c.shareFen)}</td>
                 <td>{c.trackingNo ?? ''}</td>
-                <td>{c.poolId ?? ''}{c.dataStopped && <> · {t('pools.stopped')}</>}</td>
+                <td>{c.poolId ? poolName(c.poolId) : ''}{c.dataStopped && <> · {t('pools.stopped')}</>}</td>
               </tr>
             ))}
           </tbody>
@@ -100,7 +118,7 @@ export function BatchPage({ id }: { id: string }) {
   );
 }
 
-function PreviewPanel({ preview, busy, onConfirm, onClose }: { preview: Preview; busy: boolean; onConfirm: () => void; onClose: () => void }) {
+function PreviewPanel({ preview, poolName, busy, onConfirm, onClose }: { preview: Preview; poolName: (id: string) => string; busy: boolean; onConfirm: () => void; onClose: () => void }) {
   const { t } = useIotT();
   const p = preview;
   return (
@@ -118,11 +136,11 @@ function PreviewPanel({ preview, busy, onConfirm, onClose }: { preview: Preview;
         ))}
       </ul>
       <p>{t('preview.totals', { cards: p.totals.cards, refund: yuan(p.totals.refundFen), now: yuan(p.totals.refundNowFen), later: yuan(p.totals.refundOnReceiptFen), penalty: yuan(p.totals.penaltyFen) })}</p>
-      {p.pools.map((x) => <p key={x.poolId}>{t('preview.pool', { id: x.poolId, before: dataSize(x.before.quotaMb), after: dataSize(x.after.quotaMb), feeBefore: yuan(x.before.monthlyFeeFen), feeAfter: yuan(x.after.monthlyFeeFen) })}</p>)}
+      {p.pools.map((x) => <p key={x.poolId}>{t('preview.pool', { id: poolName(x.poolId), before: dataSize(x.before.quotaMb), after: dataSize(x.after.quotaMb), feeBefore: yuan(x.before.monthlyFeeFen), feeAfter: yuan(x.after.monthlyFeeFen) })}</p>)}
       {p.returnInstructions && <Notice tone="info">{p.returnInstructions}</Notice>}
       {p.needsReview && <Notice tone="warning">{t('preview.review')}</Notice>}
       {p.busyIccids.length > 0 && <Notice tone="warning">{t('preview.busy', { n: p.busyIccids.length })}</Notice>}
-      <div className="actions">
+      <div className="row-actions">
         <Button variant="danger" busy={busy} onClick={onConfirm} disabled={p.totals.affected === 0}>{t('preview.confirm')}</Button>
         <Button variant="ghost" onClick={onClose}>{t('preview.close')}</Button>
       </div>

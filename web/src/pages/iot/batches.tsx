@@ -58,7 +58,7 @@ export function BatchesPage() {
             {batches.data.map((b) => (
               <tr key={b.id}>
                 <td>{b.id}<br /><small>{dateTime(b.createdAt)}</small></td>
-                <td>{b.planId}</td>
+                <td>{plans.data?.find((p) => p.id === b.planId)?.name ?? b.planId}</td>
                 <td>{b.quantity}</td>
                 <td>{yuan(b.amountFen)}{b.discountPercent > 0 && <><br /><small>{t('batches.discount', { n: b.discountPercent })}</small></>}</td>
                 <td>{t(`state.${b.state}` as IotKey)}</td>

@@ -66,13 +66,13 @@ function Review({ id, onDone }: { id: string; onDone: () => void }) {
     <div className="card">
       {act.error !== null && <Notice tone="error">{error(act.error)}</Notice>}
       <table className="table">
-        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.state')}</th><th>{t('preview.refund')}</th><th>{t('preview.penalty')}</th></tr></thead>
+        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.route')}</th><th>{t('preview.refund')}</th><th>{t('preview.penalty')}</th></tr></thead>
         <tbody>
           {(detail.data.cardsListed ?? []).map((i) => <tr key={i.iccid}><td>{i.iccid}</td><td>{t(`route.${i.route}` as IotKey)}</td><td>{yuan(i.refundFen)}</td><td>{yuan(i.penaltyFen)}</td></tr>)}
         </tbody>
       </table>
       <TextArea label={t('desk.note')} value={note} onChange={(e) => setNote(e.target.value)} required />
-      <div className="actions">
+      <div className="row-actions">
         <Button busy={act.busy} disabled={!note.trim()} onClick={() => decide('approve')}>{t('desk.approve')}</Button>
         <Button variant="danger-outline" busy={act.busy} disabled={!note.trim()} onClick={() => decide('reject')}>{t('desk.reject')}</Button>
       </div>

@@ -52,7 +52,7 @@ export function JobPage({ id }: { id: string }) {
       <p>{t(`job.kind.${j.kind}`)} · {t(`state.${j.state}` as IotKey)}</p>
       <Progress {...j} />
       <table className="table">
-        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.state')}</th><th /></tr></thead>
+        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.outcome')}</th><th>{t('col.detail')}</th></tr></thead>
         <tbody>
           {j.items.map((i) => (
             <tr key={i.iccid}><td>{i.iccid}</td><td>{t(`job.outcome.${i.outcome ?? 'pending'}` as IotKey)}</td><td>{i.detail ?? ''}</td></tr>
@@ -93,11 +93,11 @@ export function CancellationPage({ id }: { id: string }) {
   const x = c.data;
   return (
     <>
-      <h1>{x.id}</h1>
+      <h1>{t('cancellation.title', { id: x.id })}</h1>
       <p>{t(`state.${x.state}` as IotKey)} · {t('preview.refund')} {yuan(x.refundFen)} · {t('preview.penalty')} {yuan(x.penaltyFen)}</p>
       <Progress {...x.job} />
       <table className="table">
-        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.state')}</th><th>{t('preview.refund')}</th><th>{t('preview.penalty')}</th><th /></tr></thead>
+        <thead><tr><th>{t('col.iccid')}</th><th>{t('col.route')}</th><th>{t('preview.refund')}</th><th>{t('preview.penalty')}</th><th>{t('col.outcome')}</th></tr></thead>
         <tbody>
           {(x.cardsListed ?? []).map((i) => (
             <tr key={i.iccid}><td>{i.iccid}</td><td>{t(`route.${i.route}` as IotKey)}</td><td>{yuan(i.refundFen)}</td><td>{yuan(i.penaltyFen)}</td><td>{t(`job.outcome.${i.outcome ?? 'pending'}` as IotKey)}</td></tr>
@@ -105,7 +105,7 @@ export function CancellationPage({ id }: { id: string }) {
         </tbody>
       </table>
       <h2>{t('cancellation.refunds')}</h2>
-      <ul className="list">{(x.refunds ?? []).map((r) => <li key={r.refundNo}>{r.iccid} · {yuan(r.amountFen)} · {r.state}</li>)}</ul>
+      <ul className="list">{(x.refunds ?? []).map((r) => <li key={r.refundNo}>{r.iccid} · {yuan(r.amountFen)} · {t(`refund.${r.state}` as IotKey)}</li>)}</ul>
     </>
   );
 }

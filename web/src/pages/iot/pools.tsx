@@ -8,12 +8,24 @@ import { Loading, Notice } from '../../ui/notice.tsx';
 import { iotApi, useIotSession, type Pool } from './api.ts';
 import { useIotT } from './i18n.ts';
 
+/** This month's use as one bar a day, every day of the month in its place, so that a single day does not fill the chart. */
 function UsageBars({ pool }: { pool: Pool }) {
-  const max = Math.max(1, ...pool.daily.map((d) => d.mb));
+  const { t } = useIotT();
+  const [y, m] = pool.month.split('-').map(Number) as [number, number];
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const byDay = new Map(pool.daily.map((d) => [d.day, d.mb]));
+  const bars = Array.from({ length: days }, (_, i) => {
+    const day = `${pool.month}-${String(i + 1).padStart(2, '0')}`;
+    return { day, mb: byDay.get(day) ?? 0 };
+  });
+  const max = Math.max(1, ...bars.map((d) => d.mb));
   return (
-    <div role="img" aria-label={pool.daily.map((d) => `${d.day}: ${d.mb}MB`).join(', ')} style={{ display: 'flex', alignItems: 'flex-end', gap: 2, height: 80 }}>
-      {pool.daily.map((d) => <div key={d.day} title={`${d.day} · ${dataSize(d.mb)}`} style={{ flex: 1, height: `${Math.max(2, (d.mb * 100) / max)}%`, background: 'var(--accent, #2563eb)' }} />)}
-    </div>
+    <figure style={{ margin: 0 }}>
+      <figcaption className="muted">{t('pools.daily', { month: pool.month, max: dataSize(max) })}</figcaption>
+      <div role="img" aria-label={pool.daily.map((d) => `${d.day}: ${d.mb}MB`).join(', ')} style={{ display: 'flex', alignItems: 'flex-end', gap: 2, height: 80, borderBottom: '1px solid var(--line)' }}>
+        {bars.map((d) => <div key={d.day} title={`${d.day} · ${dataSize(d.mb)}`} style={{ flex: 1, height: d.mb > 0 ? `${Math.max(2, (d.mb * 100) / max)}%` : 0, background: 'var(--accent, #2563eb)' }} />)}
+      </div>
+    </figure>
   );
 }
 
