@@ -44,8 +44,8 @@ describe('the notice templates', () => {
     expect(numberedText(NOTICE_TEMPLATES.refund_arrived)).toBe('订单{1}的退款{2}元已退回您的{3}，请注意查收。退款单号{4}。');
   });
 
-  it('are listed in docs/DEPLOYMENT.md as written here, for the operator to register', () => {
-    const doc = readFileSync(join(import.meta.dirname, '../../docs/DEPLOYMENT.md'), 'utf8');
+  it('are listed in docs/PARTNERS.md as written here, for the operator to register', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/PARTNERS.md'), 'utf8');
     for (const [name, t] of Object.entries(NOTICE_TEMPLATES)) {
       const row = doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
       expect(row, name).toBeDefined();

@@ -1,6 +1,6 @@
 // SMS providers from the environment. HAOKA_SMS_PROVIDERS lists them in the order they are tried
 // (aliyun,tencent: Tencent Cloud takes over when Aliyun refuses or does not answer). Each provider's keys, sign
-// name, endpoint and the codes or ids it gave our templates (name=code,name=code ...; docs/DEPLOYMENT.md lists the
+// name, endpoint and the codes or ids it gave our templates (name=code,name=code ...; docs/PARTNERS.md lists the
 // templates). Unset in production: notices stay with the built-in notifier. In demo, unset values take the fake
 // providers' demo account and the demo template codes below.
 import { KeyConfigError, readSecretSetting } from '../../config-keys.ts';
@@ -47,7 +47,7 @@ function templates(env: NodeJS.ProcessEnv, name: string, pattern: RegExp, fallba
   const raw = env[name]?.trim();
   if (!raw) {
     if (fallback) return fallback;
-    throw new KeyConfigError(`${name} is required: our template names with the codes the provider gave them (name=code,...; docs/DEPLOYMENT.md).`);
+    throw new KeyConfigError(`${name} is required: our template names with the codes the provider gave them (name=code,...; docs/PARTNERS.md).`);
   }
   const out: Partial<Record<NoticeTemplateName, string>> = {};
   for (const entry of raw.split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {

@@ -1,7 +1,7 @@
 // Every notice Haoka sends a customer, as the text-message template an operator registers with the SMS provider
 // (mainland templates are approved there before use). Each has our name, its parameters in order, and the zh-CN
 // text with `${param}` placeholders (Aliyun's form; Tencent Cloud numbers them {1}, {2} ... in the same order).
-// `of` turns a notice's data into the parameters' values. docs/DEPLOYMENT.md lists the same table.
+// `of` turns a notice's data into the parameters' values. docs/PARTNERS.md lists the same table.
 import { arrival, channelName, monthDay, shanghaiTime, text, yuan } from './format.ts';
 
 type Data = Record<string, unknown>;
