@@ -64,13 +64,18 @@ export class FakeSmsBook {
   private catchUp(): void {
     const records = this.journal?.changesSince(this.readSeq) ?? [];
     if (records.length === 0) return;
+    let changed = false;
     for (const r of records) {
       const m = JSON.parse(r.json) as FakeSms;
       const known = this.messages.get(m.bizId);
+      this.readSeq = Math.max(this.readSeq, r.seq);
+      // This process's own writes come back too: only what another process changed moves the queues.
+      if (known && known.state === m.state && known.pulled === m.pulled) continue;
       if (known) Object.assign(known, m);
       else this.index(m);
-      this.readSeq = Math.max(this.readSeq, r.seq);
+      changed = true;
     }
+    if (!changed) return;
     // Another process's messages arrive in its own order: the queues are rebuilt from what is now known.
     const all = [...this.messages.values()].sort((a, b) => a.sentAt - b.sentAt);
     this.sending = all.filter((m) => m.state === 'sending');
