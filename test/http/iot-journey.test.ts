@@ -48,7 +48,15 @@ describe('a business with 50 IoT cards', () => {
     expect(json(pool)).toMatchObject({ members: 20, quotaMb: 20 * 1024, monthlyFeeFen: 20 * 500 });
     iotPlatform(h).dailyMb = 900;
     const day = new Date(h.clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    // The platform reports a day's usage from the next day on.
+    // The platform reports a day's usage from the next day on: a day not over, or not in the calendar, is refused with
+    // its code, and nothing is taken.
+    const refused = async (d: string, code: string, status: number) => {
+      const res = await h.post(`/api/v1/operator/iot/usage/${d}`, operator);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(json(res).error.code).toBe(code);
+    };
+    await refused(day, 'IOT.USAGE_DAY_NOT_OVER', 409);
+    await refused('2026-02-30', 'IOT.USAGE_DAY_INVALID', 422);
     h.clock.advance(86_400_000);
     expect(json(await h.post(`/api/v1/operator/iot/usage/${day}`, operator))).toMatchObject({ cards: 20, alerts: 1 });
     expect(json(await h.post(`/api/v1/operator/iot/usage/${day}`, operator))).toMatchObject({ cards: 0, alerts: 0 });

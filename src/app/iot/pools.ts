@@ -1,12 +1,13 @@
 // Traffic pools (流量池): a business groups its cards; the pool's monthly quota is the sum of its live members'
 // quotas; the carrier's daily usage report fills it; alerts at 80 % and 100 % (each once a month); over quota the
 // pool's setting applies: data stops, or each GB started over it costs the overage fee.
-import { fail, type DomainError } from '../../domain/errors.ts';
+import { fail, isError, type DomainError } from '../../domain/errors.ts';
 import { alertLevelsReached, dataStopped, overageFen, poolFigures, type OverQuotaAction } from '../../domain/iot/pool.ts';
-import { billDayEnd, billDayOf, previousBillDay } from '../../domain/policies/bill-day.ts';
+import { billDayEnd, billDayOf, billDayStart, previousBillDay } from '../../domain/policies/bill-day.ts';
 import { iotRepos, type PoolRow, type StaffRow } from '../../adapters/store/iot/index.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
 import { cardEvent, iotOutbox, type IotActor } from './trail.ts';
+import { CarrierRefusal } from './ports.ts';
 
 export interface PoolView {
   id: string;
@@ -103,11 +104,20 @@ export async function listPools(deps: Deps, me: StaffRow): Promise<PoolView[]> {
  * then each pool it touched is measured against its quota: alerts once per level and month, data stopped for a
  * pool set to stop once its quota is used up.
  */
-export async function ingestDailyUsage(deps: Deps, day: string): Promise<{ cards: number; pools: number; alerts: number }> {
+export async function ingestDailyUsage(deps: Deps, day: string): Promise<{ cards: number; pools: number; alerts: number } | DomainError> {
   const carrier = deps.iotCarrier;
   if (!carrier) throw new Error('no IoT carrier platform configured');
+  if (billDayOf(billDayStart(day)) !== day) return fail('IOT.USAGE_DAY_INVALID', `${day} is not a day of the calendar.`);
+  if (billDayEnd(day) > deps.clock.now()) return fail('IOT.USAGE_DAY_NOT_OVER', `${day} is not over yet (Beijing time): the carrier reports a day's usage from the next day on.`);
   // The platform reports the cards it is asked about: those activated by the day's end.
-  const report = await carrier.dailyUsage(day, await iotRepos(deps.store).cards.activatedIccids(billDayEnd(day)));
+  let report: Awaited<ReturnType<typeof carrier.dailyUsage>>;
+  try {
+    report = await carrier.dailyUsage(day, await iotRepos(deps.store).cards.activatedIccids(billDayEnd(day)));
+  } catch (e) {
+    // A day the platform no longer keeps (OneLink keeps the last 7) is refused with its code; nothing is written.
+    if (e instanceof CarrierRefusal) return fail('IOT.USAGE_NOT_REPORTED', `The carrier did not report ${day}: ${e.message}`, { carrierCode: e.code });
+    throw e;
+  }
   const now = deps.clock.now();
   const month = monthOf(day);
   return deps.store.tx(async (r) => {
@@ -151,5 +161,6 @@ export async function takeYesterdaysUsage(deps: Deps): Promise<void> {
   if (usageTaken.get(deps) === day || now < billDayEnd(day) + USAGE_REPORT_FROM_MS) return;
   const taken = await ingestDailyUsage(deps, day);
   usageTaken.set(deps, day);
-  if (taken.cards) deps.log.info({ day, ...taken }, 'IoT usage report taken');
+  if (isError(taken)) deps.log.warn({ day, code: taken.code, err: taken.message }, 'IoT usage report not taken');
+  else if (taken.cards) deps.log.info({ day, ...taken }, 'IoT usage report taken');
 }

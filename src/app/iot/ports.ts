@@ -22,6 +22,16 @@ export interface IotCarrierPort {
   activateMany(reqs: readonly ActivationRequest[]): Promise<IotActivationAnswer[]>;
   /** Closes a line (销户); `closeNo` sent again closes nothing more. */
   closeLine(req: { closeNo: string; iccid: string; msisdn: string }): Promise<{ status: 'closed' } | { status: 'failed'; error: string }>;
-  /** The day's usage (YYYY-MM-DD, Beijing) of the cards asked about (a card without usage that day may be left out). */
+  /**
+   * The day's usage (YYYY-MM-DD, Beijing) of the cards asked about (a card without usage that day may be left out).
+   * A day the platform refuses to report (one it no longer keeps) throws a CarrierRefusal.
+   */
   dailyUsage(day: string, iccids: readonly string[]): Promise<IotUsageLine[]>;
+}
+
+/** The carrier's platform refused the request with its own code: asking again the same way will not help. */
+export class CarrierRefusal extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
 }

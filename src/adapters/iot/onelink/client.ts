@@ -4,6 +4,7 @@
 // with the platform's code; a platform that does not answer (or answers 500) is `OneLinkUnavailable`.
 import type { z } from 'zod';
 import type { Clock } from '../../../app/platform/ports.ts';
+import { CarrierRefusal } from '../../../app/iot/ports.ts';
 import {
   basicInfoResult, batchResultEntry, dailyUsageResult, envelopeSchema, jobIdResult, ONELINK_CODES, ONELINK_PATHS, simStatusResult,
   tokenResult, transid,
@@ -18,9 +19,9 @@ export interface OneLinkAccount {
 }
 
 /** The platform answered with a code other than "0". */
-export class OneLinkRefusal extends Error {
-  constructor(readonly code: string, readonly platformMessage: string) {
-    super(`OneLink ${code}: ${platformMessage}`);
+export class OneLinkRefusal extends CarrierRefusal {
+  constructor(code: string, readonly platformMessage: string) {
+    super(code, `OneLink ${code}: ${platformMessage}`);
   }
 }
 

@@ -66,7 +66,10 @@ export const iotStaffRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app)
   app.post('/api/v1/operator/iot/usage/:day', {
     onRequest: requireRole('operator'),
     schema: { tags: ['iot-staff'], summary: 'Take the carrier\u2019s usage report of a day into the pools (each card\u2019s day once)', params: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }), response: { 200: z.object({ cards: z.number(), pools: z.number(), alerts: z.number() }), ...errors } },
-  }, async (req) => ingestDailyUsage(deps, req.params.day));
+  }, async (req, reply) => {
+    const r = await ingestDailyUsage(deps, req.params.day);
+    return isError(r) ? sendError(reply, r) : r;
+  });
 
   app.post('/api/v1/agent/iot/returns', {
     onRequest: requireRole('agent', 'supervisor'),
