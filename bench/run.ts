@@ -29,8 +29,8 @@ const keep = process.argv.includes('--keep');
 const onPg = process.argv.includes('--pg');
 const million = process.argv.includes('--million');
 const P = quick
-  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 1, connections: 16, ceilingConcurrency: 16, customers: 300, payers: 6_000, cancelPool: 40_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000, supplierCycles: 4_000 }
-  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 3, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 20_000, cancelPool: 120_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000, supplierCycles: 20_000 };
+  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 2, connections: 16, ceilingConcurrency: 16, customers: 300, payers: 6_000, cancelPool: 40_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000, supplierCycles: 4_000 }
+  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 4, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 20_000, cancelPool: 120_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000, supplierCycles: 20_000 };
 
 const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-'));
 const MB = 1024 * 1024;
@@ -50,7 +50,7 @@ function ledgerAim(store: string, costs: LinkCost[]): string[] {
   return c ? [`  ${store}: a promotion link adds < 10 % server CPU to place+cancel  ${pctSigned(c.http)}  ${c.http < LEDGER_AIM ? 'met' : 'MISSED'}`] : [];
 }
 function linkLines(costs: LinkCost[]): string[] {
-  return costs.map((c) => `  ${c.scenario === 'place-cancel' ? 'place+cancel' : 'place+pay+cancel'}${' '.repeat(c.scenario === 'place-cancel' ? 12 : 8)}HTTP ${pctSigned(c.http)}, ceiling ${pctSigned(c.ceiling)} (CPU per cycle pooled over ${c.rounds} alternating round${c.rounds > 1 ? 's' : ''} of each)`);
+  return costs.map((c) => `  ${c.scenario === 'place-cancel' ? 'place+cancel' : 'place+pay+cancel'}${' '.repeat(c.scenario === 'place-cancel' ? 12 : 8)}HTTP ${pctSigned(c.http)}, ceiling ${pctSigned(c.ceiling)} (CPU per cycle pooled over ${c.rounds} alternating round${c.rounds > 1 ? 's' : ''} of each, ABBA)`);
 }
 
 /**
@@ -122,14 +122,15 @@ async function httpVsCeiling(databaseUrl?: string) {
   for (const scenario of SCENARIOS) {
     const twin = THROUGH_LINK[scenario];
     const runs = { plain: { cs: [] as Ceiling[], hs: [] as Http[] }, link: { cs: [] as Ceiling[], hs: [] as Http[] } };
-    // Alternating, so that a burst of load from elsewhere on the machine does not land on one side only.
+    // Alternating, so that a burst of load from elsewhere on the machine does not land on one side only, and each side
+    // first in every other round (ABBA), so that what changes over the run (the store's size, the machine) weighs on both.
     const rounds = twin ? Math.max(P.linkRounds, scenario === 'place-cancel' ? P.rounds : 1) : scenario === 'place-cancel' ? P.rounds : 1;
     for (let i = 0; i < rounds; i++) {
-      runs.plain.cs.push(await ceiling(scenario));
-      runs.plain.hs.push(await http(scenario));
-      if (!twin) continue;
-      runs.link.cs.push(await ceiling(twin));
-      runs.link.hs.push(await http(twin));
+      const sides = !twin ? [[scenario, runs.plain]] as const : i % 2 ? [[twin, runs.link], [scenario, runs.plain]] as const : [[scenario, runs.plain], [twin, runs.link]] as const;
+      for (const [s, into] of sides) {
+        into.cs.push(await ceiling(s));
+        into.hs.push(await http(s));
+      }
     }
     results[scenario] = { ceiling: best(runs.plain.cs), http: best(runs.plain.hs) };
     if (!twin) continue;

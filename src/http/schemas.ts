@@ -26,6 +26,9 @@ export const address = z.object({
   detail: z.string().trim().min(1).max(200),
 });
 
+/** The promotion code of the distributor's link (?ref=) a customer came through: the order is attributed to it. */
+export const promotionRef = z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, 'a promotion code from a ?ref= link').optional().describe('the promotion code of the link the customer came through');
+
 export const penaltyRule = z.union([
   z.object({ kind: z.literal('fixed'), fen: z.number().describe('fen (分)') }),
   z.object({ kind: z.literal('remaining_share'), percent: z.number().describe('share of the monthly fees still due') }),

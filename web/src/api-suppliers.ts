@@ -30,7 +30,7 @@ export const suppliersApi = {
   hold: (planId: string, number: string) => call<Hold>('POST', `/api/v1/suppliers/plans/${encodeURIComponent(planId)}/holds`, { area: 'customer', body: { number } }),
   eligibility: (planId: string, body: { residentId?: string; contactPhone?: string; address?: Address }) =>
     call<{ eligible: boolean; refusals: Refusal[] }>('POST', `/api/v1/suppliers/plans/${encodeURIComponent(planId)}/eligibility`, { area: 'customer', body }),
-  order: (body: { planId: string; reservationId: string; contactName: string; contactPhone: string; residentId: string; address: Address }, key: string) =>
+  order: (body: { planId: string; reservationId: string; contactName: string; contactPhone: string; residentId: string; address: Address; ref?: string }, key: string) =>
     call<Order>('POST', '/api/v1/suppliers/orders', { area: 'customer', body, key }),
   orderAtSupplier: (orderId: string) => call<SupplierOrderView>('GET', `/api/v1/suppliers/orders/${encodeURIComponent(orderId)}`, { area: 'customer' }),
 };

@@ -38,6 +38,11 @@ export async function adjustCommissions(r: Repos, atts: readonly Attribution[], 
   return out;
 }
 
+/** One order's commissions brought to its rule after a fact the platform's commit does not see (a first top-up). */
+export async function adjustOrderCommissions(r: Repos, order: Order, now: number): Promise<void> {
+  await adjustCommissions(r, await r.distribution.getAttributions([order.id]), new Map([[order.id, order]]), now);
+}
+
 /** The hook the platform's commit runs after decisions: commissions first, then the push-backs of state changes. */
 export async function afterOrderChanges(r: Repos, changes: readonly { before: Order | null; after: Order }[], now: number): Promise<void> {
   if (changes.length === 0) return;

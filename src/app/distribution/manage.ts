@@ -6,7 +6,7 @@ import { validateRule, type CommissionRule } from '../../domain/distribution/rul
 import { levelUnder } from '../../domain/distribution/tree.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { inTx, newId, type Deps } from '../platform/deps.ts';
-import { adjustCommissions } from './commissions.ts';
+import { adjustOrderCommissions } from './commissions.ts';
 import { APP_SECRET_PURPOSE } from './signature.ts';
 
 export interface NewDistributor { name: string; password: string; parentId?: string | null; pushUrl?: string | null }
@@ -82,8 +82,7 @@ export async function recordTopUp(deps: Deps, orderId: string, amountFen: number
     if (!order) return fail('ORDER.NOT_FOUND', 'No such order.', { orderId });
     if (order.activatedAt === null) return fail('ORDER.INVALID_TRANSITION', 'A line is topped up only once activated.', { orderId, state: order.state });
     const first = await r.distribution.recordFirstTopUp(orderId, amountFen, at);
-    const atts = await r.distribution.getAttributions([orderId]);
-    await adjustCommissions(r, atts, new Map([[orderId, order]]), now);
+    await adjustOrderCommissions(r, order, now);
     return { orderId, first };
   });
 }

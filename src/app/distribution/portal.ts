@@ -22,11 +22,13 @@ export async function signInDistributor(deps: Deps, name: string, password: stri
 
 const maskName = (n: string) => (n.length <= 1 ? '*' : `${n[0]}${'*'.repeat(Math.min(3, n.length - 1))}`);
 
-/** A plan's link leads straight to that plan's order form; a general one to the plans. */
+/** A plan's link leads straight to that plan's order form (a supplier's plan: its number pool); a general one to the plans. */
 export async function myLinks(deps: Deps, distributorId: string, base: string) {
   const names = new Map((await deps.store.orders.listPlans(false)).map((p) => [p.id, p.name]));
+  const fromSuppliers = new Set((await deps.store.suppliers.listPlans()).map((p) => p.plan_id));
+  const page = (planId: string) => `${fromSuppliers.has(planId) ? 'buy-from-supplier' : 'buy'}/${encodeURIComponent(planId)}`;
   return (await deps.store.distribution.listPromotionCodes(distributorId)).map((c) => ({
-    code: c.code, planId: c.plan_id, planName: c.plan_id ? (names.get(c.plan_id) ?? c.plan_id) : null, url: `${base}/${c.plan_id ? `buy/${encodeURIComponent(c.plan_id)}` : ''}?ref=${encodeURIComponent(c.code)}`, createdAt: c.created_at,
+    code: c.code, planId: c.plan_id, planName: c.plan_id ? (names.get(c.plan_id) ?? c.plan_id) : null, url: `${base}/${c.plan_id ? page(c.plan_id) : ''}?ref=${encodeURIComponent(c.code)}`, createdAt: c.created_at,
   }));
 }
 

@@ -6,6 +6,7 @@ import { advance, decideSupplierUpdate, NEW_PROGRESS, type SupplierOrderState, t
 import type { SupplierOrderRow } from '../../adapters/store/suppliers/supplier-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 import { commitDecisions } from '../platform/commit.ts';
+import { adjustOrderCommissions } from '../distribution/commissions.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { SupplierReport } from './ports.ts';
 
@@ -33,8 +34,12 @@ export async function applyReportIn(r: Repos, deps: Deps, supplierId: string, re
     // A report before the submission's answer (the answer was lost) means the supplier has the order.
     ...(row.submission === 'queued' || row.submission === 'waiting' ? { submission: 'accepted', real_name_enc: null } : {}),
   });
+  // The supplier's first top-up (首充) is the line's: commissions that wait for it follow, in this transaction.
+  const toppedUp = progress.firstTopUpFen !== null && row.first_top_up_fen === null;
+  if (toppedUp) await r.distribution.recordFirstTopUp(order.id, progress.firstTopUpFen!, progress.firstTopUpAt ?? now);
   const decision = decideSupplierUpdate(order, progress, { now, settings: await deps.settings.get() });
   if (isError(decision)) {
+    if (toppedUp) await adjustOrderCommissions(r, order, now);
     await r.orders.insertEvents([{ order_id: order.id, actor_type: 'system', actor_id: `supplier:${supplierId}`, action: 'supplier.reported', from_state: order.state, to_state: order.state, reason: `${progress.state}${progress.reason ? `: ${progress.reason}` : ''}`, automatic: 1, at: now }]);
     return 'recorded';
   }

@@ -9,7 +9,7 @@ import { answerOnce } from '../idempotency.ts';
 import { actorOf, requireRole, STAFF } from '../auth.ts';
 import { sendError } from '../errors.ts';
 import { LIMITS } from '../rate-limit.ts';
-import { address, errors, expressCheck, label, orderIdParams, orderView } from '../schemas.ts';
+import { address, errors, expressCheck, label, orderIdParams, orderView, promotionRef } from '../schemas.ts';
 import { PAYMENT_CHANNELS, type Order } from '../../domain/order.ts';
 
 export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) => {
@@ -25,7 +25,7 @@ export const orderRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) =>
         contactPhone: z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number'),
         residentId: z.string().trim().min(1).max(18),
         address,
-        ref: z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, 'a promotion code from a ?ref= link').optional().describe('the promotion code of the link the customer came through'),
+        ref: promotionRef,
       }),
       response: { 201: orderView, ...errors },
     },

@@ -13,7 +13,7 @@ import { cancelAtSupplier } from '../../../app/suppliers/cancel-at-supplier.ts';
 import { answerOnce } from '../../idempotency.ts';
 import { requireRole, STAFF } from '../../auth.ts';
 import { sendError } from '../../errors.ts';
-import { address, errors, orderIdParams, orderView } from '../../schemas.ts';
+import { address, errors, orderIdParams, orderView, promotionRef } from '../../schemas.ts';
 import type { Limit } from '../../rate-limit.ts';
 
 const planParams = z.object({ planId: z.string().min(1).max(64) });
@@ -59,6 +59,7 @@ export const supplierOrderRoutes = (deps: Deps): FastifyPluginAsyncZod => async 
       body: z.object({
         planId: z.string().min(1).max(64), reservationId: z.string().min(1).max(64), contactName: z.string().trim().min(1).max(40),
         contactPhone: z.string().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number'), residentId: z.string().trim().min(1).max(18), address,
+        ref: promotionRef,
       }),
       response: { 201: orderView, ...errors },
     },

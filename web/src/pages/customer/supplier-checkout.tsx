@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Address } from '../../api.ts';
 import { suppliersApi, type Hold, type Refusal } from '../../api-suppliers.ts';
+import { withRef } from '../distribution/api.ts';
 import { useAction, useLoad } from '../../hooks.ts';
 import { errorText, useI18n } from '../../i18n/index.ts';
 import { spacedNumber, yuan } from '../../format.ts';
@@ -66,7 +67,7 @@ export function SupplierCheckoutPage({ params }: { params: Record<string, string
     if (!hold || !a || !isResidentId(details.residentId) || !PHONE.test(details.contactPhone) || !details.contactName.trim()) return;
     const order = await placing.run((key) => suppliersApi.order({
       planId, reservationId: hold.reservationId, contactName: details.contactName.trim(), contactPhone: details.contactPhone,
-      residentId: details.residentId.trim().toUpperCase(), address: a,
+      residentId: details.residentId.trim().toUpperCase(), address: a, ...withRef(planId),
     }, key), (e) => {
       if (e instanceof ApiError && Array.isArray(e.details.refusals)) {
         setRefusals(e.details.refusals as Refusal[]);
