@@ -2,6 +2,7 @@
 // phase with a fresh heap. Parent and child talk over the IPC channel: one request, one reply.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_ENV } from '../src/cli/malloc-env.ts';
 
 /**
  * The processes the bench starts. `npm run bench` first builds each into compiled JavaScript in dist/bench
@@ -36,13 +37,17 @@ function profileFlags(): string[] {
   return at >= 0 && process.argv[at + 1] ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[at + 1]}`] : [];
 }
 
-/** `opts.env` adds to the child's environment; `opts.builtIn` runs the child from another build (another checkout's dist/bench). */
-export function startChild(script: keyof typeof CHILDREN, args: unknown, opts: { env?: Record<string, string>; builtIn?: string } = {}): Child {
+/**
+ * `opts.env` adds to the child's environment; `opts.builtIn` runs the child from another build (another checkout's
+ * dist/bench). Every child starts with the malloc settings a deployed server starts with (src/cli/malloc-env.ts)
+ * unless the bench's own environment sets them, or `opts.defaultMalloc` asks for glibc's defaults (an older build).
+ */
+export function startChild(script: keyof typeof CHILDREN, args: unknown, opts: { env?: Record<string, string>; builtIn?: string; defaultMalloc?: boolean } = {}): Child {
   const path = opts.builtIn ? `${opts.builtIn}/${script}.mjs` : fileURLToPath(new URL(`../${CHILDREN_DIR}/${script}.mjs`, import.meta.url));
   const proc = fork(path, [JSON.stringify(args)], {
     execArgv: profileFlags(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    env: { ...(opts.defaultMalloc ? {} : MALLOC_ENV), ...process.env, ...opts.env },
   });
   const waiting: ((m: any) => void)[] = [];
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));

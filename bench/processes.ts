@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../scripts/bundle.ts';
 import { startChild } from './child.ts';
+import { MALLOC_ENV } from '../src/cli/malloc-env.ts';
 import { runHttp, type HttpResult } from './http-load.ts';
 import { createPgDatabase } from './pg.ts';
 import type { ServerArgs } from './server-process.ts';
@@ -21,7 +22,7 @@ interface Served { child: ChildProcess; url: string }
 /** Starts the compiled server with N processes and resolves once all of them listen. */
 function serve(processes: number, databaseUrl: string): Promise<Served> {
   const child = spawn(process.execPath, [SERVER, 'serve', '--processes', String(processes)], {
-    env: { ...process.env, HAOKA_DATABASE_URL: databaseUrl, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_PORT: '0', HAOKA_LOG_LEVEL: 'info', HAOKA_WORKER: 'off' },
+    env: { ...MALLOC_ENV, ...process.env, HAOKA_DATABASE_URL: databaseUrl, HAOKA_SECRET: 'bench-secret-not-for-production', HAOKA_PORT: '0', HAOKA_LOG_LEVEL: 'info', HAOKA_WORKER: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -12,6 +12,7 @@ import { bundle } from '../scripts/bundle.ts';
 import { gatewayReport, runGatewayCycles } from './gateway-cycles.ts';
 import { runHttp, type HttpResult } from './http-load.ts';
 import type { LoopResult } from './stats.ts';
+import { memoryLine, type MemoryBreakdown } from './memory.ts';
 import type { ServerArgs, ServerStats } from './server-process.ts';
 import type { TimerArgs } from './timer-lateness.ts';
 import type { OverdueArgs } from './overdue-close.ts';
@@ -152,9 +153,11 @@ async function httpVsCeiling(databaseUrl?: string) {
   await server.call({ cmd: 'worker', on: false });
   await server.call({ cmd: 'mark' });
   const memory = (await server.call({ cmd: 'stats' })) as ServerStats;
+  // Where the RSS lives at that point: the JavaScript heap, the rest of the anonymous memory, mapped files.
+  const breakdown = (await server.call({ cmd: 'memory' })) as MemoryBreakdown;
   await server.call({ cmd: 'exit' });
   await sms.stop();
-  return { results, linkCost, review, noKeys, drain, serve, servePaid, memory, failures };
+  return { results, linkCost, review, noKeys, drain, serve, servePaid, memory, breakdown, failures };
 }
 
 async function main() {
@@ -294,7 +297,8 @@ async function main() {
       ...flashReport(pg.flash),
       '',
     ] : []),
-    `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB (JavaScript heap ${f(h.memory.heapUsed / MB, 0)} MB of it); highest during the HTTP runs ${f(httpPeakMb, 0)} MB, during the outbox drain ${f(h.drain.peakRss / MB, 0)} MB; process peak ${f(peakMb, 0)} MB`,
+    `server RSS after the HTTP runs ${f(h.memory.rss / MB, 0)} MB (JavaScript heap ${f(h.memory.heapUsed / MB, 0)} MB of it in use); highest during the HTTP runs ${f(httpPeakMb, 0)} MB, during the outbox drain ${f(h.drain.peakRss / MB, 0)} MB; process peak ${f(peakMb, 0)} MB`,
+    `  at the end: ${memoryLine(h.breakdown)}`,
     '',
     'targets (issue 7; the promotion link, issue 21):',
     `  place+cancel over HTTP >= 0.5 x ceiling   ${f(pcRatio, 2)} (CPU ${f(pcCpuRatio, 2)})  ${pcRatio >= 0.5 ? 'met' : 'MISSED'}`,

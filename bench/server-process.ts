@@ -16,6 +16,7 @@ import { ProcessMeter } from './stats.ts';
 import type { Scenario, Workload } from './workload.ts';
 import { publishPlan, syncCatalogs } from '../src/app/suppliers/catalog-sync.ts';
 import { eligibilityCost } from './eligibility-cost.ts';
+import { memoryBreakdown } from './memory.ts';
 
 export interface ServerArgs {
   dir: string;
@@ -49,6 +50,7 @@ export interface ServerStats {
   /** Highest RSS sampled since the last 'mark' (every 100 ms), and over the whole process. */
   peakRss: number;
   maxRss: number;
+  minorFaults: number;
   backlog: number;
 }
 
@@ -163,6 +165,10 @@ async function main() {
           const rows = await sql<{ topic: string; n: number; failed: number }>`select topic, count(*) as n, sum(case when attempts > 0 then 1 else 0 end) as failed from outbox where delivered_at is null group by topic`.execute(deps.store.database.db);
           return reply(rows.rows);
         }
+        case 'memory':
+          // Where the RSS lives now (m.top: the largest mappings too); m.gc first collects garbage, to see what is live.
+          if (m.gc && globalThis.gc) globalThis.gc();
+          return reply(memoryBreakdown(m.top ?? 0));
         case 'exit':
           await haoka.close();
           return finish({});

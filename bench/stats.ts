@@ -26,6 +26,7 @@ export class ProcessMeter {
   private cpu = process.cpuUsage();
   private wall = performance.now();
   private sched = schedstat();
+  private faults = process.resourceUsage().minorPageFault;
   peak = 0;
   constructor() {
     setInterval(() => { this.peak = Math.max(this.peak, process.memoryUsage().rss); }, 100).unref();
@@ -34,6 +35,7 @@ export class ProcessMeter {
     this.cpu = process.cpuUsage();
     this.wall = performance.now();
     this.sched = schedstat();
+    this.faults = process.resourceUsage().minorPageFault;
     this.peak = process.memoryUsage().rss;
   }
   read() {
@@ -50,6 +52,8 @@ export class ProcessMeter {
       peakRss: Math.max(this.peak, mem.rss),
       heapUsed: mem.heapUsed,
       maxRss: process.resourceUsage().maxRSS * 1024,
+      /** Pages the kernel mapped in for the process (memory handed back and taken again costs these). */
+      minorFaults: process.resourceUsage().minorPageFault - this.faults,
     };
   }
 }

@@ -1,20 +1,27 @@
 // Text to features for the assistant's classifiers: jieba words, Chinese character uni- and bigrams, and
 // character trigrams of Latin words. The n-grams carry the typos and homophones customers type
 // (退宽 for 退款, cancle for cancel) that a word list alone would miss.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Jieba } from '@node-rs/jieba';
 
+/**
+ * The segmenter's dictionary: the words of jieba's own that the data sets can be cut into, every single character,
+ * and their frequencies (scripts/assistant-dictionary.ts writes it). Loaded, it holds about 4 MB where jieba's full
+ * dictionary holds 45; a data-set text is cut exactly as with the full one.
+ */
+export const DICTIONARY_FILE = new URL('./data/jieba-dict.txt', import.meta.url);
+
 let jieba: Jieba | null = null;
 /**
- * The native segmenter and its 5 MB dictionary load on first use (about half a second), not at import:
- * processes that never classify text (the worker, `haoka check`) do not pay for them.
+ * The native segmenter and its dictionary load on first use, not at import: processes that never classify text
+ * (the worker, `haoka check`) do not pay for them.
  */
 function segmenter(): Jieba {
   if (!jieba) {
     const require = createRequire(import.meta.url);
     const { Jieba: J } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
-    const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
-    jieba = J.withDict(dict);
+    jieba = J.withDict(readFileSync(DICTIONARY_FILE));
   }
   return jieba;
 }

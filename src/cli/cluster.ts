@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { MALLOC_ENV } from './malloc-env.ts';
 
 export type Role = 'serve' | 'worker';
 
@@ -64,7 +65,8 @@ export async function runCluster(plan: ClusterPlan, log: Logger): Promise<void> 
   let announced = false;
 
   const start = (role: Role): ClusterProcess => {
-    const child = cluster.fork({ HAOKA_CLUSTER_ROLE: role, HAOKA_WORKER: role === 'worker' ? 'on' : 'off' });
+    // Each process starts with the malloc settings the systemd units give theirs (unless the environment has its own).
+    const child = cluster.fork({ ...MALLOC_ENV, ...process.env, HAOKA_CLUSTER_ROLE: role, HAOKA_WORKER: role === 'worker' ? 'on' : 'off' });
     roles.set(child.id, role);
     started.set(child.id, Date.now());
     return child;

@@ -3,6 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProviders, type Providers } from './providers.ts';
 import { NOTICE_TEMPLATES } from '../../../src/domain/notices/templates.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import { readTimer } from '../../../src/adapters/sms/aliyun/read-timers.ts';
 
 let p: Providers;
 beforeAll(async () => { p = await startProviders(); });
@@ -38,6 +42,21 @@ describe('Aliyun SMS through @alicloud/dysmsapi20170525', () => {
     p.fakeAliyun.account.templates.delete(p.fakeAliyun.account.templates.keys().next().value!);
     const first = [...Object.keys(NOTICE_TEMPLATES)][0] as 'sign_in_code';
     expect(await p.aliyun.send({ ...code('13800138004'), template: first })).toMatchObject({ outcome: 'refused', code: 'isv.SMS_TEMPLATE_ILLEGAL' });
+  });
+
+  it('leaves no read timer pending once an answer is read: a sent text is not kept in memory for the whole timeout', async () => {
+    const sockets = new Set<Socket>();
+    const seen = (m: unknown) => { const s = (m as { request: ClientRequest }).request.socket; if (s) sockets.add(s); };
+    subscribe('http.client.response.finish', seen);
+    try {
+      for (let i = 0; i < 5; i++) expect(await p.aliyun.send({ ...code(`1380013810${i}`), template: 'payment_reminder', params: { orderId: 'O1', deadline: '12-07 19:30' } })).toMatchObject({ outcome: 'accepted' });
+    } finally {
+      unsubscribe('http.client.response.finish', seen);
+    }
+    // httpx started one on each socket it used; none is still armed (Node marks a cleared timer with _idleTimeout -1).
+    const timers = [...sockets].map((s) => readTimer(s)).filter((t) => t !== null);
+    expect(sockets.size).toBeGreaterThan(0);
+    expect(timers.filter((t) => (t as unknown as { _idleTimeout: number })._idleTimeout !== -1)).toEqual([]);
   });
 
   it('gives up on a provider that does not answer in time', async () => {

@@ -5,6 +5,7 @@ import * as $dara from '@darabonba/typescript';
 import Dysmsapi, { QuerySendDetailsRequest, QuerySendDetailsResponseBody, SendSmsRequest, SendSmsResponseBody } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import type { NoticeTemplateName } from '../../../domain/notices/templates.ts';
+import { clearReadTimersWhenRead } from './read-timers.ts';
 import { beijingDateTime, parseBeijingDateTime, type SentSms, type SmsProvider, type SmsReport, type SmsSend, type SmsSendResult } from '../provider.ts';
 
 export interface AliyunSmsConfig {
@@ -39,6 +40,7 @@ export class AliyunSms implements SmsProvider {
     }));
     // One attempt: a second try is the other provider's (SendSms is not idempotent at Aliyun).
     this.runtime = new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 1, readTimeout: config.timeoutMs, connectTimeout: config.timeoutMs });
+    clearReadTimersWhenRead();
   }
 
   async send(msg: SmsSend): Promise<SmsSendResult> {
