@@ -75,17 +75,18 @@ const insertsByTable = new Map<string, Statement<Record<string, unknown>, unknow
 /**
  * Inserts rows that all set the same columns (undefined leaves a column out, as Kysely does) through a statement
  * compiled once per table, column list and row count; with `ignoreConflictOn`, rows that meet an existing one on
- * those columns are left out (ON CONFLICT DO NOTHING). Rows that set different columns go through Kysely as built.
+ * those columns are left out (ON CONFLICT DO NOTHING), with `'any'` rows that meet one on any unique key. Rows
+ * that set different columns go through Kysely as built.
  * Returns the number of rows inserted.
  */
-export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[], opts: { ignoreConflictOn?: readonly string[] } = {}): Promise<number> {
+export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[], opts: { ignoreConflictOn?: readonly string[] | 'any' } = {}): Promise<number> {
   if (rows.length === 0) return 0;
-  const conflict = opts.ignoreConflictOn ?? [];
+  const conflict = opts.ignoreConflictOn === 'any' ? ['*'] : (opts.ignoreConflictOn ?? []);
   const cols = Object.keys(rows[0]!).filter((k) => rows[0]![k] !== undefined);
   const same = rows.every((r) => Object.keys(r).filter((k) => r[k] !== undefined).length === cols.length && cols.every((c) => r[c] !== undefined));
   if (!same || rows.length > COMPILED_ROWS_MAX) {
     let q = db.insertInto(table).values(rows as never);
-    if (conflict.length) q = q.onConflict((oc) => oc.columns(conflict as never).doNothing());
+    if (conflict.length) q = conflict[0] === '*' ? q.onConflict((oc) => oc.doNothing()) : q.onConflict((oc) => oc.columns(conflict as never).doNothing());
     return Number((await q.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
   }
   let ins = insertsByTable.get(table);
@@ -94,7 +95,8 @@ export async function insertRows<T extends keyof DB & string>(db: Executor, tabl
       const [n, list, onConflict] = shape.split(':') as [string, string, string];
       const values = Array.from({ length: Number(n) }, (_, i) => Object.fromEntries(list.split(',').map((c) => [c, p(`${i}.${c}`)])));
       const q = d.insertInto(table).values(values as never);
-      return onConflict ? q.onConflict((oc) => oc.columns(onConflict.split(',') as never).doNothing()) : q;
+      if (!onConflict) return q;
+      return onConflict === '*' ? q.onConflict((oc) => oc.doNothing()) : q.onConflict((oc) => oc.columns(onConflict.split(',') as never).doNothing());
     });
     insertsByTable.set(table, ins);
   }
