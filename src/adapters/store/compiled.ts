@@ -7,6 +7,7 @@
 // PostgreSQL's named statements keep it too. The query's shape must not depend on the values (a list of ids of
 // varying length is a shape: give it as `shape`, one compiled form per shape).
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import type { CachedConnection } from './db.ts';
 import type { DB } from './schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -24,6 +25,18 @@ interface Compiled {
   readonly slots: readonly Slot[];
 }
 
+/**
+ * Executors whose statements may run straight on a SQLite connection: a group commit's transaction (group-commit.ts)
+ * holds the writer alone, and better-sqlite3 runs a statement synchronously, so Kysely's executor (its connection
+ * provider, a handful of promises a statement) adds nothing there but CPU.
+ */
+const direct = new WeakMap<object, CachedConnection>();
+
+/** Compiled statements run on `db` go straight to `conn` (which must be the connection `db` holds). */
+export function runDirectly(db: Executor, conn: CachedConnection): void {
+  direct.set(db, conn);
+}
+
 export class Statement<P extends Record<string, unknown>, R> {
   /** Per dialect (the adapter object a Kysely instance and its transactions share), per shape. */
   private readonly compiled = new WeakMap<object, Map<string, Compiled>>();
@@ -33,6 +46,14 @@ export class Statement<P extends Record<string, unknown>, R> {
   async run(db: Executor, values: P, shape = ''): Promise<QueryResult<R>> {
     const c = this.compiledFor(db, shape);
     const parameters = c.slots.map((s) => ('name' in s ? values[s.name] : s.value));
+    const conn = direct.get(db);
+    if (conn) {
+      // As Kysely's SQLite driver answers (sqlite-driver.js), without the executor around it.
+      const stmt = conn.prepare(c.sql);
+      if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = stmt.run(parameters);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    }
     return db.executeQuery<R>({ ...CompiledQuery.raw(c.sql, parameters), query: c.query });
   }
 
