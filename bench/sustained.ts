@@ -1,4 +1,4 @@
-// npx tsx bench/sustained.ts [--pg] [--seconds N] [--on-only] [--window-profile FILE]: place+pay+cancel over HTTP with the worker off and then
+// npx tsx bench/sustained.ts [--pg] [--seconds N] [--connections N] [--on-only | --off-only] [--window-profile FILE]: place+pay+cancel over HTTP with the worker off and then
 // on (as `haoka serve` runs it), one store, one run: the figure issue 22's aim is judged on, without the rest of the bench.
 // The worker-on window counts only if the outbox is no larger at its end than at its start.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,8 @@ const flag = (name: string, fallback: number) => {
 const onPg = process.argv.includes('--pg');
 /** --on-only: just the worker-on window (for a profile of it). */
 const onOnly = process.argv.includes('--on-only');
+/** --off-only: just the worker-off window after the warm-up (for old/new comparisons of the requests alone). */
+const offOnly = process.argv.includes('--off-only');
 /** --window-profile FILE: a V8 CPU profile of the server during the worker-on window only. */
 /** --drain-profile FILE: a backlog written with the worker off, then the drain alone, profiled. */
 const drainProfile = process.argv.includes('--drain-profile') ? process.argv[process.argv.indexOf('--drain-profile') + 1] : null;
@@ -73,6 +75,10 @@ async function main() {
     if (!onOnly) {
       await window('', 10);
       await window('worker off', seconds);
+      if (offOnly) {
+        await server.call({ cmd: 'exit' });
+        return;
+      }
       await server.call({ cmd: 'drain' });
     }
     await server.call({ cmd: 'worker', on: true });

@@ -7,6 +7,7 @@
 // PostgreSQL's named statements keep it too. The query's shape must not depend on the values (a list of ids of
 // varying length is a shape: give it as `shape`, one compiled form per shape).
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import type { CachedConnection } from './db.ts';
 import type { DB } from './schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -24,6 +25,18 @@ interface Compiled {
   readonly slots: readonly Slot[];
 }
 
+/**
+ * Executors whose statements may run straight on a SQLite connection: a group commit's transaction (group-commit.ts)
+ * holds the writer alone, and better-sqlite3 runs a statement synchronously, so Kysely's executor (its connection
+ * provider, a handful of promises a statement) adds nothing there but CPU.
+ */
+const direct = new WeakMap<object, CachedConnection>();
+
+/** Compiled statements run on `db` go straight to `conn` (which must be the connection `db` holds). */
+export function runDirectly(db: Executor, conn: CachedConnection): void {
+  direct.set(db, conn);
+}
+
 export class Statement<P extends Record<string, unknown>, R> {
   /** Per dialect (the adapter object a Kysely instance and its transactions share), per shape. */
   private readonly compiled = new WeakMap<object, Map<string, Compiled>>();
@@ -33,6 +46,14 @@ export class Statement<P extends Record<string, unknown>, R> {
   async run(db: Executor, values: P, shape = ''): Promise<QueryResult<R>> {
     const c = this.compiledFor(db, shape);
     const parameters = c.slots.map((s) => ('name' in s ? values[s.name] : s.value));
+    const conn = direct.get(db);
+    if (conn) {
+      // As Kysely's SQLite driver answers (sqlite-driver.js), without the executor around it.
+      const stmt = conn.prepare(c.sql);
+      if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = stmt.run(parameters);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    }
     return db.executeQuery<R>({ ...CompiledQuery.raw(c.sql, parameters), query: c.query });
   }
 
@@ -75,17 +96,18 @@ const insertsByTable = new Map<string, Statement<Record<string, unknown>, unknow
 /**
  * Inserts rows that all set the same columns (undefined leaves a column out, as Kysely does) through a statement
  * compiled once per table, column list and row count; with `ignoreConflictOn`, rows that meet an existing one on
- * those columns are left out (ON CONFLICT DO NOTHING). Rows that set different columns go through Kysely as built.
+ * those columns are left out (ON CONFLICT DO NOTHING), with `'any'` rows that meet one on any unique key. Rows
+ * that set different columns go through Kysely as built.
  * Returns the number of rows inserted.
  */
-export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[], opts: { ignoreConflictOn?: readonly string[] } = {}): Promise<number> {
+export async function insertRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Record<string, unknown>[], opts: { ignoreConflictOn?: readonly string[] | 'any' } = {}): Promise<number> {
   if (rows.length === 0) return 0;
-  const conflict = opts.ignoreConflictOn ?? [];
+  const conflict = opts.ignoreConflictOn === 'any' ? ['*'] : (opts.ignoreConflictOn ?? []);
   const cols = Object.keys(rows[0]!).filter((k) => rows[0]![k] !== undefined);
   const same = rows.every((r) => Object.keys(r).filter((k) => r[k] !== undefined).length === cols.length && cols.every((c) => r[c] !== undefined));
   if (!same || rows.length > COMPILED_ROWS_MAX) {
     let q = db.insertInto(table).values(rows as never);
-    if (conflict.length) q = q.onConflict((oc) => oc.columns(conflict as never).doNothing());
+    if (conflict.length) q = conflict[0] === '*' ? q.onConflict((oc) => oc.doNothing()) : q.onConflict((oc) => oc.columns(conflict as never).doNothing());
     return Number((await q.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
   }
   let ins = insertsByTable.get(table);
@@ -94,7 +116,8 @@ export async function insertRows<T extends keyof DB & string>(db: Executor, tabl
       const [n, list, onConflict] = shape.split(':') as [string, string, string];
       const values = Array.from({ length: Number(n) }, (_, i) => Object.fromEntries(list.split(',').map((c) => [c, p(`${i}.${c}`)])));
       const q = d.insertInto(table).values(values as never);
-      return onConflict ? q.onConflict((oc) => oc.columns(onConflict.split(',') as never).doNothing()) : q;
+      if (!onConflict) return q;
+      return onConflict === '*' ? q.onConflict((oc) => oc.doNothing()) : q.onConflict((oc) => oc.columns(onConflict.split(',') as never).doNothing());
     });
     insertsByTable.set(table, ins);
   }

@@ -25,6 +25,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, SelectQueryNode, SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import type { CachedConnection, SqliteConnections, WalSync } from './db.ts';
 import type { DB } from './schema.ts';
+import { runDirectly } from './compiled.ts';
 
 const MAX_GROUP = 64;
 const MAX_GROUP_MS = 10;
@@ -53,7 +54,7 @@ export class GroupCommit {
   private unsynced: { w: Waiting; out: unknown }[] = [];
   private syncing = false;
 
-  constructor(private readonly db: Kysely<DB>, writer: CachedConnection, private readonly walSync: WalSync | null = null) {
+  constructor(private readonly db: Kysely<DB>, private readonly writer: CachedConnection, private readonly walSync: WalSync | null = null) {
     this.sqlite = writer.raw;
     // IMMEDIATE: a second process waits for the write lock here (busy_timeout) instead of failing mid-way.
     this.begin = this.sqlite.prepare('begin immediate');
@@ -84,6 +85,8 @@ export class GroupCommit {
   }
 
   private async group(conn: Kysely<DB>): Promise<void> {
+    // `conn` holds the writer for the group: compiled statements (compiled.ts) run on it without Kysely's executor.
+    runDirectly(conn, this.writer);
     // SQLite refuses to change the level inside a transaction: it is set before BEGIN and put back after COMMIT.
     if (this.walSync) this.atNormal.run();
     try {

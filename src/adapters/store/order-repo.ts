@@ -19,6 +19,12 @@ const updateOrdersAlike = statement<Record<string, unknown>, never>((db, p, shap
   return db.updateTable('orders').set({ ...Object.fromEntries(cols.map((c) => [c, p(`set.${c}`)])), version: sql`version + 1` } as never)
     .where('id', 'in', Array.from({ length: n }, (_, i) => p(`id.${i}`) as string)).where('state', '=', p('state') as string).where('version', '=', p('version') as number);
 });
+/** Frees (shape `<n>:free`) or sells (`<n>:sold`) the numbers of a few orders: the request path's case. */
+const moveNumbersOfOrders = statement<Record<string, unknown>, never>((db, p, shape) => {
+  const [n, to] = shape.split(':') as [string, 'free' | 'sold'];
+  return db.updateTable('numbers').set(to === 'free' ? { state: 'free', order_id: null, updated_at: p('now') as number } : { state: 'sold', updated_at: p('now') as number })
+    .where('order_id', 'in', Array.from({ length: Number(n) }, (_, i) => p(`id.${i}`) as string));
+});
 const planById = statement<{ id: string }, Selectable<PlansTable>>((db, p) => db.selectFrom('plans').selectAll().where('id', '=', p('id')));
 const numberById = statement<{ id: string }, Selectable<NumbersTable>>((db, p) => db.selectFrom('numbers').selectAll().where('id', '=', p('id')));
 const lockFreeNumber = statement<{ id: string; orderId: string; now: number }, never>((db, p) =>
@@ -121,15 +127,23 @@ export class OrderRepo {
   }
 
   async releaseNumbers(orderIds: string[], now: number): Promise<void> {
-    for (const c of chunks(orderIds)) {
-      await this.db.updateTable('numbers').set({ state: 'free', order_id: null, updated_at: now }).where('order_id', 'in', c).execute();
-    }
+    await this.moveNumbers(orderIds, 'free', now);
   }
 
   async sellNumbers(orderIds: string[], now: number): Promise<void> {
-    for (const c of chunks(orderIds)) {
-      await this.db.updateTable('numbers').set({ state: 'sold', updated_at: now }).where('order_id', 'in', c).execute();
+    await this.moveNumbers(orderIds, 'sold', now);
+  }
+
+  /** A few orders through a compiled statement, a batch (deadline closes) in chunks built per call. */
+  private async moveNumbers(orderIds: string[], to: 'free' | 'sold', now: number): Promise<void> {
+    if (orderIds.length > 0 && orderIds.length <= 4) {
+      const values: Record<string, unknown> = { now };
+      orderIds.forEach((id, i) => { values[`id.${i}`] = id; });
+      await moveNumbersOfOrders.run(this.db, values, `${orderIds.length}:${to}`);
+      return;
     }
+    const set = to === 'free' ? { state: 'free', order_id: null, updated_at: now } : { state: 'sold', updated_at: now };
+    for (const c of chunks(orderIds)) await this.db.updateTable('numbers').set(set).where('order_id', 'in', c).execute();
   }
 
   // ---- orders

@@ -16,13 +16,20 @@ const refundById = statement<{ id: string }, Selectable<RefundsTable>>((db, p, s
 const refundsOfPayment = statement<{ paymentId: string }, RefundRow>((db, p) => db.selectFrom('refunds').selectAll().where('payment_id', '=', p('paymentId')).orderBy('created_at'));
 const refundsOfOrder = statement<{ orderId: string }, RefundRow>((db, p) => db.selectFrom('refunds').selectAll().where('order_id', '=', p('orderId')).orderBy('created_at').orderBy('attempt'));
 
+/** An attempt moved if still in one of the states given; shape `<states>:<col>,<col>` (the patch's columns). */
+const moveRefundIfIn = statement<Record<string, unknown>, never>((db, p, shape) => {
+  const [n, list] = shape.split(':') as [string, string];
+  const set = Object.fromEntries(list.split(',').filter((c) => c !== '').map((c) => [c, p(`set.${c}`)]));
+  return db.updateTable('refunds').set({ ...set, state: p('to') as string, updated_at: p('now') as number } as never)
+    .where('id', '=', p('id') as string).where('state', 'in', Array.from({ length: Number(n) }, (_, i) => p(`from.${i}`) as string));
+});
+
 export class RefundRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
 
   /** Inserts an attempt under its request number; false if that number (or a retry of the same attempt) exists. */
   async insertRefund(row: Insertable<RefundsTable>): Promise<boolean> {
-    const r = await this.db.insertInto('refunds').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    return (await insertRows(this.db, 'refunds', [row], { ignoreConflictOn: 'any' })) === 1;
   }
 
   async getRefund(id: string, lock = false): Promise<RefundRow | undefined> {
@@ -50,8 +57,12 @@ export class RefundRepo {
 
   /** Moves an attempt if it is still in one of `from`; false when it had already moved (a repeat or a race). */
   async moveRefund(id: string, from: readonly string[], to: string, patch: RefundPatch, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('refunds').set({ ...patch, state: to, updated_at: now }).where('id', '=', id).where('state', 'in', [...from]).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    const p = patch as Record<string, unknown>;
+    const cols = Object.keys(p).filter((k) => p[k] !== undefined);
+    const values: Record<string, unknown> = { id, to, now };
+    for (const c of cols) values[`set.${c}`] = p[c];
+    from.forEach((s, i) => { values[`from.${i}`] = s; });
+    return (await moveRefundIfIn.changed(this.db, values, `${from.length}:${cols.join(',')}`)) === 1;
   }
 
   async patchRefund(id: string, patch: RefundPatch): Promise<void> {

@@ -4,7 +4,7 @@ import type { CancellationRequest, IdentityMethod, InterceptionState, RequestQue
 import { OPEN_REQUEST_STATES } from '../../domain/cancellation-request.ts';
 import type { CancellationRequestsTable, DB, RequestAttachmentsTable } from './schema.ts';
 import { chunks } from './order-repo.ts';
-import { statement } from './compiled.ts';
+import { insertRows, statement } from './compiled.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type AttachmentRow = Selectable<RequestAttachmentsTable>;
@@ -107,11 +107,16 @@ const fromRequest = (q: CancellationRequest): CancellationRequestsTable => ({
   version: q.version,
 });
 
+/** A request written if it is still in the state and version read; shape: the columns set, comma-separated. */
+const updateRequestIfUnchanged = statement<Record<string, unknown>, never>((db, p, shape) =>
+  db.updateTable('cancellation_requests').set({ ...Object.fromEntries(shape.split(',').filter((c) => c !== '').map((c) => [c, p(`set.${c}`)])), version: p('nextVersion') as number } as never)
+    .where('id', '=', p('id') as string).where('state', '=', p('state') as string).where('version', '=', p('version') as number));
+
 export class RequestRepo {
   constructor(private readonly db: Executor, private readonly forUpdate: boolean) {}
 
   async insert(req: CancellationRequest): Promise<void> {
-    await this.db.insertInto('cancellation_requests').values(fromRequest(req)).execute();
+    await insertRows(this.db, 'cancellation_requests', [{ ...fromRequest(req) }]);
   }
 
   /**
@@ -120,10 +125,11 @@ export class RequestRepo {
    */
   async update(before: CancellationRequest, after: CancellationRequest): Promise<boolean> {
     if (after === before) return true;
-    const { id: _id, version: _v, ...set } = fromRequest(after);
-    const r = await this.db.updateTable('cancellation_requests').set({ ...set, version: before.version + 1 })
-      .where('id', '=', before.id).where('state', '=', before.state).where('version', '=', before.version).executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    const { id: _id, version: _v, ...set } = fromRequest(after) as unknown as Record<string, unknown>;
+    const cols = Object.keys(set).filter((k) => set[k] !== undefined);
+    const values: Record<string, unknown> = { id: before.id, state: before.state, version: before.version, nextVersion: before.version + 1 };
+    for (const c of cols) values[`set.${c}`] = set[c];
+    return (await updateRequestIfUnchanged.changed(this.db, values, cols.join(','))) === 1;
   }
 
   async get(id: string, lock = false): Promise<CancellationRequest | undefined> {
