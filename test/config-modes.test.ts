@@ -45,7 +45,7 @@ describe('modes', () => {
     expect(c.secret).toEqual([{ id: 'k1', secret: 'prod-master-secret-0123456789' }]);
     expect(c.partnerKeys).toEqual({
       alipay: 'alipay-notify-key-0123456789', wechat: 'wechat-notify-key-0123456789', wechatApiV3: 'wechat-apiv3-key-0123456789abcde',
-      bank: 'bank-notify-key-0123456789', courier: 'courier-callback-key-0123456789', carrier: 'carrier-callback-key-0123456789',
+      bank: 'bank-notify-key-0123456789', courier: 'courier-callback-key-0123456789', carrier: 'carrier-md5kv-secret-0123456789',
     });
   });
 
@@ -64,7 +64,7 @@ describe('modes', () => {
       ['HAOKA_SECRET', 'k2:has a space in the secret 0123'],
       ['HAOKA_WECHAT_NOTIFY_KEY', 'too-short'],
       ['HAOKA_WECHAT_APIV3_KEY', 'not-thirty-two-characters'],
-      ['HAOKA_CARRIER_CALLBACK_KEY', ''],
+      ['HAOKA_CARRIER_SECRET', ''],
       // The demo's keys are in the source: in production they are no key at all.
       ['HAOKA_WECHAT_NOTIFY_KEY', DEMO_PARTNER_KEYS.wechat],
       ['HAOKA_COURIER_CALLBACK_KEY', 'haoka-simulated-courier-key'],
