@@ -90,4 +90,14 @@ describe('modes', () => {
     expect(refusal({ ...env, HAOKA_SECRET_FILE: join(dir, 'missing') })).toContain('HAOKA_SECRET_FILE');
     expect(refusal({ ...env, HAOKA_WECHAT_NOTIFY_KEY: 'wechat-notify-key-0123456789' })).toContain('HAOKA_WECHAT_NOTIFY_KEY_FILE');
   });
+
+  it('reads the carrier’s address and app id, refusing half of them, plain http in production and the demo’s app id there', () => {
+    expect(loadConfig(PRODUCTION_ENV).carrier).toBeNull();
+    const carrier = { HAOKA_CARRIER_URL: 'https://open.carrier.example/api/', HAOKA_CARRIER_APP_ID: 'C200118' };
+    expect(loadConfig({ ...PRODUCTION_ENV, ...carrier }).carrier).toEqual({ url: 'https://open.carrier.example/api', appId: 'C200118' });
+    expect(refusal({ ...PRODUCTION_ENV, HAOKA_CARRIER_URL: carrier.HAOKA_CARRIER_URL })).toContain('HAOKA_CARRIER_APP_ID');
+    expect(refusal({ ...PRODUCTION_ENV, ...carrier, HAOKA_CARRIER_URL: 'http://open.carrier.example' })).toContain('HAOKA_CARRIER_URL');
+    expect(refusal({ ...PRODUCTION_ENV, ...carrier, HAOKA_CARRIER_APP_ID: 'HKCARRIER01' })).toContain('HAOKA_CARRIER_APP_ID');
+    expect(loadConfig({ ...carrier, HAOKA_CARRIER_URL: 'http://127.0.0.1:9000' }).carrier).toEqual({ url: 'http://127.0.0.1:9000', appId: 'C200118' });
+  });
 });
