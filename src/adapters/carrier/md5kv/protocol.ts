@@ -4,7 +4,6 @@
 // the { result, msg, data } envelope with the same result codes. Status pushes to us are signed the same way and
 // carry a nonce and an event id. Shared by the client and the fake carrier.
 import type { LineStatus } from '../../../app/platform/ports.ts';
-import { CARRIER_EVENT_KINDS } from '../../../domain/policies/partner-push.ts';
 
 export { OPERATOR_OF, readBody, RESULT, sign, signed, verify, type Envelope } from '../../suppliers/md5kv/protocol.ts';
 
@@ -31,8 +30,7 @@ export const RELEASE_STATE = { done: 'DONE', processing: 'PROCESSING' } as const
 /** Line statuses in query answers: the carrier's words are ours (inactive, activated, suspended, closed, recycled). */
 export const LINE_STATUSES: readonly LineStatus[] = ['inactive', 'activated', 'suspended', 'closed', 'recycled'];
 
-/** Status pushes: activated, real_name_failed, suspended, closed, recycled. */
-export const PUSH_STATUSES = CARRIER_EVENT_KINDS;
+// Status pushes carry activated, real_name_failed, suspended, closed or recycled (app/platform/push-schemas.ts).
 
 /** A push older or newer than this (by its timestamp) is refused even with a good signature. */
 export const PUSH_MAX_AGE_MS = 5 * 60_000;
