@@ -31,7 +31,8 @@ export const PARTNER_KEY_VARIABLES: Record<keyof PartnerKeys, string> = {
   wechatApiV3: 'HAOKA_WECHAT_APIV3_KEY',
   bank: 'HAOKA_BANK_NOTIFY_KEY',
   courier: 'HAOKA_COURIER_CALLBACK_KEY',
-  carrier: 'HAOKA_CARRIER_CALLBACK_KEY',
+  /** The carrier's md5kv secret: signs our requests and its pushes (adapters/carrier/md5kv/config.ts). */
+  carrier: 'HAOKA_CARRIER_SECRET',
 };
 
 const KEY_ID = /^[A-Za-z0-9-]{1,16}$/;

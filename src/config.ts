@@ -10,6 +10,7 @@ import type { PaymentChannel } from './domain/order.ts';
 import { loadSmsConfig, type SmsConfig } from './adapters/sms/config.ts';
 import { loadOneLinkConfig, type OneLinkConfig } from './adapters/iot/onelink/config.ts';
 import { loadSupplierConfigs, SupplierConfigError, type SupplierConfig } from './adapters/suppliers/config.ts';
+import { loadCarrierConfig, type CarrierConfig } from './adapters/carrier/md5kv/config.ts';
 
 /**
  * demo (the default): simulated partners with the keys printed in the source and their /sim pages, on loopback
@@ -66,6 +67,8 @@ export interface Config {
   suppliers?: SupplierConfig[];
   /** China Mobile's IoT platform OneLink (adapters/iot/onelink/config.ts); null: none (production unconfigured). */
   onelink?: OneLinkConfig | null;
+  /** The carrier's md5kv interface (adapters/carrier/md5kv/config.ts); null: the fake carrier on 127.0.0.1 in this process. */
+  carrier?: CarrierConfig | null;
 }
 
 export type SqliteSync = 'full' | 'normal';
@@ -189,5 +192,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: keys(() => loadSmsConfig(env, mode === 'production')),
     suppliers: keys(() => loadSupplierConfigs(env)),
     onelink: keys(() => loadOneLinkConfig(env, mode === 'production')),
+    carrier: keys(() => loadCarrierConfig(env, mode === 'production')),
   };
 }

@@ -20,7 +20,7 @@ import type { PaymentChannelSimulator } from './adapters/payment/simulator.ts';
 import { NotifierSimulator } from './adapters/notifier/simulator.ts';
 import { SmsNotifier } from './adapters/sms/notifier.ts';
 import { wireSms } from './adapters/sms/wiring.ts';
-import { CarrierSimulator } from './adapters/carrier/simulator.ts';
+import { wireCarrier } from './adapters/carrier/md5kv/wiring.ts';
 import { WarehouseSimulator } from './adapters/warehouse/simulator.ts';
 import { CourierSimulator } from './adapters/courier/simulator.ts';
 import { KUAIDI100_CALLBACK_PATH, wireKuaidi100 } from './adapters/courier/kuaidi100/wiring.ts';
@@ -130,7 +130,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const notifierSim = new NotifierSimulator(store, clock);
   const sms = opts.sms !== 'simulator' && config.sms ? await wireSms(config.sms, clock, config.simStateDir) : null;
   const notifier = sms ? new SmsNotifier(notifierSim, store, clock, sms.providers, log) : notifierSim;
-  const carrier = new CarrierSimulator(clock, keys.carrier);
+  // The carrier through its md5kv interface: the configured one, or the fake carrier on 127.0.0.1.
+  const carrierWiring = await wireCarrier({ config: config.carrier ?? null, secret: keys.carrier, clock, seed, ...(opts.clock ? {} : { resendEveryMs: 5000 }) });
+  const carrier = carrierWiring.carrier;
   const warehouse = new WarehouseSimulator();
   const courierSim = new CourierSimulator(keys.courier, clock, seed);
   const useKuaidi100 = opts.courier ? opts.courier === 'kuaidi100' : config.mode === 'demo' || Boolean(config.kuaidi100);
@@ -149,7 +151,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // The demo's own start (not a test that asks for the bare fake) brings the fake supplier's catalog in through the
   // sync and puts it on sale; a supplier's new plans otherwise wait for an operator.
   if (opts.seed && suppliers.fake && (opts.suppliers ?? 'demo') === 'demo') await seedSupplierPlans(deps);
-  const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), carrier, warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}), ...(iot.fake ? { onelink: iot.fake } : {}) };
+  const sims: Simulators = { payments, notifier: notifierSim, ...(sms?.fakes ? { sms: sms.fakes } : {}), ...(carrierWiring.fake ? { carrier: carrierWiring.fake } : {}), warehouse, courier: courierSim, ...(kuaidi100?.fake ? { kuaidi100: kuaidi100.fake } : {}), ...(iot.fake ? { onelink: iot.fake } : {}) };
   if (suppliers.fake) sims.supplier = suppliers.fake;
   // The simulated warehouse reports a parcel that left straight to the use case, as its integration would.
   warehouse.onShipped = async (orderId, trackingNo) => {
@@ -191,7 +193,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       courierSim.deliver = inject('/api/v1/courier/callback');
       // The fake supplier's callbacks reach the real signed route and count only when answered with its word.
       suppliers.attach(async (path, body) => (await built.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload: body })).body);
-      carrier.deliver = inject('/api/v1/carrier/callback');
+      // The fake carrier's pushes reach the real signed route and count only when acknowledged.
+      carrierWiring.attach(async (path, body) => {
+        const res = await built.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload: body });
+        return { status: res.statusCode, body: res.body };
+      });
       // The fake Kuaidi100 pushes forms and is acknowledged only by Kuaidi100's expected answer.
       if (kuaidi100?.fake) {
         kuaidi100.fake.deliver = async (_url, body) => {
@@ -212,6 +218,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await sms?.close();
       await iot.close();
       await suppliers.close();
+      await carrierWiring.close();
       await store.close();
     },
   };

@@ -45,7 +45,7 @@ describe('modes', () => {
     expect(c.secret).toEqual([{ id: 'k1', secret: 'prod-master-secret-0123456789' }]);
     expect(c.partnerKeys).toEqual({
       alipay: 'alipay-notify-key-0123456789', wechat: 'wechat-notify-key-0123456789', wechatApiV3: 'wechat-apiv3-key-0123456789abcde',
-      bank: 'bank-notify-key-0123456789', courier: 'courier-callback-key-0123456789', carrier: 'carrier-callback-key-0123456789',
+      bank: 'bank-notify-key-0123456789', courier: 'courier-callback-key-0123456789', carrier: 'carrier-md5kv-secret-0123456789',
     });
   });
 
@@ -64,7 +64,7 @@ describe('modes', () => {
       ['HAOKA_SECRET', 'k2:has a space in the secret 0123'],
       ['HAOKA_WECHAT_NOTIFY_KEY', 'too-short'],
       ['HAOKA_WECHAT_APIV3_KEY', 'not-thirty-two-characters'],
-      ['HAOKA_CARRIER_CALLBACK_KEY', ''],
+      ['HAOKA_CARRIER_SECRET', ''],
       // The demo's keys are in the source: in production they are no key at all.
       ['HAOKA_WECHAT_NOTIFY_KEY', DEMO_PARTNER_KEYS.wechat],
       ['HAOKA_COURIER_CALLBACK_KEY', 'haoka-simulated-courier-key'],
@@ -89,5 +89,15 @@ describe('modes', () => {
     expect(c.partnerKeys.wechat).toBe('wechat-key-from-a-file-0123');
     expect(refusal({ ...env, HAOKA_SECRET_FILE: join(dir, 'missing') })).toContain('HAOKA_SECRET_FILE');
     expect(refusal({ ...env, HAOKA_WECHAT_NOTIFY_KEY: 'wechat-notify-key-0123456789' })).toContain('HAOKA_WECHAT_NOTIFY_KEY_FILE');
+  });
+
+  it('reads the carrier’s address and app id, refusing half of them, plain http in production and the demo’s app id there', () => {
+    expect(loadConfig(PRODUCTION_ENV).carrier).toBeNull();
+    const carrier = { HAOKA_CARRIER_URL: 'https://open.carrier.example/api/', HAOKA_CARRIER_APP_ID: 'C200118' };
+    expect(loadConfig({ ...PRODUCTION_ENV, ...carrier }).carrier).toEqual({ url: 'https://open.carrier.example/api', appId: 'C200118' });
+    expect(refusal({ ...PRODUCTION_ENV, HAOKA_CARRIER_URL: carrier.HAOKA_CARRIER_URL })).toContain('HAOKA_CARRIER_APP_ID');
+    expect(refusal({ ...PRODUCTION_ENV, ...carrier, HAOKA_CARRIER_URL: 'http://open.carrier.example' })).toContain('HAOKA_CARRIER_URL');
+    expect(refusal({ ...PRODUCTION_ENV, ...carrier, HAOKA_CARRIER_APP_ID: 'HKCARRIER01' })).toContain('HAOKA_CARRIER_APP_ID');
+    expect(loadConfig({ ...carrier, HAOKA_CARRIER_URL: 'http://127.0.0.1:9000' }).carrier).toEqual({ url: 'http://127.0.0.1:9000', appId: 'C200118' });
   });
 });

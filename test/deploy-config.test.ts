@@ -38,7 +38,7 @@ describe('the deployment example environment', () => {
   });
 
   it('names the variable whose key file is missing', () => {
-    expect(() => loadConfig(exampleEnv('HAOKA_CARRIER_CALLBACK_KEY_FILE'))).toThrow(ConfigError);
-    expect(() => loadConfig(exampleEnv('HAOKA_CARRIER_CALLBACK_KEY_FILE'))).toThrow(/HAOKA_CARRIER_CALLBACK_KEY_FILE/);
+    expect(() => loadConfig(exampleEnv('HAOKA_CARRIER_SECRET_FILE'))).toThrow(ConfigError);
+    expect(() => loadConfig(exampleEnv('HAOKA_CARRIER_SECRET_FILE'))).toThrow(/HAOKA_CARRIER_SECRET_FILE/);
   });
 });

@@ -54,9 +54,11 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
       if ((c === 'alipay' && !cfg.alipay) || (c === 'wechat' && !cfg.wechat) || (c === 'bank' && !cfg.bank)) lacks.push(`${c}: offered through its notification key only (the built-in simulator); a real ${c} account is not configured`);
     }
     if (!cfg.kuaidi100) lacks.push('Kuaidi100 (HAOKA_KUAIDI100_*): parcels are tracked by the simulated courier');
+    if (!cfg.carrier) lacks.push('the carrier (HAOKA_CARRIER_URL, HAOKA_CARRIER_APP_ID): numbers are released and lines closed at the simulated carrier in this process');
     if (!cfg.onelink) lacks.push('OneLink (HAOKA_IOT_ONELINK_*): business cards are neither activated nor metered at China Mobile');
   }
   if (cfg.onelink && !cfg.onelink.fake) url(check, 'OneLink address', cfg.onelink.url, production);
+  if (cfg.carrier) url(check, 'carrier address', cfg.carrier.url, production);
   if (cfg.kuaidi100?.callbackUrl) url(check, 'Kuaidi100 callback address', cfg.kuaidi100.callbackUrl, production);
   return { checks, lacks };
 }

@@ -9,7 +9,6 @@ import { BankTransferSimulator } from '../../src/adapters/payment/bank.ts';
 import { WechatPaySimulator } from '../../src/adapters/payment/wechat.ts';
 import { SimJournal } from '../../src/adapters/sim/journal.ts';
 import type { PaymentChannelSimulator, SignedDelivery } from '../../src/adapters/payment/simulator.ts';
-import { CarrierSimulator } from '../../src/adapters/carrier/simulator.ts';
 
 const SECRET = 'channel-test-secret';
 
@@ -148,19 +147,5 @@ describe('the simulated channels', () => {
     expect(sim.refundCalls).toHaveLength(1000);
     expect(sim.refundCalls[0]!.refundNo).toBe('RF5');
     expect(sim.refundCalls.at(-1)!.refundNo).toBe('RF1004');
-  });
-});
-
-describe('the simulated carrier', () => {
-  it('keeps the newest completed releases and answers an older release number as done, without releasing again', async () => {
-    const carrier = new CarrierSimulator(new FakeClock(), 'carrier-test-secret', 1, 2);
-    const release = (releaseNo: string, number: string) => carrier.releaseNumber({ releaseNo, carrier: 'china_mobile', number });
-    for (const [no, number] of [['R1', '13800000001'], ['R2', '13800000002'], ['R3', '13800000003']] as const) {
-      expect(await release(no, number)).toEqual({ status: 'released' });
-    }
-    expect([...carrier.released.keys()]).toEqual(['R2', 'R3']);
-    expect(await release('R1', '13800000001')).toEqual({ status: 'released' });
-    expect(carrier.releasesOf.get('13800000001')).toBe(1);
-    expect(carrier.released.has('R1')).toBe(false);
   });
 });

@@ -46,6 +46,7 @@ describe('haoka doctor', () => {
     expect(r.output).toMatch(/^ok {6}Alipay gateway: https:\/\/openapi\.alipay\.com\/gateway\.do$/m);
     expect(r.output).toMatch(/^ok {6}payment channels: offered: alipay; not offered: wechat, bank$/m);
     expect(r.output).toMatch(/Kuaidi100/);
+    expect(r.output).toMatch(/- the carrier \(HAOKA_CARRIER_URL, HAOKA_CARRIER_APP_ID\): numbers are released and lines closed at the simulated carrier/);
     expect(existsSync(store)).toBe(false);
   });
 

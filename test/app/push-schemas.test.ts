@@ -32,7 +32,7 @@ describe('courier and carrier bodies', () => {
   });
 
   it('refuses a carrier push with an unknown status or a number that is not a mobile number', () => {
-    const push = { event_id: 'CE0000000001', number: '13800138000', status: 'activated', occurred_at: AT, detail: null };
+    const push = { appId: 'HKCARRIER01', eventId: 'CE0000000001', number: '13800138000', status: 'activated', occurTime: AT, reason: null, timestamp: '1700000000', nonce: 'n'.repeat(32), sign: 'S'.repeat(32) };
     expect(codeOf(parsePush(carrierPushBody, push))).toBe('ok');
     expect(codeOf(parsePush(carrierPushBody, { ...push, status: 'inactive' }))).toBe('CALLBACK.UNKNOWN_KIND');
     expect(codeOf(parsePush(carrierPushBody, { ...push, number: '1380013800' }))).toBe('CALLBACK.INVALID_FIELD');

@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
     const shipped = await call('POST', `/api/v1/agent/orders/${order.id}/hand-to-courier`, agent, {});
     await site.haoka.sims.courier.event(shipped.trackingNo, 'delivered');
     await until(() => call('GET', `/api/v1/orders/${order.id}`, token), (o) => o.state === 'delivered');
-    await site.haoka.sims.carrier.activate(order.number);
+    await site.haoka.sims.carrier!.activate(order.number);
     return until(() => call('GET', `/api/v1/orders/${order.id}`, token), (o) => o.state === 'activated');
   }
 
@@ -282,7 +282,7 @@ describe.skipIf(!hasChromium)('the staff desk', () => {
 
     // Another live line that the carrier closes on its own: a task for an agent.
     const other = await activatedOrder(c, 'cm-129', 'china_mobile');
-    await site.haoka.sims.carrier.setLine(other.number, 'closed');
+    await site.haoka.sims.carrier!.setLine(other.number, 'closed');
     await until(() => call('GET', '/api/v1/agent/carrier-tasks', agentToken), (r) => r.tasks.some((x: any) => x.orderId === other.id));
 
     const agent = await site.open(DESKTOP);

@@ -54,7 +54,7 @@ describe('the carrier poll keeps polling an unconfirmed line', () => {
     await h.haoka.worker.drain();
     expect(await syncTimers(order.id)).toHaveLength(1);
     const activatedAt = h.clock.now();
-    await h.haoka.sims.carrier.activate(order.number, { send: false });
+    await h.haoka.sims.carrier!.activate(order.number, { send: false });
     h.clock.advance(6 * HOUR);
     await h.haoka.worker.drain();
     expect(json(await h.get(`/api/v1/orders/${order.id}`, await h.staff('agent')))).toMatchObject({ state: 'activated' });
@@ -71,7 +71,7 @@ describe('the carrier poll keeps polling an unconfirmed line', () => {
     expect(json(await h.post(`/api/v1/agent/account-closures/${closure.id}/complete`, await h.staff('agent'))).order.state).toBe('account_closed');
     await h.haoka.worker.drain();
     // The carrier's system still shows the line live: the closure went out but is not confirmed.
-    await h.haoka.sims.carrier.setLine(order.number, 'activated', { push: false });
+    await h.haoka.sims.carrier!.setLine(order.number, 'activated', { push: false });
     h.clock.advance(HOUR);
     await h.haoka.worker.drain();
     for (const wait of [6 * HOUR, 12 * HOUR]) {
@@ -90,7 +90,7 @@ describe('the carrier poll keeps polling an unconfirmed line', () => {
     const again = await resolve(task.id, { resolution: 'follow_carrier', note: 'second thoughts' });
     expect([again.statusCode, json(again).error.code]).toEqual([409, 'CARRIER_TASK.ALREADY_RESOLVED']);
 
-    await h.haoka.sims.carrier.setLine(order.number, 'closed', { push: false });
+    await h.haoka.sims.carrier!.setLine(order.number, 'closed', { push: false });
     h.clock.advance(HOUR);
     await h.haoka.worker.drain();
     const trail = await events(order.id);
@@ -105,7 +105,7 @@ describe('the carrier poll keeps polling an unconfirmed line', () => {
 describe('resolving carrier tasks', () => {
   it('follows the carrier: a line closed at the carrier closes the account here and releases the number through the usual path', async () => {
     const { c, order } = await activatedOrder(h, 'cm-58');
-    await h.haoka.sims.carrier.setLine(order.number, 'closed');
+    await h.haoka.sims.carrier!.setLine(order.number, 'closed');
     const [task] = await tasksOf(order.id);
     expect(task).toMatchObject({ kind: 'closed_while_live', state: 'open' });
     h.clock.advance(60_000);
@@ -128,7 +128,7 @@ describe('resolving carrier tasks', () => {
 
   it('refuses to follow the carrier where the transition table has no way, writing nothing; keeping ours asks the carrier again', async () => {
     const { order } = await deliveredOrder(h);
-    await h.haoka.sims.carrier.setLine(order.number, 'closed');
+    await h.haoka.sims.carrier!.setLine(order.number, 'closed');
     const [task] = await tasksOf(order.id);
     expect(task).toMatchObject({ kind: 'closed_while_live' });
     const before = await h.snapshot();
@@ -145,7 +145,7 @@ describe('resolving carrier tasks', () => {
   it('answers bad input with a stable code and writes nothing', async () => {
     const agent = await h.staff('agent');
     const { order } = await activatedOrder(h, 'cm-58');
-    await h.haoka.sims.carrier.setLine(order.number, 'suspended');
+    await h.haoka.sims.carrier!.setLine(order.number, 'suspended');
     const c = await h.customer();
     const before = await h.snapshot();
     const cases: [string, unknown, string | null, number, string][] = [

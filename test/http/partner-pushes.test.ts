@@ -26,14 +26,14 @@ const CARRIER = '/api/v1/carrier/callback';
 const post = (url: string, d: SignedDelivery) => h.app.inject({ method: 'POST', url, headers: d.headers, payload: d.body });
 /** A body of our choosing, signed by the partner's own simulator (its key, a fresh nonce). */
 const courierSigned = (body: object) => h.haoka.sims.courier.resend({ headers: {}, body: JSON.stringify(body) }, { send: false });
-const carrierSigned = (body: object) => h.haoka.sims.carrier.resend({ headers: {}, body: JSON.stringify(body) }, { send: false });
+const carrierSigned = (body: object) => h.haoka.sims.carrier!.resend({ body: JSON.stringify(body) }, { send: false });
 const refusal = (r: LightMyRequestResponse) => [r.statusCode, json(r).error?.code];
 const refusalLogs = () => lines.filter((l) => l.includes('"msg":"partner push refused"')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('the time a push claims', () => {
   it('refuses an activation dated three years back: the line stays unactivated and the closure penalty covers the whole contract', async () => {
     const { c, order } = await deliveredOrder(h, 'cm-129');
-    const carrier = h.haoka.sims.carrier;
+    const carrier = h.haoka.sims.carrier!;
     const before = await h.snapshot();
     const backdated = await carrier.activate(order.number, { send: false, at: h.clock.now() - 3 * 365 * DAY });
     expect(refusal(await post(CARRIER, backdated))).toEqual([422, 'CALLBACK.TIME_OUT_OF_RANGE']);
@@ -112,11 +112,11 @@ describe('what a push may carry', () => {
 
   it('refuses a carrier push with an unknown status or an oversized failure reason, and tells the customer nothing', async () => {
     const { order } = await deliveredOrder(h);
-    const push = { event_id: 'CE-SHAPE', number: order.number, status: 'real_name_failed', occurred_at: h.clock.now(), detail: 'ID_PHOTO_MISMATCH' };
+    const push = { eventId: 'CE-SHAPE', number: order.number, status: 'real_name_failed', occurTime: h.clock.now(), reason: 'ID_PHOTO_MISMATCH' };
     const before = await h.snapshot();
     expect(refusal(await post(CARRIER, await carrierSigned({ ...push, status: 'ported_out' })))).toEqual([422, 'CALLBACK.UNKNOWN_KIND']);
-    expect(refusal(await post(CARRIER, await carrierSigned({ ...push, detail: 'y'.repeat(100_000) })))).toEqual([422, 'CALLBACK.INVALID_FIELD']);
-    expect(refusal(await post(CARRIER, await carrierSigned({ ...push, occurred_at: 'yesterday' })))).toEqual([422, 'CALLBACK.INVALID_FIELD']);
+    expect(refusal(await post(CARRIER, await carrierSigned({ ...push, reason: 'y'.repeat(100_000) })))).toEqual([422, 'CALLBACK.INVALID_FIELD']);
+    expect(refusal(await post(CARRIER, await carrierSigned({ ...push, occurTime: 'yesterday' })))).toEqual([422, 'CALLBACK.INVALID_FIELD']);
     expect(await h.snapshot()).toEqual(before);
   });
 });
@@ -127,7 +127,7 @@ describe('where a push may take the order', () => {
     const before = await h.snapshot();
     const lateDelivery = await courierSigned({ event_id: 'EV-LATE-DELIVERY', tracking_no: trackingNo, kind: 'delivered', occurred_at: h.clock.now(), detail: null });
     expect(refusal(await post(COURIER, lateDelivery))).toEqual([409, 'CALLBACK.OUT_OF_ORDER']);
-    const again = await h.haoka.sims.carrier.activate(order.number, { send: false });
+    const again = await h.haoka.sims.carrier!.activate(order.number, { send: false });
     expect(refusal(await post(CARRIER, again))).toEqual([409, 'CALLBACK.OUT_OF_ORDER']);
     expect(await h.snapshot()).toEqual(before);
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('activated');
@@ -142,7 +142,7 @@ describe('where a push may take the order', () => {
     await pick(h, order.id, agent);
     expect((await h.post(`/api/v1/agent/orders/${order.id}/start-packing`, agent)).statusCode).toBe(200);
     const before = await h.snapshot();
-    expect(refusal(await post(CARRIER, await h.haoka.sims.carrier.activate(order.number, { send: false })))).toEqual([409, 'CALLBACK.OUT_OF_ORDER']);
+    expect(refusal(await post(CARRIER, await h.haoka.sims.carrier!.activate(order.number, { send: false })))).toEqual([409, 'CALLBACK.OUT_OF_ORDER']);
     expect(await h.snapshot()).toEqual(before);
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('packing');
   });
@@ -151,7 +151,7 @@ describe('where a push may take the order', () => {
     const { c, order, trackingNo } = await shippedOrder(h, 'cm-58');
     h.clock.advance(HOUR);
     const activatedAt = h.clock.now() - 10 * MIN;
-    expect(json(await post(CARRIER, await h.haoka.sims.carrier.activate(order.number, { send: false, at: activatedAt }))).outcome).toBe('applied');
+    expect(json(await post(CARRIER, await h.haoka.sims.carrier!.activate(order.number, { send: false, at: activatedAt }))).outcome).toBe('applied');
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token))).toMatchObject({ state: 'activated', deliveredAt: activatedAt, activatedAt });
     // The courier's delivered scan arrives after the activation it preceded: the order does not go back.
     const late = await h.haoka.sims.courier.event(trackingNo, 'delivered', { send: false, at: activatedAt - MIN });
@@ -162,7 +162,7 @@ describe('where a push may take the order', () => {
     const deliveredAt = h.clock.now();
     h.clock.advance(30 * MIN);
     expect(json(await post(COURIER, await h.haoka.sims.courier.event(second.trackingNo, 'delivered', { send: false, at: deliveredAt }))).outcome).toBe('applied');
-    expect(json(await post(CARRIER, await h.haoka.sims.carrier.activate(second.order.number, { send: false, at: deliveredAt + 20 * MIN }))).outcome).toBe('applied');
+    expect(json(await post(CARRIER, await h.haoka.sims.carrier!.activate(second.order.number, { send: false, at: deliveredAt + 20 * MIN }))).outcome).toBe('applied');
     expect(json(await h.get(`/api/v1/orders/${second.order.id}`, second.c.token))).toMatchObject({ state: 'activated', deliveredAt, activatedAt: deliveredAt + 20 * MIN });
   });
 });
@@ -172,7 +172,7 @@ describe('pushes about nothing we know', () => {
     const before = await h.snapshot();
     const parcel = await courierSigned({ event_id: 'EV-NOBODY', tracking_no: 'YT99999999999', kind: 'delivered', occurred_at: h.clock.now(), detail: null });
     expect(refusal(await post(COURIER, parcel))).toEqual([404, 'PARCEL.NOT_FOUND']);
-    const line = await carrierSigned({ event_id: 'CE-NOBODY', number: '19900000000', status: 'activated', occurred_at: h.clock.now(), detail: null });
+    const line = await carrierSigned({ eventId: 'CE-NOBODY', number: '19900000000', status: 'activated', occurTime: h.clock.now() });
     expect(refusal(await post(CARRIER, line))).toEqual([404, 'ORDER.NOT_FOUND']);
     const sim = h.haoka.sims.payments.alipay;
     const payment = sim.sign(JSON.stringify({ payment_no: 'PAYNOSUCHPAYMENT', trade_no: 'ALIPAY-X', amount_fen: 100, trade_state: 'SUCCESS' }), h.clock.now(), 'nonce-nobody-0001');

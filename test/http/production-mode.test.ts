@@ -6,6 +6,7 @@ import { PRODUCTION_ENV } from '../fixtures/production.ts';
 import { deliveredOrder, shippedOrder } from '../fixtures/after-sales.ts';
 import { DEMO_PARTNER_KEYS } from '../../src/adapters/sim/demo-keys.ts';
 import { signCallback } from '../../src/adapters/sim/signed-callback.ts';
+import { signed as md5kvSigned } from '../../src/adapters/carrier/md5kv/protocol.ts';
 import { AlipaySimulator } from '../../src/adapters/payment/alipay.ts';
 import { WechatPaySimulator } from '../../src/adapters/payment/wechat.ts';
 import { BankTransferSimulator } from '../../src/adapters/payment/bank.ts';
@@ -113,8 +114,9 @@ describe('production mode', () => {
 
   it('refuses a carrier push signed with the former built-in key and changes nothing', async () => {
     const d = await deliveredOrder(h);
-    const genuine = await h.haoka.sims.carrier.activate(d.order.number, { send: false });
-    const forged = signCallback(DEMO_PARTNER_KEYS.carrier, 'carrier', genuine.body, h.clock.now(), 'forged-nonce-0003');
+    const genuine = await h.haoka.sims.carrier!.activate(d.order.number, { send: false });
+    const { sign: _sign, ...fields } = JSON.parse(genuine.body) as Record<string, unknown>;
+    const forged = { headers: genuine.headers, body: JSON.stringify(md5kvSigned({ ...fields, nonce: 'forged-nonce-0003' }, DEMO_PARTNER_KEYS.carrier)) };
     const before = await h.snapshot();
     const refused = await post('/api/v1/carrier/callback', forged);
     expect([refused.statusCode, json(refused).error.code]).toEqual([401, 'CALLBACK.BAD_SIGNATURE']);

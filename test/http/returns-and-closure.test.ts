@@ -101,7 +101,7 @@ describe('activation from the carrier', () => {
 
   it('keeps the card delivered when the real-name check fails, and tells the customer', async () => {
     const { c, order } = await deliveredOrder(h);
-    await h.haoka.sims.carrier.activate(order.number, { realNameFails: true });
+    await h.haoka.sims.carrier!.activate(order.number, { realNameFails: true });
     expect(json(await h.get(`/api/v1/orders/${order.id}`, c.token)).state).toBe('delivered');
     const events = json(await h.get(`/api/v1/orders/${order.id}/events`, c.token)).events.map((e: any) => e.action);
     expect(events).toContain('carrier.real_name_failed');
@@ -111,10 +111,10 @@ describe('activation from the carrier', () => {
 
   it('takes an activation that overtakes the delivered scan, applies each push once, and ignores the late scan', async () => {
     const { c, order, trackingNo } = await shippedOrder(h);
-    const d = await h.haoka.sims.carrier.activate(order.number, { send: false });
+    const d = await h.haoka.sims.carrier!.activate(order.number, { send: false });
     const post = (x: typeof d, url = '/api/v1/carrier/callback') => h.app.inject({ method: 'POST', url, headers: x.headers, payload: x.body });
     expect(json(await post(d)).outcome).toBe('applied');
-    expect(json(await post(await h.haoka.sims.carrier.resend(d, { send: false }))).outcome).toBe('duplicate');
+    expect(json(await post(await h.haoka.sims.carrier!.resend(d, { send: false }))).outcome).toBe('duplicate');
     expect((await post(d)).statusCode).toBe(409);
     const before = await h.snapshot();
     const forged = await post({ headers: d.headers, body: d.body.replace('"activated"', '"closed"') });
@@ -130,7 +130,7 @@ describe('activation from the carrier', () => {
 
   it('polls the carrier for a card whose activation push never came', async () => {
     const { c, order } = await deliveredOrder(h);
-    await h.haoka.sims.carrier.setLine(order.number, 'activated', { push: false });
+    await h.haoka.sims.carrier!.setLine(order.number, 'activated', { push: false });
     h.clock.advance(DAY);
     await h.haoka.worker.drain();
     const { token } = await h.customer(c.phone);
@@ -139,7 +139,7 @@ describe('activation from the carrier', () => {
 
   it('opens an agent task when the carrier closes a line the platform still thinks is live', async () => {
     const { order } = await activatedOrder(h, 'cm-58');
-    await h.haoka.sims.carrier.setLine(order.number, 'closed');
+    await h.haoka.sims.carrier!.setLine(order.number, 'closed');
     const tasks = json(await h.get('/api/v1/agent/carrier-tasks', await h.staff('agent'))).tasks;
     expect(tasks.filter((t: any) => t.orderId === order.id)).toEqual([expect.objectContaining({ kind: 'closed_while_live' })]);
   });

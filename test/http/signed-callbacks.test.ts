@@ -6,6 +6,8 @@ import { json, startHarness, type Harness, PRICED_PLAN } from '../fixtures/harne
 import type { SignedDelivery } from '../../src/adapters/payment/simulator.ts';
 import { PAYMENT_CHANNELS } from '../../src/domain/order.ts';
 import { deliveredOrder } from '../fixtures/after-sales.ts';
+import { DEMO_PARTNER_KEYS } from '../../src/adapters/sim/demo-keys.ts';
+import { signed as md5kvSigned } from '../../src/adapters/carrier/md5kv/protocol.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -80,15 +82,20 @@ describe('the WeChat refund callback', () => {
 describe('the carrier callback', () => {
   it('refuses a changed byte and a stale push, applies the genuine one once, and refuses the same bytes again', async () => {
     const { c, order } = await deliveredOrder(h, 'cm-58');
-    const carrier = h.haoka.sims.carrier;
+    const carrier = h.haoka.sims.carrier!;
     const url = '/api/v1/carrier/callback';
     const genuine = await carrier.activate(order.number, { send: false });
     const before = await h.snapshot();
     const tampered = await post(url, { headers: genuine.headers, body: genuine.body.replace('"activated"', '"closed"') });
     expect([tampered.statusCode, json(tampered).error.code]).toEqual([401, 'CALLBACK.BAD_SIGNATURE']);
-    // Signed with the courier's key: a valid signature of the wrong sender is no signature.
-    const wrongSender = await post(url, { headers: Object.fromEntries(Object.entries(genuine.headers).map(([k, v]) => [k.replace('carrier', 'courier'), v])), body: genuine.body });
-    expect(wrongSender.statusCode).toBe(401);
+    // Signed with the courier's key: a valid signature of the wrong sender is no signature; nor is another app id.
+    const { sign: _sign, ...fields } = JSON.parse(genuine.body) as Record<string, unknown>;
+    const wrongSender = await post(url, { headers: genuine.headers, body: JSON.stringify(md5kvSigned(fields, DEMO_PARTNER_KEYS.courier)) });
+    expect([wrongSender.statusCode, json(wrongSender).error.code]).toEqual([401, 'CALLBACK.BAD_SIGNATURE']);
+    const otherApp = await post(url, { headers: genuine.headers, body: JSON.stringify(md5kvSigned({ ...fields, appId: 'HKOTHER01' }, DEMO_PARTNER_KEYS.carrier)) });
+    expect([otherApp.statusCode, json(otherApp).error.code]).toEqual([401, 'CALLBACK.BAD_SIGNATURE']);
+    const unsigned = await post(url, { headers: genuine.headers, body: JSON.stringify({ ...fields, nonce: undefined }) });
+    expect([unsigned.statusCode, json(unsigned).error.code]).toEqual([401, 'CALLBACK.BAD_SIGNATURE']);
     expect(await h.snapshot()).toEqual(before);
 
     expect(json(await post(url, genuine)).outcome).toBe('applied');

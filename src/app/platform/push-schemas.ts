@@ -28,12 +28,21 @@ export const courierPushBody = z.object({
   detail: text.nullish().transform((d) => d ?? null),
 });
 
+/**
+ * The carrier's status push on the md5kv wire (adapters/carrier/md5kv/protocol.ts): the event, and the envelope
+ * fields its signature covers (app id, timestamp in unix seconds, nonce, sign), which the adapter checks itself:
+ * a push without them is refused as unsigned, not as misshapen.
+ */
 export const carrierPushBody = z.object({
-  event_id: ref,
+  appId: z.string().max(PUSH_REF_MAX).optional(),
+  eventId: ref,
   number: z.string().regex(/^1\d{10}$/, 'an 11-digit mainland mobile number'),
   status: z.enum(CARRIER_EVENT_KINDS),
-  occurred_at: eventTime,
-  detail: text.nullish().transform((d) => d ?? null),
+  occurTime: eventTime,
+  reason: text.nullish().transform((d) => d ?? null),
+  timestamp: z.union([z.string().max(PUSH_REF_MAX), z.number()]).optional(),
+  nonce: z.string().max(PUSH_REF_MAX).optional(),
+  sign: z.string().max(PUSH_REF_MAX).optional(),
 });
 
 export const paymentNoticeBody = z.object({

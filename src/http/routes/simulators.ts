@@ -2,12 +2,12 @@
 // Mounted because the simulators are the adapters of this build; a deployment with real channels has none.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isError } from '../../domain/errors.ts';
+import { fail, isError } from '../../domain/errors.ts';
 import { PAYMENT_CHANNELS } from '../../domain/order.ts';
 import type { ChannelSimulators } from '../../adapters/payment/channels.ts';
 import type { FakeMd5Supplier } from '../../adapters/suppliers/md5kv/fake/fake-supplier.ts';
 import type { NotifierSimulator } from '../../adapters/notifier/simulator.ts';
-import type { CarrierSimulator } from '../../adapters/carrier/simulator.ts';
+import type { FakeCarrier } from '../../adapters/carrier/md5kv/fake/fake-carrier.ts';
 import type { WarehouseSimulator } from '../../adapters/warehouse/simulator.ts';
 import type { CourierSimulator } from '../../adapters/courier/simulator.ts';
 import type { FakeOneLink } from '../../adapters/iot/onelink/fake.ts';
@@ -20,7 +20,8 @@ import { TRACKING_KINDS } from '../../app/platform/ports.ts';
 export interface Simulators {
   payments: ChannelSimulators;
   notifier: NotifierSimulator;
-  carrier: CarrierSimulator;
+  /** The fake carrier (md5kv), unless a carrier is configured: lines are activated, suspended and closed there. */
+  carrier?: FakeCarrier;
   warehouse: WarehouseSimulator;
   courier: CourierSimulator;
   /** The fake Kuaidi100, when parcels go through the Kuaidi100 adapter: scans and interceptions happen there. */
@@ -107,10 +108,12 @@ export const simulatorRoutes = (sims: Simulators): FastifyPluginAsyncZod => asyn
       params: z.object({ number: z.string().regex(/^1\d{10}$/), status: z.enum(['activated', 'real_name_failed', 'suspended', 'closed', 'recycled']) }),
       response: { 200: z.object({ pushed: z.boolean() }), ...errors },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { number, status } = req.params;
-    if (status === 'activated' || status === 'real_name_failed') await sims.carrier.activate(number, { realNameFails: status === 'real_name_failed' });
-    else await sims.carrier.setLine(number, status);
+    const carrier = sims.carrier;
+    if (!carrier) return sendError(reply, fail('REQUEST.NOT_FOUND', 'No fake carrier runs here: a carrier is configured.'));
+    if (status === 'activated' || status === 'real_name_failed') await carrier.activate(number, { realNameFails: status === 'real_name_failed' });
+    else await carrier.setLine(number, status);
     return { pushed: true };
   });
 };

@@ -48,7 +48,7 @@ export async function deliveredThrough(h: Harness, ref: string, planId = 'cu-39'
 /** Paid through `ref`, shipped, delivered and activated by the carrier's push. */
 export async function activatedThrough(h: Harness, ref: string, planId = 'cu-39') {
   const { c, order } = await deliveredThrough(h, ref, planId);
-  await h.haoka.sims.carrier.activate(order.number);
+  await h.haoka.sims.carrier!.activate(order.number);
   const activated = json(await h.get(`/api/v1/orders/${order.id}`, c.token));
   expect(activated.state).toBe('activated');
   return { c, order: activated };

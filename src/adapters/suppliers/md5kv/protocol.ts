@@ -46,6 +46,16 @@ export function signed<T extends Fields>(fields: T, secret: string): T & { sign:
   return { ...fields, sign: sign(fields, secret) };
 }
 
+/** A request body as the md5kv servers read it: a JSON object, or null (answered 40032). */
+export function readBody(raw: string): Record<string, unknown> | null {
+  try {
+    const b = JSON.parse(raw) as unknown;
+    return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Constant-time check of a body's sign field. */
 export function verify(fields: Fields, secret: string): boolean {
   const given = typeof fields.sign === 'string' ? fields.sign : '';

@@ -2,7 +2,7 @@
 // signature checked as the supplier does, answered in its { result, msg, data } envelope.
 import { serveLocal, type LocalServer } from '../../../sim/local-server.ts';
 import type { Clock } from '../../../../app/platform/ports.ts';
-import { METHODS, RESULT, verify, type Envelope } from '../protocol.ts';
+import { METHODS, readBody, RESULT, verify, type Envelope } from '../protocol.ts';
 import type { FakeMd5Supplier } from './fake-supplier.ts';
 
 export type FakeSupplierServer = LocalServer;
@@ -10,13 +10,8 @@ export type FakeSupplierServer = LocalServer;
 const FRESH_S = 300;
 
 export function answer(fake: FakeMd5Supplier, secret: string, clock: Clock, path: string, raw: string): Envelope {
-  let b: Record<string, unknown>;
-  try {
-    b = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new Error('not an object');
-  } catch {
-    return { result: RESULT.paramsError, msg: '请求体不是JSON', data: null };
-  }
+  const b = readBody(raw);
+  if (!b) return { result: RESULT.paramsError, msg: '请求体不是JSON', data: null };
   if (b.appId !== fake.appId) return { result: RESULT.appInvalid, msg: 'app is unvalid', data: null };
   if (!verify(b, secret)) return { result: RESULT.signError, msg: 'sign error', data: null };
   const ts = Number(b.timestamp);
