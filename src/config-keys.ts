@@ -35,6 +35,9 @@ export const PARTNER_KEY_VARIABLES: Record<keyof PartnerKeys, string> = {
   carrier: 'HAOKA_CARRIER_SECRET',
 };
 
+/** Names a key had before: still read when the current name is not set, so an upgrade keeps its environment file. */
+export const RENAMED_KEY_VARIABLES: Partial<Record<keyof PartnerKeys, string>> = { carrier: 'HAOKA_CARRIER_CALLBACK_KEY' };
+
 const KEY_ID = /^[A-Za-z0-9-]{1,16}$/;
 const MIN_SECRET = 16;
 
@@ -89,7 +92,8 @@ const DEMO_VALUES = new Set<string>(Object.values(DEMO_PARTNER_KEYS));
 export function loadPartnerKeys(env: NodeJS.ProcessEnv, required: boolean): Partial<PartnerKeys> {
   const out: Partial<PartnerKeys> = {};
   for (const [field, name] of Object.entries(PARTNER_KEY_VARIABLES) as [keyof PartnerKeys, string][]) {
-    const s = readSecretSetting(env, name);
+    const former = RENAMED_KEY_VARIABLES[field];
+    const s = readSecretSetting(env, name) ?? (former ? readSecretSetting(env, former) : null);
     if (!s) {
       // A payment channel's key is needed only to offer that channel (config-channels.ts).
       if (required && !PAYMENT_KEY_FIELDS.has(field)) throw new KeyConfigError(`${name} (or ${name}_FILE) is required in production (HAOKA_MODE=production).`);

@@ -73,6 +73,14 @@ describe('modes', () => {
     expect(refusal({ HAOKA_SECRET: 'short' })).toContain('HAOKA_SECRET');
   });
 
+  it('still reads the carrier’s key under its former name, HAOKA_CARRIER_CALLBACK_KEY, when the current one is not set', () => {
+    const { HAOKA_CARRIER_SECRET: secret, ...rest } = PRODUCTION_ENV;
+    expect(loadConfig({ ...rest, HAOKA_CARRIER_CALLBACK_KEY: secret! }).partnerKeys.carrier).toBe(secret);
+    expect(loadConfig({ ...PRODUCTION_ENV, HAOKA_CARRIER_CALLBACK_KEY: 'an-older-carrier-key-0123456789' }).partnerKeys.carrier).toBe(secret);
+    expect(refusal({ ...rest, HAOKA_CARRIER_CALLBACK_KEY: 'short' })).toContain('HAOKA_CARRIER_CALLBACK_KEY');
+    expect(refusal(rest)).toContain('HAOKA_CARRIER_SECRET');
+  });
+
   it('takes several master keys with ids, current first; a lone secret without an id is k0', () => {
     expect(loadConfig({ HAOKA_SECRET: 'k2:second-secret-0123456789,k1:first-secret-0123456789' }).secret)
       .toEqual([{ id: 'k2', secret: 'second-secret-0123456789' }, { id: 'k1', secret: 'first-secret-0123456789' }]);
