@@ -19,7 +19,7 @@ async function main() {
   await bundle(CHILDREN, CHILDREN_DIR);
   const dir = mkdtempSync(join(tmpdir(), 'haoka-link-ab-'));
   const sms = await startSmsProviders();
-  const server = startChild('server-process', { dir, customers: 300, payers: 100, cancelPool: 40_000, paidCycles: 1_000, reviewCycles: 0, env: sms.env } satisfies ServerArgs);
+  const server = startChild('server-process', { dir, customers: 2_000, payers: 100, cancelPool: 150_000, paidCycles: 1_000, reviewCycles: 0, env: sms.env } satisfies ServerArgs);
   const { port, workload } = (await server.first) as { port: number; workload: Workload };
   const url = `http://127.0.0.1:${port}`;
   let from = 0;
@@ -50,7 +50,7 @@ async function main() {
       from = h.next + 16;
       sides[s].http[0] += st.cpuMs;
       sides[s].http[1] += h.cycles;
-      process.stderr.write(`round ${i + 1} ${s}: ceiling ${(c.cpuMs / c.cycles).toFixed(3)} ms/cycle, HTTP ${(st.cpuMs / h.cycles).toFixed(3)} ms/cycle (${h.failures} failed)\n`);
+      process.stderr.write(`round ${i + 1} ${s}: ceiling ${(c.cpuMs / c.cycles).toFixed(3)} ms/cycle, HTTP ${(st.cpuMs / h.cycles).toFixed(3)} ms/cycle (${h.failures} failed${h.failures ? `, e.g. ${h.failureSample}` : ""})\n`);
     }
   }
   const per = (x: number[]) => x[0]! / x[1]!;

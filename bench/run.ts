@@ -30,8 +30,8 @@ const keep = process.argv.includes('--keep');
 const onPg = process.argv.includes('--pg');
 const million = process.argv.includes('--million');
 const P = quick
-  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 2, connections: 16, ceilingConcurrency: 16, customers: 300, payers: 6_000, cancelPool: 40_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000, supplierCycles: 4_000 }
-  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 4, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 20_000, cancelPool: 120_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000, supplierCycles: 20_000 };
+  ? { seconds: 3, warmup: 1, jitWarmup: 4, rounds: 1, linkRounds: 2, connections: 16, ceilingConcurrency: 16, customers: 1_000, payers: 6_000, cancelPool: 80_000, paidCycles: 40_000, due: 2_000, windowMs: 5_000, background: 8_000, overdue: 10_000, reviewCycles: 3_000, slaDue: 500, slaRequests: 8_000, slaOrders: 1_000, supplierCycles: 4_000 }
+  : { seconds: 10, warmup: 2, jitWarmup: 10, rounds: 2, linkRounds: 4, connections: 16, ceilingConcurrency: 16, customers: 2_000, payers: 20_000, cancelPool: 240_000, paidCycles: 100_000, due: 10_000, windowMs: 10_000, background: 90_000, overdue: 100_000, reviewCycles: 6_000, slaDue: 2_000, slaRequests: 45_000, slaOrders: 5_000, supplierCycles: 20_000 };
 
 const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-'));
 const MB = 1024 * 1024;
