@@ -125,7 +125,9 @@ async function httpVsCeiling(databaseUrl?: string) {
     const runs = { plain: { cs: [] as Ceiling[], hs: [] as Http[] }, link: { cs: [] as Ceiling[], hs: [] as Http[] } };
     // Alternating, so that a burst of load from elsewhere on the machine does not land on one side only, and each side
     // first in every other round (ABBA), so that what changes over the run (the store's size, the machine) weighs on both.
-    const rounds = twin ? Math.max(P.linkRounds, scenario === 'place-cancel' ? P.rounds : 1) : scenario === 'place-cancel' ? P.rounds : 1;
+    // The link's target is place+cancel's: the paid cycle and its twin take one round each (the payers are each kept
+    // to a couple of cancellations, so that every one is refunded at once).
+    const rounds = scenario === 'place-cancel' ? Math.max(twin ? P.linkRounds : 1, P.rounds) : 1;
     for (let i = 0; i < rounds; i++) {
       const sides = !twin ? [[scenario, runs.plain]] as const : i % 2 ? [[twin, runs.link], [scenario, runs.plain]] as const : [[scenario, runs.plain], [twin, runs.link]] as const;
       for (const [s, into] of sides) {
