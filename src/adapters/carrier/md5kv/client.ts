@@ -5,34 +5,18 @@
 import { fail, isError, type DomainError } from '../../../domain/errors.ts';
 import { carrierPushBody, parsePush } from '../../../app/platform/push-schemas.ts';
 import type { CarrierNotice, CarrierPort, Clock, LineStatus, NumberReleaseAnswer, NumberReleaseRequest } from '../../../app/platform/ports.ts';
-import { CARRIER_METHODS, LINE_STATUSES, OPERATOR_OF, PUSH_MAX_AGE_MS, RELEASE_STATE, RESULT, signed, verify, type Envelope } from './protocol.ts';
+import { CARRIER_METHODS, LINE_STATUSES, OPERATOR_OF, PUSH_MAX_AGE_MS, RELEASE_STATE, RESULT, callMd5kv, dataOf, verify, type Envelope, type Md5kvEndpoint } from './protocol.ts';
 
-export interface Md5kvCarrierOptions {
-  url: string;
-  appId: string;
-  secret: string;
-  clock: Clock;
-  timeoutMs?: number;
-}
+/** The carrier's address, our app id there and the shared secret. */
+export type Md5kvCarrierOptions = Md5kvEndpoint;
 
 type Obj = Record<string, unknown>;
 
 export class Md5kvCarrier implements CarrierPort {
   constructor(private readonly o: Md5kvCarrierOptions) {}
 
-  private async call(path: string, fields: Obj): Promise<Envelope<Obj>> {
-    const body = signed({ appId: this.o.appId, timestamp: String(Math.floor(this.o.clock.now() / 1000)), ...fields }, this.o.secret);
-    const res = await fetch(`${this.o.url}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-    });
-    if (!res.ok) throw new Error(`the carrier answered HTTP ${res.status} to ${path}`);
-    const env = (await res.json()) as Envelope<Obj>;
-    if (typeof env?.result !== 'number') throw new Error(`the carrier answered ${path} without a result code`);
-    return env;
-  }
-
-  private static data(env: Envelope<Obj>): Obj {
-    return env.data && typeof env.data === 'object' ? env.data : {};
+  private call(path: string, fields: Obj): Promise<Envelope<Obj>> {
+    return callMd5kv(this.o, 'the carrier', path, fields);
   }
 
   async releaseNumber(req: NumberReleaseRequest): Promise<NumberReleaseAnswer> {
@@ -44,7 +28,7 @@ export class Md5kvCarrier implements CarrierPort {
       return { status: 'failed', error: `no answer from the carrier: ${(e as Error).message}`, retryable: true };
     }
     if (env.result === RESULT.success) {
-      const state = Md5kvCarrier.data(env).status;
+      const state = dataOf(env).status;
       if (state === RELEASE_STATE.done) return { status: 'released' };
       if (state === RELEASE_STATE.processing) return { status: 'pending' };
       return { status: 'failed', error: `the carrier answered the release with status ${JSON.stringify(state)}`, retryable: true };
@@ -56,7 +40,7 @@ export class Md5kvCarrier implements CarrierPort {
   async queryLine(number: string): Promise<LineStatus> {
     const env = await this.call(CARRIER_METHODS.query, { number });
     if (env.result !== RESULT.success) throw new Error(`the carrier refused the line query: ${env.result} ${env.msg}`);
-    const status = Md5kvCarrier.data(env).status;
+    const status = dataOf(env).status;
     if (!LINE_STATUSES.includes(status as LineStatus)) throw new Error(`the carrier answered the line query with status ${JSON.stringify(status)}`);
     return status as LineStatus;
   }
@@ -68,7 +52,7 @@ export class Md5kvCarrier implements CarrierPort {
     } catch (e) {
       return { status: 'failed', error: `no answer from the carrier: ${(e as Error).message}` };
     }
-    if (env.result === RESULT.success && Md5kvCarrier.data(env).status === 'closed') return { status: 'closed' };
+    if (env.result === RESULT.success && dataOf(env).status === 'closed') return { status: 'closed' };
     return { status: 'failed', error: `${env.result} ${env.msg}` };
   }
 

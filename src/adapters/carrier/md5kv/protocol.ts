@@ -5,7 +5,7 @@
 // carry a nonce and an event id. Shared by the client and the fake carrier.
 import type { LineStatus } from '../../../app/platform/ports.ts';
 
-export { OPERATOR_OF, readBody, RESULT, sign, signed, verify, type Envelope } from '../../suppliers/md5kv/protocol.ts';
+export { callMd5kv, dataOf, OPERATOR_OF, readBody, RESULT, sign, signed, verify, type Envelope, type Md5kvEndpoint } from '../../suppliers/md5kv/protocol.ts';
 
 /** Method paths. */
 export const CARRIER_METHODS = {

@@ -5,7 +5,7 @@ import type { Carrier } from '../../../domain/order.ts';
 import type { PlanDisclosure } from '../../../domain/suppliers/disclosure.ts';
 import type { Clock } from '../../../app/platform/ports.ts';
 import type { CallbackAck, CancelAnswer, PoolNumber, PoolQuery, ReleaseAnswer, ReserveAnswer, SubmitAnswer, SubmitRequest, SupplierPlan, SupplierPort, SupplierReport } from '../../../app/suppliers/ports.ts';
-import { beijingTime, CALLBACK_ACK, CALLBACK_NACK, METHODS, OPERATORS, ORDER_STATUS, parseBeijingTime, RESULT, signed, verify, yuanToFen, type Envelope } from './protocol.ts';
+import { beijingTime, CALLBACK_ACK, CALLBACK_NACK, METHODS, OPERATORS, ORDER_STATUS, parseBeijingTime, callMd5kv, dataOf, RESULT, verify, yuanToFen, type Envelope } from './protocol.ts';
 
 export interface Md5kvOptions {
   id: string;
@@ -77,25 +77,14 @@ export class Md5kvSupplier implements SupplierPort {
     this.id = o.id;
   }
 
-  private async call(path: string, fields: Obj): Promise<Envelope<Obj>> {
-    const body = signed({ appId: this.o.appId, timestamp: String(Math.floor(this.o.clock.now() / 1000)), ...fields }, this.o.secret);
-    const res = await fetch(`${this.o.url}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
-    });
-    if (!res.ok) throw new Error(`supplier ${this.id} answered HTTP ${res.status} to ${path}`);
-    const env = (await res.json()) as Envelope<Obj>;
-    if (typeof env?.result !== 'number') throw new Error(`supplier ${this.id} answered ${path} without a result code`);
-    return env;
-  }
-
-  private static data(env: Envelope<Obj>): Obj {
-    return env.data && typeof env.data === 'object' ? env.data : {};
+  private call(path: string, fields: Obj): Promise<Envelope<Obj>> {
+    return callMd5kv(this.o, `supplier ${this.id}`, path, fields);
   }
 
   async catalog(): Promise<SupplierPlan[]> {
     const env = await this.call(METHODS.products, {});
     if (env.result !== RESULT.success) throw new Error(`supplier ${this.id} refused the product list: ${env.result} ${env.msg}`);
-    const items = Md5kvSupplier.data(env).list;
+    const items = dataOf(env).list;
     return (Array.isArray(items) ? items : []).map((p) => planOf(p as Obj)).filter((p): p is SupplierPlan => p !== null);
   }
 
@@ -103,7 +92,7 @@ export class Md5kvSupplier implements SupplierPort {
     const env = await this.call(METHODS.searchNumbers, { productId: q.supplierPlanId, keyword: q.contains ?? '', tail: q.tail ?? '', pageSize: q.limit });
     if (env.result === RESULT.productOffSale) return [];
     if (env.result !== RESULT.success) throw new Error(`supplier ${this.id} refused the number search: ${env.result} ${env.msg}`);
-    const items = Md5kvSupplier.data(env).list;
+    const items = dataOf(env).list;
     return (Array.isArray(items) ? items : []).map((x) => x as Obj).filter((x) => /^1\d{10}$/.test(str(x.number)))
       .map((x) => ({ number: str(x.number), province: str(x.province), city: str(x.city), supplierPriceFen: yuanToFen(x.price) ?? 0 }));
   }
@@ -112,7 +101,7 @@ export class Md5kvSupplier implements SupplierPort {
     const env = await this.call(METHODS.occupy, { productId: req.supplierPlanId, number: req.number, occupyNo: req.reserveNo });
     if (env.result === RESULT.numberTaken || env.result === RESULT.productOffSale || env.result === RESULT.paramsError) return { status: 'unavailable', reason: env.msg };
     if (env.result !== RESULT.success) return { status: 'failed', error: `${env.result} ${env.msg}` };
-    const d = Md5kvSupplier.data(env);
+    const d = dataOf(env);
     const expiresAt = parseBeijingTime(d.expireTime);
     if (!str(d.occupyId) || expiresAt === null) return { status: 'failed', error: 'the hold came back without an id or an end' };
     return { status: 'reserved', reservationId: str(d.occupyId), expiresAt };
@@ -130,7 +119,7 @@ export class Md5kvSupplier implements SupplierPort {
       province: req.address.province, city: req.address.city, district: req.address.district, address: req.address.detail,
       notifyUrl: this.o.notifyUrl ?? '',
     });
-    if (env.result === RESULT.success && str(Md5kvSupplier.data(env).orderNo)) return { status: 'accepted', supplierOrderId: str(Md5kvSupplier.data(env).orderNo) };
+    if (env.result === RESULT.success && str(dataOf(env).orderNo)) return { status: 'accepted', supplierOrderId: str(dataOf(env).orderNo) };
     if (env.result === RESULT.otherError) return { status: 'failed', error: env.msg, retryable: true };
     if (env.result === RESULT.signError || env.result === RESULT.appInvalid) return { status: 'failed', error: `${env.result} ${env.msg}`, retryable: false };
     return { status: 'refused', code: String(env.result), reason: env.msg };
@@ -140,7 +129,7 @@ export class Md5kvSupplier implements SupplierPort {
     const env = await this.call(METHODS.query, { outOrderNo: orderId });
     if (env.result === RESULT.orderNotFound) return null;
     if (env.result !== RESULT.success) throw new Error(`supplier ${this.id} refused the query: ${env.result} ${env.msg}`);
-    const r = reportOf(Md5kvSupplier.data(env), this.o.clock.now());
+    const r = reportOf(dataOf(env), this.o.clock.now());
     if ('kind' in r) throw new Error(r.message);
     return r;
   }
@@ -148,7 +137,7 @@ export class Md5kvSupplier implements SupplierPort {
   async cancel(req: { orderId: string; reason: string }): Promise<CancelAnswer> {
     const env = await this.call(METHODS.cancel, { outOrderNo: req.orderId, reason: req.reason });
     if (env.result === RESULT.success) return { status: 'cancelled' };
-    if (env.result === RESULT.alreadyShipped) return { status: 'already_shipped', waybill: str(Md5kvSupplier.data(env).expressNo) || null };
+    if (env.result === RESULT.alreadyShipped) return { status: 'already_shipped', waybill: str(dataOf(env).expressNo) || null };
     if (env.result === RESULT.otherError) return { status: 'failed', error: env.msg };
     return { status: 'refused', reason: env.msg };
   }

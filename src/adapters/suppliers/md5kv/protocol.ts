@@ -46,6 +46,35 @@ export function signed<T extends Fields>(fields: T, secret: string): T & { sign:
   return { ...fields, sign: sign(fields, secret) };
 }
 
+/** Where and as whom requests go: a partner's address, our app id there and the shared secret. */
+export interface Md5kvEndpoint {
+  url: string;
+  appId: string;
+  secret: string;
+  clock: { now(): number };
+  timeoutMs?: number;
+}
+
+/**
+ * One signed request (appId and timestamp added, then signed) POSTed to `path`, and its envelope; throws when no
+ * envelope comes back (HTTP error, timeout, no result code), naming the partner as `who`.
+ */
+export async function callMd5kv(e: Md5kvEndpoint, who: string, path: string, fields: Record<string, unknown>): Promise<Envelope<Record<string, unknown>>> {
+  const body = signed({ appId: e.appId, timestamp: String(Math.floor(e.clock.now() / 1000)), ...fields }, e.secret);
+  const res = await fetch(`${e.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(e.timeoutMs ?? 10_000),
+  });
+  if (!res.ok) throw new Error(`${who} answered HTTP ${res.status} to ${path}`);
+  const env = (await res.json()) as Envelope<Record<string, unknown>>;
+  if (typeof env?.result !== 'number') throw new Error(`${who} answered ${path} without a result code`);
+  return env;
+}
+
+/** An envelope's data as an object ({} when it carries none). */
+export function dataOf(env: Envelope<Record<string, unknown>>): Record<string, unknown> {
+  return env.data && typeof env.data === 'object' ? env.data : {};
+}
+
 /** A request body as the md5kv servers read it: a JSON object, or null (answered 40032). */
 export function readBody(raw: string): Record<string, unknown> | null {
   try {
