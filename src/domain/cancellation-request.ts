@@ -207,7 +207,8 @@ export function decideRequest(req: CancellationRequest, order: Order, command: R
       const notice: Effect = interception
         ? { type: 'notify', template: 'cancellation_intercepting', data }
         : { type: 'notify', template: command.path === 'express' ? 'cancellation_express' : 'cancellation_approved', data: { ...data, amountFen: order.amountFen, channel: order.paymentChannel, eta } };
-      const effects: Effect[] = [{ type: 'cancel_timers', kinds: [...SLA_TIMERS] }, notice];
+      // An express request was never given review timers (openRequest): there are none to cancel.
+      const effects: Effect[] = req.express ? [notice] : [{ type: 'cancel_timers', kinds: [...SLA_TIMERS] }, notice];
       if (interception) effects.push({ type: 'intercept_parcel', requestId: req.id });
       return { request: next, event: { action: 'request.approved', reason: `${req.id} ${command.path}${command.note ? `: ${command.note}` : ''}`, automatic: command.path === 'express' }, effects };
     }

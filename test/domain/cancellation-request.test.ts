@@ -78,6 +78,15 @@ describe('opening a request', () => {
     expect(!isError(d) && d.effects).toEqual([]);
   });
 
+  it('approves an express request with its notice alone: it had no review timers to stop', () => {
+    const approved = decideRequest(aRequest({ express: true }), paid, { type: 'approve', by: SYSTEM, path: 'express' }, { now: T0 });
+    if (isError(approved)) throw new Error(approved.message);
+    expect(approved.effects).toEqual([expect.objectContaining({ type: 'notify', template: 'cancellation_express' })]);
+    const byAgent = decideRequest(aRequest({ identityVerifiedAt: T0 }), paid, { type: 'approve', by: AGENT, path: 'review' }, { now: T0 });
+    if (isError(byAgent)) throw new Error(byAgent.message);
+    expect(byAgent.effects).toContainEqual({ type: 'cancel_timers', kinds: ['review_sla_warning', 'review_sla_breach'] });
+  });
+
   it('refuses orders that are not paid, packing or shipped (a shipped one is intercepted at the courier)', () => {
     expect(isError(openRequest(anOrder({ state: 'shipped' }), { id: 'CR1', reasonCode: 'price', reasonText: null, urgent: false, queue: 'standard', express: false }, { now: T0, settings: DEFAULT_SETTINGS }))).toBe(false);
     for (const state of ['pending_payment', 'delivered', 'activated', 'cancelled'] as const) {

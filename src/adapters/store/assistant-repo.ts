@@ -1,6 +1,7 @@
 // FAQ edits, assistant conversations, support tickets, reason classifications and alternative offers.
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
+import { statement } from './compiled.ts';
 import type { AlternativeOffersTable, AssistantMessagesTable, FaqOverridesTable, ReasonClassificationsTable, SupportTicketsTable } from './assistant-schema.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -8,6 +9,10 @@ export type FaqOverrideRow = Selectable<FaqOverridesTable>;
 export type MessageRow = Selectable<AssistantMessagesTable>;
 export type TicketRow = Selectable<SupportTicketsTable>;
 export type OfferRow = Selectable<AlternativeOffersTable>;
+
+/** Every open offer of an order answered at once: a cancellation's answer to what was still on offer, on the request path. */
+const answerAllOffers = statement<{ orderId: string; status: string; now: number; by: string }, unknown>((db, p) => db.updateTable('alternative_offers')
+  .set({ status: p('status'), answered_at: p('now'), answered_by: p('by') }).where('order_id', '=', p('orderId')).where('status', '=', 'offered'));
 
 export class AssistantRepo {
   constructor(private readonly db: Executor) {}
@@ -127,6 +132,7 @@ export class AssistantRepo {
 
   /** Answers open offers; returns how many were still open (a repeated answer changes nothing). */
   async answerOffers(orderId: string, q: { ids?: string[]; kinds?: string[] }, status: 'accepted' | 'declined', by: string, now: number): Promise<number> {
+    if (!q.ids && !q.kinds) return answerAllOffers.changed(this.db, { orderId, status, now, by });
     let u = this.db.updateTable('alternative_offers').set({ status, answered_at: now, answered_by: by }).where('order_id', '=', orderId).where('status', '=', 'offered');
     if (q.ids) u = u.where('id', 'in', q.ids.length ? q.ids : ['']);
     if (q.kinds) u = u.where('kind', 'in', q.kinds.length ? q.kinds : ['']);

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, PaymentsTable } from './schema.ts';
 import { insertRows, statement } from './compiled.ts';
 
@@ -11,8 +11,14 @@ const paymentById = statement<{ id: string }, PaymentRow>((db, p, shape) => {
 });
 const captured = statement<{ id: string; tradeNo: string; now: number }, never>((db, p) =>
   db.updateTable('payments').set({ state: 'succeeded', channel_trade_no: p('tradeNo'), succeeded_at: p('now') }).where('id', '=', p('id')).where('state', 'in', ['created', 'closed']));
+/**
+ * The open state written into the text, not bound: a bound value could rule the partial index on open payments in
+ * or out, so SQLite would compile the statement again at every run (several times the cost of running it).
+ */
+const OPEN = sql.lit('created') as unknown as 'created';
+
 const closeOpenOfOrder = statement<{ orderId: string }, never>((db, p) =>
-  db.updateTable('payments').set({ state: 'closed' }).where('order_id', '=', p('orderId')).where('state', '=', 'created'));
+  db.updateTable('payments').set({ state: 'closed' }).where('order_id', '=', p('orderId')).where('state', '=', OPEN));
 
 const paymentsOfOrder = statement<{ orderId: string }, PaymentRow>((db, p) => db.selectFrom('payments').selectAll().where('order_id', '=', p('orderId')).orderBy('created_at'));
 
@@ -50,7 +56,7 @@ export class PaymentRepo {
       await closeOpenOfOrder.run(this.db, { orderId: orderIds[0]! });
       return;
     }
-    await this.db.updateTable('payments').set({ state: 'closed' }).where('order_id', 'in', orderIds).where('state', '=', 'created').execute();
+    await this.db.updateTable('payments').set({ state: 'closed' }).where('order_id', 'in', orderIds).where('state', '=', OPEN).execute();
   }
 
   /**

@@ -29,9 +29,12 @@ export interface QueueFilter {
 /** Closes that were the customer's own choice; a payment timeout is not a cancellation the customer made. */
 const OWN_CANCEL_REASONS = ['customer_abandoned', 'customer_cancelled', 'intercepted', 'returned', 'trial_unsubscribed'];
 
+/** Written into the text (as the partial index on open requests says them), so that the plan does not depend on bound values. */
+const OPEN_STATES = OPEN_REQUEST_STATES.map((s) => sql.lit(s)) as unknown as RequestState[];
+
 // What every cancellation request reads (the express-refund facts, the reason, the open request): compiled once.
 const openForOrder = statement<{ orderId: string }, Selectable<CancellationRequestsTable>>((db, p, shape) => {
-  const q = db.selectFrom('cancellation_requests').selectAll().where('order_id', '=', p('orderId')).where('state', 'in', [...OPEN_REQUEST_STATES]);
+  const q = db.selectFrom('cancellation_requests').selectAll().where('order_id', '=', p('orderId')).where('state', 'in', OPEN_STATES);
   return shape === 'lock' ? q.forUpdate() : q;
 });
 const ownCancellations = statement<{ customerId: string; since: number }, { n: number }>((db, p) =>
@@ -147,7 +150,7 @@ export class RequestRepo {
   async listOpenForOrders(orderIds: string[], lock = false): Promise<CancellationRequest[]> {
     const out: CancellationRequest[] = [];
     for (const c of chunks(orderIds)) {
-      let q = this.db.selectFrom('cancellation_requests').selectAll().where('order_id', 'in', c).where('state', 'in', [...OPEN_REQUEST_STATES]);
+      let q = this.db.selectFrom('cancellation_requests').selectAll().where('order_id', 'in', c).where('state', 'in', OPEN_STATES);
       if (lock && this.forUpdate) q = q.forUpdate();
       for (const r of await q.execute()) out.push(toRequest(r));
     }

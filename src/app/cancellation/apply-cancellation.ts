@@ -7,7 +7,7 @@ import type { Order } from '../../domain/order.ts';
 import { cancelRoute, type CancelPath, type ExpressCheck } from '../../domain/policies/express-refund.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { inTx, newId, type Deps, type Receipt } from '../platform/deps.ts';
-import { commitRequest } from './request-commit.ts';
+import { commitRequest, requestEventRow } from './request-commit.ts';
 import { loadRiskFacts } from './risk-facts.ts';
 import { pickedReason } from '../ordering/cancel-reasons.ts';
 
@@ -57,9 +57,14 @@ export async function applyForCancellation(deps: Deps, orderId: string, customer
     if (isError(cancel)) return cancel;
     const approved = decideRequest(opened.request, cancel.order, { type: 'approve', by: SYSTEM, path: 'express' }, { now });
     if (isError(approved)) return approved;
-    await commitRequest(r, null, opened, order, customer, now);
-    await commitDecisions(r, [{ before: order, decision: cancel, actor: SYSTEM }], now);
-    await commitRequest(r, opened.request, approved, cancel.order, SYSTEM, now);
+    // Written as it ends (approved), with the trail and effects of its opening and approval beside the cancellation's:
+    // the same rows as opening, cancelling and approving one after the other, in fewer statements.
+    await r.requests.insert(approved.request);
+    await commitDecisions(r, [{ before: order, decision: cancel, actor: SYSTEM }], now, {
+      eventsBefore: [requestEventRow(order, opened.event, customer, now)],
+      eventsAfter: [requestEventRow(cancel.order, approved.event, SYSTEM, now)],
+      effects: [{ order, effects: opened.effects }, { order: cancel.order, effects: approved.effects }],
+    });
     return { request: approved.request, order: cancel.order, path: route.path, checks: route.verdict.checks };
   }, receipt);
 }

@@ -59,18 +59,28 @@ export async function applyEffects(r: Repos, items: { order: Order; effects: Eff
     // The order's own payment: a penalty paid for an account closure is not the order's money.
     const payment = (await r.payments.listPayments(x.order.id)).find((p) => p.state === 'succeeded' && p.purpose === 'order');
     if (!payment) throw new Error(`order ${x.order.id} is refunded but has no captured payment`);
-    await startRefund(r, { orderId: x.order.id, paymentId: payment.id, channel: payment.channel as PaymentChannel, amountFen: x.amountFen, reason: x.reason, express: x.express }, now);
+    await startRefund(r, { orderId: x.order.id, paymentId: payment.id, channel: payment.channel as PaymentChannel, amountFen: x.amountFen, reason: x.reason, express: x.express, order: x.order }, now);
   }
   if (outbox.length) await r.queue.insertOutbox(outbox);
 }
 
+/**
+ * What a use case writes with its decisions, in the same statements: audit events that go on the trail before and after
+ * the decisions' own, and effects applied after theirs (a cancellation request's, when it is decided at once).
+ */
+export interface Alongside {
+  eventsBefore?: Insertable<OrderEventsTable>[];
+  eventsAfter?: Insertable<OrderEventsTable>[];
+  effects?: { order: Order; effects: Effect[] }[];
+}
+
 /** Commits decisions made on orders read in this transaction; a lost race rolls everything back. */
-export async function commitDecisions(r: Repos, decided: Decided[], now: number): Promise<void> {
+export async function commitDecisions(r: Repos, decided: Decided[], now: number, alongside: Alongside = {}): Promise<void> {
   if (decided.length === 0) return;
   const ok = await r.orders.updateOrders(decided.map((d) => ({ before: d.before, after: d.decision.order })));
   if (!ok) throw new Rejection(fail('ORDER.CONCURRENT_UPDATE', 'The order changed meanwhile; try again.'));
-  await r.orders.insertEvents(decided.map((d) => eventRow(d.before, d.decision, d.actor, now)));
-  await applyEffects(r, decided.map((d) => ({ order: d.decision.order, effects: d.decision.effects })), now);
+  await r.orders.insertEvents([...(alongside.eventsBefore ?? []), ...decided.map((d) => eventRow(d.before, d.decision, d.actor, now)), ...(alongside.eventsAfter ?? [])]);
+  await applyEffects(r, [...decided.map((d) => ({ order: d.decision.order, effects: d.decision.effects })), ...(alongside.effects ?? [])], now);
   // Every cancellation, return and closure passes here: distributors' commissions follow in this transaction.
   await afterOrderChanges(r, decided.map((d) => ({ before: d.before, after: d.decision.order })), now);
 }

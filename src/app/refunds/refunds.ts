@@ -26,6 +26,8 @@ export interface StartRefundInput {
   /** Kept by the platform and shown to the customer as the difference (both default to 0). */
   feeFen?: number;
   penaltyFen?: number;
+  /** The order as the caller's transaction already holds it (a decision just written), so it is not read again. */
+  order?: Order;
 }
 
 /** Which notice tells the customer that a refund started: a late payment has its own words. */
@@ -55,7 +57,7 @@ export async function startRefund(r: Repos, input: StartRefundInput, now: number
   if (held + input.amountFen > payment.amount_fen) {
     reject(fail('REFUND.INVALID_AMOUNT', 'The payment has not that much left to refund.', { paymentFen: payment.amount_fen, alreadyRefundingFen: held, amountFen: input.amountFen }));
   }
-  const order = await r.orders.getOrder(input.orderId);
+  const order = input.order?.id === input.orderId ? input.order : await r.orders.getOrder(input.orderId);
   if (!order) throw new Error(`payment ${payment.id} refers to missing order ${input.orderId}`);
   const refundNo = await createAttempt(r, order, {
     paymentId: payment.id, channel: input.channel, amountFen: input.amountFen, feeFen, penaltyFen, reason: input.reason,
