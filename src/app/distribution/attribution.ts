@@ -2,9 +2,9 @@
 // chain above it and the commission rule as they were at placement; later changes to the tree or the rule are for new orders.
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { Order } from '../../domain/order.ts';
-import { shares, type CommissionRule } from '../../domain/distribution/rules.ts';
+import { shares } from '../../domain/distribution/rules.ts';
 import { chainOf, type Distributor } from '../../domain/distribution/tree.ts';
-import type { Attribution } from '../../adapters/store/distribution/distribution-repo.ts';
+import { ruleFromText, type Attribution } from '../../adapters/store/distribution/distribution-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 
 export type Source = { ref: string } | { distributorId: string };
@@ -27,7 +27,7 @@ export async function attributeOrder(r: Repos, order: Order, source: Source, now
   if (row.p_id) known.set(row.p_id, { id: row.p_id, parentId: row.p_parent, level: row.p_level! });
   if (row.g_id) known.set(row.g_id, { id: row.g_id, parentId: null, level: row.g_level! });
   const chain = chainOf(row.s_id, (id) => known.get(id));
-  const rule = row.rule ? JSON.parse(row.rule) as CommissionRule : null;
+  const rule = row.rule ? ruleFromText(row.rule) : null;
   const a: Attribution = {
     orderId: order.id, distributorId, promotionCode: code, channel: 'ref' in source ? 'link' : 'open_api',
     chain, rule, shares: rule ? shares(rule, chain) : [], createdAt: now,

@@ -22,7 +22,7 @@ export function factsOf(order: Order, topUp: { amountFen: number; at: number } |
 /** Brings the ledger of these orders to what their rules as sold say at `now`; returns the entries written. */
 export async function adjustCommissions(r: Repos, atts: readonly Attribution[], orders: ReadonlyMap<string, Order>, now: number): Promise<LedgerEntry[]> {
   // An order never paid has no commission and no entries: nothing to read or lock (most unpaid cancels and deadline closes).
-  const paying = atts.filter((a) => a.rule && a.shares.length > 0 && orders.get(a.orderId)?.paidAt != null);
+  const paying = atts.filter((a) => orders.get(a.orderId)?.paidAt != null && a.rule && a.shares.length > 0);
   if (paying.length === 0) return [];
   const ids = paying.map((a) => a.orderId);
   // An accrual pass and a cancellation may look at one order at once: they take turns, the second sees the first's entries.

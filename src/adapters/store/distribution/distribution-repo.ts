@@ -30,10 +30,41 @@ export const toDistributor = (r: DistributorRow): Distributor => ({ id: r.id, na
 const toEntry = (r: Selectable<DistributionDB['commission_entries']>): StoredEntry => ({
   id: r.id, orderId: r.order_id, distributorId: r.distributor_id, kind: r.kind as EntryKind, amountFen: r.amount_fen, debit: r.debit, credit: r.credit, ref: r.ref, at: r.at,
 });
-const toAttribution = (r: Selectable<DistributionDB['order_attributions']>): Attribution => ({
-  orderId: r.order_id, distributorId: r.distributor_id, promotionCode: r.promotion_code, channel: r.channel,
-  chain: JSON.parse(r.chain) as ChainLink[], rule: r.rule ? JSON.parse(r.rule) as CommissionRule : null, shares: JSON.parse(r.shares) as Share[], createdAt: r.created_at,
-});
+/**
+ * An attribution as stored. Its chain, rule and shares are read from their JSON when first asked for: every decision
+ * reads the order's attribution, and most (an unpaid order's) need only to know that there is one.
+ */
+function toAttribution(r: Selectable<DistributionDB['order_attributions']>, pushUrl?: string | null): Attribution & { pushUrl?: string | null } {
+  let chain: ChainLink[] | undefined;
+  let rule: CommissionRule | null | undefined;
+  let shares: Share[] | undefined;
+  return {
+    orderId: r.order_id, distributorId: r.distributor_id, promotionCode: r.promotion_code, channel: r.channel, createdAt: r.created_at,
+    get chain() { return (chain ??= JSON.parse(r.chain) as ChainLink[]); },
+    get rule() { return rule === undefined ? (rule = r.rule ? ruleFromText(r.rule) : null) : rule; },
+    get shares() { return (shares ??= JSON.parse(r.shares) as Share[]); },
+    ...(pushUrl === undefined ? {} : { pushUrl }),
+  };
+}
+
+/** Rules are few and each order keeps the text of its own: each text is parsed once (the result is frozen, as it is shared). */
+const parsedRules = new Map<string, CommissionRule>();
+const ruleTexts = new WeakMap<CommissionRule, string>();
+export function ruleFromText(text: string): CommissionRule {
+  let rule = parsedRules.get(text);
+  if (!rule) {
+    if (parsedRules.size >= 1_000) parsedRules.clear();
+    rule = deepFreeze(JSON.parse(text) as CommissionRule);
+    parsedRules.set(text, rule);
+    ruleTexts.set(rule, text);
+  }
+  return rule;
+}
+const ruleText = (rule: CommissionRule): string => ruleTexts.get(rule) ?? JSON.stringify(rule);
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') for (const x of Object.values(Object.freeze(v))) deepFreeze(x);
+  return v;
+}
 
 export class DistributionRepo {
   private readonly db: Kysely<DistributionDB>;
@@ -87,7 +118,7 @@ export class DistributionRepo {
   // ---- commission rules
   async getRule(planId: string): Promise<CommissionRule | null> {
     const r = await ruleOfPlan.first(this.exec, { planId });
-    return r ? JSON.parse(r.rule) as CommissionRule : null;
+    return r ? ruleFromText(r.rule) : null;
   }
 
   /** A seller (by promotion code or id), the two levels above it and the plan's current commission rule, in one read. */
@@ -114,7 +145,7 @@ export class DistributionRepo {
   async insertAttribution(a: Attribution): Promise<void> {
     await insertRows(this.exec, 'order_attributions' as never, [{
       order_id: a.orderId, distributor_id: a.distributorId, promotion_code: a.promotionCode, channel: a.channel,
-      chain: JSON.stringify(a.chain), rule: a.rule ? JSON.stringify(a.rule) : null, shares: JSON.stringify(a.shares), created_at: a.createdAt,
+      chain: JSON.stringify(a.chain), rule: a.rule ? ruleText(a.rule) : null, shares: JSON.stringify(a.shares), created_at: a.createdAt,
     }]);
   }
 
@@ -125,17 +156,17 @@ export class DistributionRepo {
       ? await attributionOfOrder.rows(this.exec, { id: orderIds[0]! })
       : await this.db.selectFrom('order_attributions as a').leftJoin('distributors as d', 'd.id', 'a.distributor_id').selectAll('a').select('d.push_url')
         .where('a.order_id', 'in', [...orderIds]).execute();
-    return rows.map((r) => ({ ...toAttribution(r), pushUrl: r.push_url ?? null }));
+    return rows.map((r) => toAttribution(r, r.push_url ?? null) as Attribution & { pushUrl: string | null });
   }
 
   async getAttributions(orderIds: readonly string[]): Promise<Attribution[]> {
     if (orderIds.length === 0) return [];
-    return (await this.db.selectFrom('order_attributions').selectAll().where('order_id', 'in', [...orderIds]).execute()).map(toAttribution);
+    return (await this.db.selectFrom('order_attributions').selectAll().where('order_id', 'in', [...orderIds]).execute()).map((r) => toAttribution(r));
   }
 
   /** The orders a distributor sold itself (not those of its sub-distributors), newest first. */
   async listAttributions(distributorId: string, limit = 200): Promise<Attribution[]> {
-    return (await this.db.selectFrom('order_attributions').selectAll().where('distributor_id', '=', distributorId).orderBy('created_at', 'desc').limit(limit).execute()).map(toAttribution);
+    return (await this.db.selectFrom('order_attributions').selectAll().where('distributor_id', '=', distributorId).orderBy('created_at', 'desc').limit(limit).execute()).map((r) => toAttribution(r));
   }
 
   /** Keeps the line's first top-up (首充) only; returns false when one was already recorded. */
