@@ -86,7 +86,7 @@ export class SmsNotifier implements NotifierPort {
     // Every report of the pass and every next check in one transaction: one commit, however many messages.
     await this.store.tx(async (tx) => {
       for (const { provider, report: r } of settledReports) {
-        const m = await tx.sms.settle(provider, r.bizId, r.state, r.code, now);
+        const m = await tx.sms.settle(provider, r.bizId, r.state, r.code, now, r.phone);
         if (!m) continue;
         settled.add(m.id);
         await onTrail(tx, m, `sms.${r.state}`, now);

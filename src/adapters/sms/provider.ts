@@ -34,6 +34,8 @@ export interface SentSms {
 /** A delivery report: the phone received it, or the carrier gave up with the provider's code. */
 export interface SmsReport {
   bizId: string;
+  /** The phone it went to, where messages sent together share their `bizId` (Aliyun's SendBatchSms). */
+  phone?: string;
   state: 'delivered' | 'failed';
   code: string;
   at: number | null;

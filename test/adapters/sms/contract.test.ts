@@ -73,8 +73,8 @@ describe('Aliyun SMS through @alicloud/dysmsapi20170525', () => {
     expect(await p.aliyun.reports(sent)).toEqual([]);
     p.clock.advance(5000);
     expect(await p.aliyun.reports(sent)).toEqual([
-      { bizId: ok.bizId, state: 'delivered', code: 'DELIVERED', at: p.clock.now() },
-      { bizId: bad.bizId, state: 'failed', code: 'MN:0001', at: p.clock.now() },
+      { bizId: ok.bizId, phone: '13800138006', state: 'delivered', code: 'DELIVERED', at: p.clock.now() },
+      { bizId: bad.bizId, phone: '13800138007', state: 'failed', code: 'MN:0001', at: p.clock.now() },
     ]);
   });
 });

@@ -129,6 +129,48 @@ describe('an order\'s notices by text message', () => {
   });
 });
 
+describe('notices of several orders delivered together', () => {
+  /** Orders placed by as many customers, their notices left in the outbox for one pass of the worker. */
+  const placeOrders = async (phones: string[]) => {
+    const ids: string[] = [];
+    for (const contactPhone of phones) {
+      const c = await h.customer();
+      ids.push((JSON.parse((await h.placeOrder(c.token, { contactPhone })).body) as { id: string }).id);
+    }
+    return ids;
+  };
+  const batches = () => fakes.aliyun!.calls.get('SendBatchSms') ?? 0;
+
+  it('leave Aliyun as one SendBatchSms and are each reported delivered or failed for their own phone', async () => {
+    const phones = ['13500009101', '13500009102', '13500009103'];
+    fakes.aliyun!.book.failDeliveryTo(phones[1]!, 'MN:0001');
+    const ids = await placeOrders(phones);
+    const before = batches();
+    await h.haoka.worker.drain();
+    expect(batches() - before).toBe(1);
+    const sent = await Promise.all(ids.map(async (id) => (await h.haoka.deps.store.sms.forOrder(id))[0]!));
+    expect(sent.map((m) => [m.state, m.provider])).toEqual(phones.map(() => ['sent', 'aliyun']));
+    expect(new Set(sent.map((m) => m.bizId)).size).toBe(1);
+    h.clock.advance(31_000);
+    await h.haoka.worker.runOnce();
+    const settled = await Promise.all(ids.map(async (id) => (await h.haoka.deps.store.sms.forOrder(id))[0]!));
+    expect(settled.map((m) => [m.state, m.code])).toEqual([['delivered', 'DELIVERED'], ['failed', 'MN:0001'], ['delivered', 'DELIVERED']]);
+  });
+
+  it('that Aliyun refuses together for flow control all go through Tencent Cloud', async () => {
+    const phones = ['13500009201', '13500009202', '13500009203'];
+    const ids = await placeOrders(phones);
+    fakes.aliyun!.book.refuseNext('isv.BUSINESS_LIMIT_CONTROL', '触发小时级流控Permits:5');
+    const before = batches();
+    await h.haoka.worker.drain();
+    expect(batches() - before).toBe(1);
+    for (const id of ids) {
+      expect((await h.haoka.deps.store.sms.forOrder(id))[0]).toMatchObject({ state: 'sent', provider: 'tencent', attempts: 'aliyun:isv.BUSINESS_LIMIT_CONTROL tencent:OK' });
+    }
+    for (const phone of phones) expect(fakes.inbox(phone).map((m) => m.provider)).toEqual(['tencent']);
+  });
+});
+
 describe('the demo\'s inbox page', () => {
   it('shows the texts the fake providers rendered, newest first, with their delivery', async () => {
     const phone = nextPhone();

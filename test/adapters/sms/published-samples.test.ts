@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detailReports, querySendDetailsBody, sendResult as aliyunResult, sendSmsBody } from '../../../src/adapters/sms/aliyun/client.ts';
+import { detailReports, querySendDetailsBody, sendBatchSmsBody, sendResult as aliyunResult, sendSmsBody } from '../../../src/adapters/sms/aliyun/client.ts';
 import { pullReports, sendResult as tencentResult } from '../../../src/adapters/sms/tencent/client.ts';
 import { startProviders, type Providers } from './providers.ts';
 import type { FakeRequest } from '../../../src/adapters/sms/fake/http.ts';
@@ -26,6 +26,10 @@ describe('Aliyun\'s published samples', () => {
   it('flow control and an illegal number: refused, only the number is the recipient\'s fault', () => {
     expect(aliyunResult(sendSmsBody(sample('aliyun-sms', 'send-sms.flow-control.json')))).toEqual({ outcome: 'refused', code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发天级流控Permits:10', recipient: false });
     expect(aliyunResult(sendSmsBody(sample('aliyun-sms', 'send-sms.mobile-illegal.json')))).toMatchObject({ outcome: 'refused', code: 'isv.MOBILE_NUMBER_ILLEGAL', recipient: true });
+  });
+
+  it('a SendBatchSms answer: the batch accepted under its one BizId', () => {
+    expect(aliyunResult(sendBatchSmsBody(sample('aliyun-sms', 'send-batch-sms.answer.json')))).toEqual({ outcome: 'accepted', bizId: '9006197469364984400' });
   });
 
   it('a QuerySendDetails answer: SendStatus 3 is received, at ReceiveDate Beijing time', () => {
@@ -55,13 +59,18 @@ describe('Tencent Cloud\'s published samples', () => {
 describe('the fakes answer with the published fields', () => {
   let p: Providers;
   const answers: { provider: string; action: string; status: number; body: unknown }[] = [];
+  /** What each request carried in its query and its form body, by action. */
+  const sentFields = new Map<string, Set<string>>();
   beforeAll(async () => {
     p = await startProviders();
     for (const [provider, fake] of [['aliyun', p.fakeAliyun], ['tencent', p.fakeTencent]] as const) {
       const handle = fake.handle.bind(fake);
       fake.handle = (req: FakeRequest) => {
+        const action = String(req.headers['x-acs-action'] ?? req.headers['x-tc-action']);
+        const fields = [...new URL(req.url, 'http://fake').searchParams.keys(), ...(provider === 'aliyun' ? new URLSearchParams(req.body).keys() : [])];
+        sentFields.set(action, new Set([...(sentFields.get(action) ?? []), ...fields]));
         const a = handle(req);
-        if (a !== 'hang') answers.push({ provider, action: String(req.headers['x-acs-action'] ?? req.headers['x-tc-action']), ...a });
+        if (a !== 'hang') answers.push({ provider, action, ...a });
         return a;
       };
     }
@@ -70,6 +79,16 @@ describe('the fakes answer with the published fields', () => {
 
   const find = (provider: string, action: string, pick: (b: any) => boolean = () => true) => answers.filter((a) => a.provider === provider && a.action === action).map((a) => a.body).find(pick);
   const msg = (phone: string) => ({ phone, template: 'sign_in_code' as const, params: { code: '123456' }, key: 'k' });
+
+  it('Aliyun: messages sent together are a SendBatchSms with the printed request\'s fields, answered with the printed answer\'s', async () => {
+    const reminder = (phone: string) => ({ phone, template: 'payment_reminder' as const, params: { orderId: 'O1', deadline: '12-07 19:30' }, key: `remind:${phone}` });
+    const sent = await Promise.all([p.aliyun.send(reminder('13600136011')), p.aliyun.send(reminder('13600136012'))]);
+    expect(sent).toEqual([{ outcome: 'accepted', bizId: expect.any(String) }, { outcome: 'accepted', bizId: expect.any(String) }]);
+    const printed = Object.keys(sample('aliyun-sms', 'send-batch-sms.request.json'));
+    expect(printed).toEqual(expect.arrayContaining([...sentFields.get('SendBatchSms')!]));
+    expect([...sentFields.get('SendBatchSms')!]).toEqual(expect.arrayContaining(['PhoneNumberJson', 'SignNameJson', 'TemplateCode', 'TemplateParamJson']));
+    expect(paths(find('aliyun', 'SendBatchSms', (b) => b.Code === 'OK'))).toEqual(expect.arrayContaining(paths(sample('aliyun-sms', 'send-batch-sms.answer.json'))));
+  });
 
   it('Aliyun: SendSms, its refusals, QuerySendDetails and a signature error carry every field of the samples', async () => {
     const sent = await p.aliyun.send(msg('13600136001'));

@@ -1,10 +1,10 @@
-// The fake Aliyun SMS (dysmsapi 2017-05-25) on 127.0.0.1: SendSms and QuerySendDetails as RPC calls signed
+// The fake Aliyun SMS (dysmsapi 2017-05-25) on 127.0.0.1: SendSms, SendBatchSms and QuerySendDetails as RPC calls signed
 // ACS3-HMAC-SHA256, answered with Aliyun's JSON. It checks the signature, the signature nonce (once in 15
 // minutes) and the request time; refuses with Aliyun's codes (unknown sign name or template, bad number, flow
 // control per phone and day); renders the registered template into the text the phone shows; and reports
 // delivery through QuerySendDetails (SendStatus 1 waiting, 2 failed, 3 received).
 import { randomUUID } from 'node:crypto';
-import { FakeSmsBook, type FakeSms } from '../fake/book.ts';
+import { FakeSmsBook, type FakeSms, type FakeSmsSent } from '../fake/book.ts';
 import { serveFake, type FakeAnswer, type FakeRequest, type FakeServer } from '../fake/http.ts';
 import { renderTemplate } from '../../../domain/notices/templates.ts';
 import { beijingDateTime } from '../provider.ts';
@@ -20,9 +20,19 @@ export interface FakeAliyunAccount {
 
 const SKEW_MS = 15 * 60_000;
 const HOST_ID = 'dysmsapi.aliyuncs.com';
+/** Numbers in one SendBatchSms. */
+const BATCH_LIMIT = 100;
+
+/** A mainland mobile number without its +86 / 0086 / 86 prefix, or null. */
+function mainland(text: string): string | null {
+  const phone = text.replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
+  return /^1[3-9]\d{9}$/.test(phone) ? phone : null;
+}
 
 export class FakeAliyunSms {
   private readonly nonces = new Map<string, number>();
+  /** Requests by action (SendSms, SendBatchSms, QuerySendDetails ...), refused ones included. */
+  readonly calls = new Map<string, number>();
   private server: FakeServer | null = null;
   /** Wall time for request freshness (the SDK stamps requests with the machine's clock). */
   wallNow: () => number = Date.now;
@@ -46,11 +56,13 @@ export class FakeAliyunSms {
 
   handle(req: FakeRequest): FakeAnswer {
     const url = new URL(req.url, 'http://fake');
+    const action = String(req.headers['x-acs-action'] ?? '');
+    this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
     const refused = this.authenticate(req, url);
     if (refused) return refused;
     const q = url.searchParams;
-    const action = String(req.headers['x-acs-action'] ?? '');
     if (action === 'SendSms') return this.sendSms(q);
+    if (action === 'SendBatchSms') return this.sendBatchSms(q, new URLSearchParams(req.body));
     if (action === 'QuerySendDetails') return this.querySendDetails(q);
     return error(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method.`);
   }
@@ -84,30 +96,86 @@ export class FakeAliyunSms {
   private sendSms(q: URLSearchParams): FakeAnswer {
     const requestId = randomUUID().toUpperCase();
     const no = (code: string, message: string): FakeAnswer => ({ status: 200, body: { RequestId: requestId, Code: code, Message: message } });
-    const phone = (q.get('PhoneNumbers') ?? '').replace(/^(\+86|0086|86)(?=1\d{10}$)/, '');
-    if (!/^1[3-9]\d{9}$/.test(phone)) return no('isv.MOBILE_NUMBER_ILLEGAL', '非法手机号');
+    const phone = mainland(q.get('PhoneNumbers') ?? '');
+    if (!phone) return no('isv.MOBILE_NUMBER_ILLEGAL', '非法手机号');
     if (q.get('SignName') !== this.account.signName) return no('isv.SMS_SIGNATURE_ILLEGAL', '该账号下找不到对应签名');
     const tpl = this.account.templates.get(q.get('TemplateCode') ?? '');
     if (!tpl) return no('isv.SMS_TEMPLATE_ILLEGAL', '该账号下找不到对应模板');
-    let params: Record<string, unknown>;
+    let params: unknown;
     try {
-      params = JSON.parse(q.get('TemplateParam') ?? '{}') as Record<string, unknown>;
-      if (!params || typeof params !== 'object' || Array.isArray(params)) throw new Error('not an object');
+      params = JSON.parse(q.get('TemplateParam') ?? '{}');
     } catch {
       return no('isv.INVALID_JSON_PARAM', 'JSON参数不合法，只接受字符串值');
     }
-    if (tpl.params.some((p) => typeof params[p] !== 'string')) return no('isv.TEMPLATE_MISSING_PARAMETERS', '模板缺少变量');
+    const text = this.render(tpl, params);
+    if (typeof text !== 'string') return no(text.code, text.message);
     const script = this.book.takeScript();
     if (script?.kind === 'refuse') return no(script.code, script.message);
     if (this.book.sentOnDay(phone, this.book.clock.now()) >= this.book.dailyLimit) return no('isv.BUSINESS_LIMIT_CONTROL', `触发天级流控Permits:${this.book.dailyLimit}`);
-    const seq = this.book.nextSeq();
-    const bizId = `${String(this.book.clock.now()).slice(-9)}${String(seq).padStart(7, '0')}^0`;
-    this.book.accept({
-      bizId, phone, signName: this.account.signName, template: q.get('TemplateCode')!, ref: q.get('OutId') ?? '',
-      text: `【${this.account.signName}】${renderTemplate(tpl.text, params as Record<string, string>)}`,
-    });
+    const bizId = this.nextBizId();
+    this.book.accept({ bizId, phone, signName: this.account.signName, template: q.get('TemplateCode')!, ref: q.get('OutId') ?? '', text });
     if (script?.kind === 'hang') return 'hang';
     return { status: 200, body: { RequestId: requestId, Code: 'OK', Message: 'OK', BizId: bizId } };
+  }
+
+  /**
+   * SendBatchSms: one template, up to 100 numbers, each with its own sign name and parameters (three JSON arrays
+   * of one length, in the form body; TemplateCode in the query). Anything wrong with one message refuses the
+   * whole batch; taken, every message is kept under the batch's one BizId and QuerySendDetails finds each by phone.
+   */
+  private sendBatchSms(q: URLSearchParams, form: URLSearchParams): FakeAnswer {
+    const requestId = randomUUID().toUpperCase();
+    const no = (code: string, message: string): FakeAnswer => ({ status: 200, body: { RequestId: requestId, Code: code, Message: message } });
+    let phones: unknown, signs: unknown, params: unknown;
+    try {
+      phones = JSON.parse(form.get('PhoneNumberJson') ?? q.get('PhoneNumberJson') ?? '');
+      signs = JSON.parse(form.get('SignNameJson') ?? q.get('SignNameJson') ?? '');
+      const paramText = form.get('TemplateParamJson') ?? q.get('TemplateParamJson');
+      params = paramText === null ? null : JSON.parse(paramText);
+    } catch {
+      return no('isv.INVALID_JSON_PARAM', 'JSON参数不合法，只接受字符串值');
+    }
+    if (!Array.isArray(phones) || !Array.isArray(signs) || (params !== null && !Array.isArray(params))) return no('isv.INVALID_JSON_PARAM', 'JSON参数不合法，只接受字符串值');
+    if (phones.length > BATCH_LIMIT) return no('isv.MOBILE_COUNT_OVER_LIMIT', '手机号码数量超过限制');
+    const paramList: unknown[] = params ?? phones.map(() => ({}));
+    if (phones.length === 0 || signs.length !== phones.length || paramList.length !== phones.length) return no('isv.INVALID_PARAMETERS', '参数异常');
+    const templateCode = q.get('TemplateCode') ?? form.get('TemplateCode') ?? '';
+    const messages: FakeSmsSent[] = [];
+    for (let i = 0; i < phones.length; i++) {
+      const phone = mainland(String(phones[i]));
+      if (!phone) return no('isv.MOBILE_NUMBER_ILLEGAL', '非法手机号');
+      if (signs[i] !== this.account.signName) return no('isv.SMS_SIGNATURE_ILLEGAL', '该账号下找不到对应签名');
+      const tpl = this.account.templates.get(templateCode);
+      if (!tpl) return no('isv.SMS_TEMPLATE_ILLEGAL', '该账号下找不到对应模板');
+      const text = this.render(tpl, paramList[i]);
+      if (typeof text !== 'string') return no(text.code, text.message);
+      messages.push({ bizId: '', phone, signName: this.account.signName, template: templateCode, ref: q.get('OutId') ?? '', text });
+    }
+    const script = this.book.takeScript();
+    if (script?.kind === 'refuse') return no(script.code, script.message);
+    const now = this.book.clock.now();
+    const inBatch = new Map<string, number>();
+    for (const m of messages) {
+      const n = (inBatch.get(m.phone) ?? this.book.sentOnDay(m.phone, now)) + 1;
+      if (n > this.book.dailyLimit) return no('isv.BUSINESS_LIMIT_CONTROL', `触发天级流控Permits:${this.book.dailyLimit}`);
+      inBatch.set(m.phone, n);
+    }
+    const bizId = this.nextBizId();
+    this.book.acceptAll(messages.map((m, i) => ({ ...m, bizId, id: `${bizId}#${i}` })));
+    if (script?.kind === 'hang') return 'hang';
+    return { status: 200, body: { RequestId: requestId, Code: 'OK', Message: 'OK', BizId: bizId } };
+  }
+
+  /** The text the phone shows (signature first), or Aliyun's refusal of the template's parameters. */
+  private render(tpl: { params: readonly string[]; text: string }, params: unknown): string | { code: string; message: string } {
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return { code: 'isv.INVALID_JSON_PARAM', message: 'JSON参数不合法，只接受字符串值' };
+    const values = params as Record<string, unknown>;
+    if (tpl.params.some((p) => typeof values[p] !== 'string')) return { code: 'isv.TEMPLATE_MISSING_PARAMETERS', message: '模板缺少变量' };
+    return `【${this.account.signName}】${renderTemplate(tpl.text, values as Record<string, string>)}`;
+  }
+
+  private nextBizId(): string {
+    return `${String(this.book.clock.now()).slice(-9)}${String(this.book.nextSeq()).padStart(7, '0')}^0`;
   }
 
   private querySendDetails(q: URLSearchParams): FakeAnswer {

@@ -6,6 +6,8 @@ import { SimJournal } from '../../sim/journal.ts';
 import type { Clock } from '../../../app/platform/ports.ts';
 
 export interface FakeSms {
+  /** The message's own id in the book: its bizId, or `bizId#n` for the n-th of a batch sent under one BizId. */
+  id: string;
   bizId: string;
   phone: string;
   signName: string;
@@ -22,6 +24,9 @@ export interface FakeSms {
   /** Tencent hands each report out once (PullSmsSendStatus). */
   pulled: boolean;
 }
+
+/** What a provider hands the book for a message it took; `id` only for the messages of a batch. */
+export type FakeSmsSent = Omit<FakeSms, 'id' | 'sentAt' | 'state' | 'code' | 'reportedAt' | 'pulled'> & { id?: string };
 
 export type FakeScript = { kind: 'refuse'; code: string; message: string } | { kind: 'hang' };
 
@@ -67,7 +72,8 @@ export class FakeSmsBook {
     let changed = false;
     for (const r of records) {
       const m = JSON.parse(r.json) as FakeSms;
-      const known = this.messages.get(m.bizId);
+      m.id ??= m.bizId;
+      const known = this.messages.get(m.id);
       this.readSeq = Math.max(this.readSeq, r.seq);
       // This process's own writes come back too: only what another process changed moves the queues.
       if (known && known.state === m.state && known.pulled === m.pulled) continue;
@@ -83,7 +89,7 @@ export class FakeSmsBook {
   }
 
   private index(m: FakeSms): void {
-    this.messages.set(m.bizId, m);
+    this.messages.set(m.id, m);
     const list = this.byPhone.get(m.phone);
     if (list) list.push(m);
     else this.byPhone.set(m.phone, [m]);
@@ -123,15 +129,23 @@ export class FakeSmsBook {
     return n;
   }
 
-  accept(m: Omit<FakeSms, 'sentAt' | 'state' | 'code' | 'reportedAt' | 'pulled'>): FakeSms {
+  accept(m: FakeSmsSent): FakeSms {
+    return this.acceptAll([m])[0]!;
+  }
+
+  /** Messages taken in one request (a batch): one write to the journal. */
+  acceptAll(ms: FakeSmsSent[]): FakeSms[] {
     // Reports due first, so that what is forgotten past KEEP can include them.
     this.settle();
-    const sms: FakeSms = { ...m, sentAt: this.clock.now(), state: 'sending', code: null, reportedAt: null, pulled: false };
-    this.index(sms);
-    this.sending.push(sms);
-    this.save([sms]);
+    const now = this.clock.now();
+    const out = ms.map((m): FakeSms => ({ ...m, id: m.id ?? m.bizId, sentAt: now, state: 'sending', code: null, reportedAt: null, pulled: false }));
+    for (const sms of out) {
+      this.index(sms);
+      this.sending.push(sms);
+    }
+    this.save(out);
     this.trim();
-    return sms;
+    return out;
   }
 
   /** The carrier's reports come in once their time has come (on the fake clock). */
@@ -152,9 +166,10 @@ export class FakeSmsBook {
     this.save(changed);
   }
 
-  get(bizId: string): FakeSms | undefined {
+  /** A message by its id in the book (its bizId when it was sent alone). */
+  get(id: string): FakeSms | undefined {
     this.settle();
-    return this.messages.get(bizId);
+    return this.messages.get(id);
   }
 
   /** Every message, oldest first, after the reports due have come in. */
@@ -188,7 +203,7 @@ export class FakeSmsBook {
   }
 
   private save(ms: FakeSms[]): void {
-    this.journal?.write(ms.map((m) => ({ key: m.bizId, json: JSON.stringify(m) })));
+    this.journal?.write(ms.map((m) => ({ key: m.id, json: JSON.stringify(m) })));
   }
 
   /** The oldest reported messages are forgotten past KEEP (a message still sending is kept until reported). */

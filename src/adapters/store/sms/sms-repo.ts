@@ -83,6 +83,10 @@ const upsert = statement<Recorded & { key: string; now: number }, never>((db, p)
 const settleReport = statement<{ provider: string; bizId: string; state: string; code: string; now: number }, Row>((db, p) =>
   sms(db).updateTable('sms_messages').set({ state: p('state'), code: p('code'), check_at: null, updated_at: p('now') })
     .where('provider', '=', p('provider')).where('biz_id', '=', p('bizId')).where('state', '=', 'sent').returningAll());
+// A batch's messages share the provider's id (Aliyun's SendBatchSms): its report names the phone as well.
+const settleReportTo = statement<{ provider: string; bizId: string; phoneHash: string; state: string; code: string; now: number }, Row>((db, p) =>
+  sms(db).updateTable('sms_messages').set({ state: p('state'), code: p('code'), check_at: null, updated_at: p('now') })
+    .where('provider', '=', p('provider')).where('biz_id', '=', p('bizId')).where('phone_hash', '=', p('phoneHash')).where('state', '=', 'sent').returningAll());
 const nextCheck = statement<{ id: number; checkAt: number | null; now: number }, never>((db, p) =>
   sms(db).updateTable('sms_messages').set({ check_at: p('checkAt'), checks: sql<number>`checks + 1`, updated_at: p('now') }).where('id', '=', p('id')).where('state', '=', 'sent') as never);
 
@@ -125,9 +129,14 @@ export class SmsRepo {
     await nextCheck.run(this.db as never, { id, checkAt, now });
   }
 
-  /** The provider's report, applied once: the message as it now stands, or undefined when it was already settled. */
-  async settle(provider: string, bizId: string, state: 'delivered' | 'failed', code: string, now: number): Promise<SmsMessage | undefined> {
-    const changed = await settleReport.first(this.db as never, { provider, bizId, state, code, now });
+  /**
+   * The provider's report, applied once: the message as it now stands, or undefined when it was already settled.
+   * With `phone`, only the message to that phone (the messages of a batch share their `bizId`).
+   */
+  async settle(provider: string, bizId: string, state: 'delivered' | 'failed', code: string, now: number, phone?: string): Promise<SmsMessage | undefined> {
+    const changed = phone === undefined
+      ? await settleReport.first(this.db as never, { provider, bizId, state, code, now })
+      : await settleReportTo.first(this.db as never, { provider, bizId, phoneHash: this.vaults.need().hash(phone), state, code, now });
     return changed && this.read(changed);
   }
 
