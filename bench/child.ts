@@ -101,8 +101,12 @@ export function replyError(e: unknown): void {
  * The SMS providers' fakes in a process of their own (bench/sms-providers.ts): `env` points a server at them, so
  * that its CPU counts what Haoka does to text a customer and not the provider's side, as in production.
  */
-export async function startSmsProviders(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+export async function startSmsProviders(): Promise<{ env: Record<string, string>; aliyunCalls(): Promise<Record<string, number>>; stop(): Promise<void> }> {
   const child = startChild('sms-providers', {});
   const { env } = (await child.first) as { env: Record<string, string> };
-  return { env, stop: async () => { await child.call({ cmd: 'exit' }).catch(() => undefined); } };
+  return {
+    env,
+    aliyunCalls: () => child.call({ cmd: 'calls' }) as Promise<Record<string, number>>,
+    stop: async () => { await child.call({ cmd: 'exit' }).catch(() => undefined); },
+  };
 }

@@ -21,6 +21,8 @@ async function main() {
   const carrier = await serveFakeCarrier(new FakeCarrier(DEMO_CARRIER_APP_ID, DEMO_PARTNER_KEYS.carrier, systemClock, 1), DEMO_PARTNER_KEYS.carrier, systemClock);
   process.on('message', (m: any) => {
     (async () => {
+      // Requests the fake Aliyun received, by action (SendSms, SendBatchSms, QuerySendDetails).
+      if (m.cmd === 'calls') return reply(Object.fromEntries(sms.fakes!.aliyun!.calls));
       if (m.cmd === 'exit') {
         await sms.close();
         await carrier.close();

@@ -88,6 +88,7 @@ async function main() {
     if (windowProfile) log(`profile of the window: ${(await server.call({ cmd: 'profile', on: false, file: windowProfile })).file}`);
     await server.call({ cmd: 'worker', on: false });
     log(`outbox left by topic: ${JSON.stringify(await server.call({ cmd: 'backlog-by-topic' }))}`);
+    log(`requests to the Aliyun SMS fake, by action: ${JSON.stringify(await sms.aliyunCalls())}`);
     log(`load after ${loadavg()[0]!.toFixed(2)}`);
     await server.call({ cmd: 'exit' });
   } finally {
