@@ -75,13 +75,32 @@ describe('messages sent together through Aliyun', () => {
     expect(p.fakeAliyun.book.inbox(b!)).toHaveLength(1);
   });
 
-  it('refused for flow control: every message refused with it, none the recipient\'s fault, none sent alone', async () => {
+  it('refused for the account\'s reason (balance): every message refused with it, none the recipient\'s fault, none sent alone', async () => {
+    const to = phones(3);
+    p.fakeAliyun.book.refuseNext('isv.AMOUNT_NOT_ENOUGH', '账户余额不足');
+    const { result, calls: made } = await calls(() => Promise.all(to.map((ph) => p.aliyun.send(reminder(ph)))));
+    expect(made).toEqual({ SendBatchSms: 1 });
+    expect(result).toEqual(to.map(() => ({ outcome: 'refused', code: 'isv.AMOUNT_NOT_ENOUGH', message: '账户余额不足', recipient: false })));
+    for (const ph of to) expect(p.fakeAliyun.book.inbox(ph)).toEqual([]);
+  });
+
+  it('refused for one number\'s flow control: each is sent alone, so only a number over its limit is held back', async () => {
     const to = phones(3);
     p.fakeAliyun.book.refuseNext('isv.BUSINESS_LIMIT_CONTROL', '触发小时级流控Permits:5');
     const { result, calls: made } = await calls(() => Promise.all(to.map((ph) => p.aliyun.send(reminder(ph)))));
-    expect(made).toEqual({ SendBatchSms: 1 });
-    expect(result).toEqual(to.map(() => ({ outcome: 'refused', code: 'isv.BUSINESS_LIMIT_CONTROL', message: '触发小时级流控Permits:5', recipient: false })));
-    for (const ph of to) expect(p.fakeAliyun.book.inbox(ph)).toEqual([]);
+    expect(made).toEqual({ SendBatchSms: 1, SendSms: 3 });
+    expect(result.map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    for (const ph of to) expect(p.fakeAliyun.book.inbox(ph)).toHaveLength(1);
+  });
+
+  it('two messages to one phone in a turn go in two batches, so that a report for the phone settles one message only', async () => {
+    const [a, b] = phones(2);
+    const { result, calls: made } = await calls(() => Promise.all([a!, b!, a!].map((ph) => p.aliyun.send(reminder(ph)))));
+    expect(made).toEqual({ SendBatchSms: 1, SendSms: 1 });
+    const ids = result.map((r) => (r as { bizId: string }).bizId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(p.fakeAliyun.book.inbox(a!)).toHaveLength(2);
   });
 
   it('not answered in time: every message times out', async () => {

@@ -157,17 +157,28 @@ describe('notices of several orders delivered together', () => {
     expect(settled.map((m) => [m.state, m.code])).toEqual([['delivered', 'DELIVERED'], ['failed', 'MN:0001'], ['delivered', 'DELIVERED']]);
   });
 
-  it('that Aliyun refuses together for flow control all go through Tencent Cloud', async () => {
+  it('that Aliyun refuses together for its balance all go through Tencent Cloud', async () => {
     const phones = ['13500009201', '13500009202', '13500009203'];
     const ids = await placeOrders(phones);
-    fakes.aliyun!.book.refuseNext('isv.BUSINESS_LIMIT_CONTROL', '触发小时级流控Permits:5');
+    fakes.aliyun!.book.refuseNext('isv.AMOUNT_NOT_ENOUGH', '账户余额不足');
     const before = batches();
     await h.haoka.worker.drain();
     expect(batches() - before).toBe(1);
     for (const id of ids) {
-      expect((await h.haoka.deps.store.sms.forOrder(id))[0]).toMatchObject({ state: 'sent', provider: 'tencent', attempts: 'aliyun:isv.BUSINESS_LIMIT_CONTROL tencent:OK' });
+      expect((await h.haoka.deps.store.sms.forOrder(id))[0]).toMatchObject({ state: 'sent', provider: 'tencent', attempts: 'aliyun:isv.AMOUNT_NOT_ENOUGH tencent:OK' });
     }
     for (const phone of phones) expect(fakes.inbox(phone).map((m) => m.provider)).toEqual(['tencent']);
+  });
+
+  it('that Aliyun refuses together for one number\'s flow control are sent one by one, and only that number goes to Tencent Cloud', async () => {
+    const phones = ['13500009211', '13500009212', '13500009213'];
+    const ids = await placeOrders(phones);
+    // The batch is refused for the number over its limit; sent alone, the others are taken and it is refused again.
+    fakes.aliyun!.book.refuseNext('isv.BUSINESS_LIMIT_CONTROL', '触发小时级流控Permits:5', 2);
+    await h.haoka.worker.drain();
+    const sent = await Promise.all(ids.map(async (id) => (await h.haoka.deps.store.sms.forOrder(id))[0]!));
+    expect(sent.map((m) => m.provider).sort()).toEqual(['aliyun', 'aliyun', 'tencent']);
+    expect(sent.find((m) => m.provider === 'tencent')).toMatchObject({ state: 'sent', attempts: 'aliyun:isv.BUSINESS_LIMIT_CONTROL tencent:OK' });
   });
 });
 

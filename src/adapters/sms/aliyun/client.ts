@@ -25,6 +25,11 @@ export interface AliyunSmsConfig {
 
 /** Refusals caused by the number itself: another provider would refuse it as well. */
 const RECIPIENT_CODES = new Set(['isv.MOBILE_NUMBER_ILLEGAL', 'isv.MOBILE_COUNT_OVER_LIMIT', 'isv.BLACK_KEY_CONTROL_LIMIT', 'isv.DENY_IP_RANGE']);
+/**
+ * Refusals of a whole batch that one number may have caused (the number itself, or its own daily limit): each message
+ * is then sent alone, so that the others go out and only that number's is refused.
+ */
+const ONE_NUMBER_CODES = new Set([...RECIPIENT_CODES, 'isv.BUSINESS_LIMIT_CONTROL']);
 /** Numbers Aliyun takes in one SendBatchSms. */
 export const BATCH_LIMIT = 100;
 
@@ -61,14 +66,14 @@ export class AliyunSms implements SmsProvider {
     if (!code) return { outcome: 'refused', code: 'isv.SMS_TEMPLATE_ILLEGAL', message: `no Aliyun template code configured for ${msg.template}`, recipient: false };
     // Aliyun advises sending verification codes alone: a batch may be delivered later, and a code is wanted now.
     if (msg.template === 'sign_in_code') return this.sendOne(code, msg);
-    return this.gathering.add(code, msg);
+    return this.gathering.add(code, msg, msg.phone);
   }
 
   /**
    * One template's messages of a turn. Aliyun takes or refuses a batch whole: taken, every message is under the
-   * batch's BizId (QuerySendDetails finds each by its phone); refused because of one number, each message is sent
-   * alone, so that only that number's is refused; refused for the account's or the template's reasons, or not
-   * answered, every message shares the answer.
+   * batch's BizId (QuerySendDetails finds each by its phone); refused because of one number (or one number's daily
+   * limit), each message is sent alone, so that only that number's is refused; refused for the account's or the
+   * template's reasons, or not answered, every message shares the answer.
    */
   private async sendGathered(code: string, msgs: SmsSend[]): Promise<SmsSendResult[]> {
     if (msgs.length === 1) return [await this.sendOne(code, msgs[0]!)];
@@ -82,7 +87,7 @@ export class AliyunSms implements SmsProvider {
     } catch (e) {
       r = failure(e);
     }
-    if (r.outcome === 'refused' && r.recipient) return Promise.all(msgs.map((m) => this.sendOne(code, m)));
+    if (r.outcome === 'refused' && ONE_NUMBER_CODES.has(r.code)) return Promise.all(msgs.map((m) => this.sendOne(code, m)));
     return msgs.map(() => r);
   }
 

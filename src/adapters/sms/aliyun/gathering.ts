@@ -3,6 +3,8 @@
 // one request each. A gathering leaves at the end of the turn (setImmediate), or at once when it is full; each
 // caller gets its own answer.
 interface Open<T, R> {
+  key: string;
+  ids: Set<string>;
   items: T[];
   waiters: { resolve: (r: R) => void; reject: (e: unknown) => void }[];
 }
@@ -14,18 +16,22 @@ export class Gathering<T, R> {
   /** `send` answers each item of a gathering, in the order given. */
   constructor(private readonly limit: number, private readonly send: (key: string, items: T[]) => Promise<R[]>) {}
 
-  add(key: string, item: T): Promise<R> {
+  /** Items with the same `id` (one phone) never share a gathering: each would be taken for the other's answer. */
+  add(key: string, item: T, id: string): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      let g = this.open.get(key);
+      let slot = key;
+      let g = this.open.get(slot);
+      for (let n = 1; g?.ids.has(id); n++) g = this.open.get((slot = `${key}\u0000${n}`));
       if (!g) {
-        g = { items: [], waiters: [] };
-        this.open.set(key, g);
+        g = { key, ids: new Set(), items: [], waiters: [] };
+        this.open.set(slot, g);
       }
+      g.ids.add(id);
       g.items.push(item);
       g.waiters.push({ resolve, reject });
       if (g.items.length >= this.limit) {
-        this.open.delete(key);
-        this.leave(key, g);
+        this.open.delete(slot);
+        this.leave(g);
       } else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.leaveAll());
@@ -37,11 +43,11 @@ export class Gathering<T, R> {
     this.scheduled = false;
     const all = [...this.open];
     this.open.clear();
-    for (const [key, g] of all) this.leave(key, g);
+    for (const [, g] of all) this.leave(g);
   }
 
-  private leave(key: string, g: Open<T, R>): void {
-    this.send(key, g.items).then(
+  private leave(g: Open<T, R>): void {
+    this.send(g.key, g.items).then(
       (rs) => g.waiters.forEach((w, i) => w.resolve(rs[i]!)),
       (e: unknown) => g.waiters.forEach((w) => w.reject(e)),
     );
