@@ -6,7 +6,7 @@ import type { Order } from '../../domain/order.ts';
 import { isTerminal } from '../../domain/order.ts';
 import { reconcileOrder, type LedgerEntry } from '../../domain/distribution/ledger.ts';
 import type { LineFacts } from '../../domain/distribution/rules.ts';
-import type { Attribution } from '../../adapters/store/distribution/distribution-repo.ts';
+import type { Attribution, Seller } from '../../adapters/store/distribution/distribution-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
 
 export function factsOf(order: Order, topUp: { amountFen: number; at: number } | undefined): LineFacts {
@@ -46,9 +46,18 @@ export async function adjustOrderCommissions(r: Repos, order: Order, now: number
 /** The hook the platform's commit runs after decisions: commissions first, then the push-backs of state changes. */
 export async function afterOrderChanges(r: Repos, changes: readonly { before: Order | null; after: Order }[], now: number): Promise<void> {
   if (changes.length === 0) return;
-  const atts = await r.distribution.attributionsWithPushUrl(changes.map((c) => c.after.id));
+  const ids = changes.map((c) => c.after.id);
+  // Unpaid orders earn nothing: their sellers (for the push-backs) are all that is read, not the terms they were sold under.
+  const paid = changes.some((c) => c.after.paidAt != null);
+  let atts: Seller[];
+  if (paid) {
+    const full = await r.distribution.attributionsWithPushUrl(ids);
+    if (full.length) await adjustCommissions(r, full, new Map(changes.map((c) => [c.after.id, c.after])), now);
+    atts = full;
+  } else {
+    atts = await r.distribution.sellersOf(ids);
+  }
   if (atts.length === 0) return;
-  await adjustCommissions(r, atts, new Map(changes.map((c) => [c.after.id, c.after])), now);
   const byOrder = new Map(atts.map((a) => [a.orderId, a]));
   for (const c of changes) {
     const a = byOrder.get(c.after.id);
@@ -60,7 +69,7 @@ export async function afterOrderChanges(r: Repos, changes: readonly { before: Or
  * One push-back (订单回传) per state change, for a distributor that gave a URL; the outbox delivers it (reading the URL
  * then). Each carries the state it left and its time, so a receiver can order pushes that a retry delivered late.
  */
-export async function queuePushBack(r: Repos, a: Attribution, from: string | null, order: Order, now: number): Promise<void> {
+export async function queuePushBack(r: Repos, a: Pick<Seller, 'distributorId'>, from: string | null, order: Order, now: number): Promise<void> {
   const body = JSON.stringify({ event: 'order.state_changed', orderId: order.id, fromState: from, state: order.state, closeReason: order.closeReason, at: now });
   const pushId = await r.exchanges.insertPush({ distributor_id: a.distributorId, order_id: order.id, body, state: 'pending', attempts: 0, last_error: null, created_at: now, delivered_at: null });
   await r.queue.insertOutbox([{ order_id: order.id, topic: 'distributor_push', payload: JSON.stringify({ pushId }), attempts: 0, next_attempt_at: now, created_at: now }]);

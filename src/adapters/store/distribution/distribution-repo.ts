@@ -6,7 +6,7 @@ import type { ChainLink, Distributor, DistributorState } from '../../../domain/d
 import type { EntryKind, LedgerEntry } from '../../../domain/distribution/ledger.ts';
 import type { DistributionDB, DistributorsTable } from './schema.ts';
 import { insertRows } from '../compiled.ts';
-import { attributionOfOrder, ruleOfPlan, sellerChain, type ChainRow } from './hot-statements.ts';
+import { attributionOfOrder, ruleOfPlan, sellerChain, sellerOfOrder, type ChainRow } from './hot-statements.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type DistributorRow = Selectable<DistributorsTable>;
@@ -24,6 +24,9 @@ export interface Attribution {
   createdAt: number;
 }
 
+/** Who sold an order and where its push-backs go. */
+export interface Seller { orderId: string; distributorId: string; pushUrl: string | null }
+
 export interface StoredEntry extends LedgerEntry { id: number }
 
 export const toDistributor = (r: DistributorRow): Distributor => ({ id: r.id, name: r.name, parentId: r.parent_id, level: r.level, state: r.state as DistributorState, createdAt: r.created_at });
@@ -34,7 +37,7 @@ const toEntry = (r: Selectable<DistributionDB['commission_entries']>): StoredEnt
  * An attribution as stored. Its chain, rule and shares are read from their JSON when first asked for: every decision
  * reads the order's attribution, and most (an unpaid order's) need only to know that there is one.
  */
-function toAttribution(r: Selectable<DistributionDB['order_attributions']>, pushUrl?: string | null): Attribution & { pushUrl?: string | null } {
+function toAttribution(r: Selectable<DistributionDB['order_attributions']>, pushUrl: string | null = null): Attribution & { pushUrl: string | null } {
   let chain: ChainLink[] | undefined;
   let rule: CommissionRule | null | undefined;
   let shares: Share[] | undefined;
@@ -43,7 +46,7 @@ function toAttribution(r: Selectable<DistributionDB['order_attributions']>, push
     get chain() { return (chain ??= JSON.parse(r.chain) as ChainLink[]); },
     get rule() { return rule === undefined ? (rule = r.rule ? ruleFromText(r.rule) : null) : rule; },
     get shares() { return (shares ??= JSON.parse(r.shares) as Share[]); },
-    ...(pushUrl === undefined ? {} : { pushUrl }),
+    pushUrl,
   };
 }
 
@@ -156,7 +159,17 @@ export class DistributionRepo {
       ? await attributionOfOrder.rows(this.exec, { id: orderIds[0]! })
       : await this.db.selectFrom('order_attributions as a').leftJoin('distributors as d', 'd.id', 'a.distributor_id').selectAll('a').select('d.push_url')
         .where('a.order_id', 'in', [...orderIds]).execute();
-    return rows.map((r) => toAttribution(r, r.push_url ?? null) as Attribution & { pushUrl: string | null });
+    return rows.map((r) => toAttribution(r, r.push_url ?? null));
+  }
+
+  /** Who sold these orders and where their push-backs go, without the terms (for decisions on unpaid orders). */
+  async sellersOf(orderIds: readonly string[]): Promise<Seller[]> {
+    if (orderIds.length === 0) return [];
+    const rows = orderIds.length === 1
+      ? await sellerOfOrder.rows(this.exec, { id: orderIds[0]! })
+      : await this.db.selectFrom('order_attributions as a').leftJoin('distributors as d', 'd.id', 'a.distributor_id').select(['a.order_id', 'a.distributor_id', 'd.push_url'])
+        .where('a.order_id', 'in', [...orderIds]).execute();
+    return rows.map((r) => ({ orderId: r.order_id, distributorId: r.distributor_id, pushUrl: r.push_url ?? null }));
   }
 
   async getAttributions(orderIds: readonly string[]): Promise<Attribution[]> {

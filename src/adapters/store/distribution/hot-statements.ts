@@ -12,6 +12,10 @@ export type AttributionRow = Selectable<OrderAttributionsTable> & { push_url: st
 export const attributionOfOrder = statement<{ id: string }, AttributionRow>((db, p) => own(db).selectFrom('order_attributions as a')
   .leftJoin('distributors as d', 'd.id', 'a.distributor_id').selectAll('a').select('d.push_url').where('a.order_id', '=', p('id')) as never);
 
+/** One order's seller and its push-back URL, without the terms it was sold under (an unpaid order's decision needs no more). */
+export const sellerOfOrder = statement<{ id: string }, { order_id: string; distributor_id: string; push_url: string | null }>((db, p) => own(db).selectFrom('order_attributions as a')
+  .leftJoin('distributors as d', 'd.id', 'a.distributor_id').select(['a.order_id', 'a.distributor_id', 'd.push_url']).where('a.order_id', '=', p('id')) as never);
+
 export interface ChainRow {
   code: string | null; plan_id: string | null;
   s_id: string; s_state: string; s_level: number; s_parent: string | null;
