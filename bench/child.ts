@@ -42,10 +42,11 @@ function profileFlags(): string[] {
  * dist/bench). Every child starts with the malloc settings a deployed server starts with (src/cli/malloc-env.ts)
  * unless the bench's own environment sets them, or `opts.defaultMalloc` asks for glibc's defaults (an older build).
  */
-export function startChild(script: keyof typeof CHILDREN, args: unknown, opts: { env?: Record<string, string>; builtIn?: string; defaultMalloc?: boolean } = {}): Child {
+export function startChild(script: keyof typeof CHILDREN, args: unknown, opts: { env?: Record<string, string>; builtIn?: string; defaultMalloc?: boolean; under?: string[] } = {}): Child {
   const path = opts.builtIn ? `${opts.builtIn}/${script}.mjs` : fileURLToPath(new URL(`../${CHILDREN_DIR}/${script}.mjs`, import.meta.url));
+  // `opts.under`: a program the child runs under (valgrind and its options), given node's path and flags.
   const proc = fork(path, [JSON.stringify(args)], {
-    execArgv: profileFlags(),
+    ...(opts.under ? { execPath: opts.under[0]!, execArgv: [...opts.under.slice(1), process.execPath, ...profileFlags()] } : { execArgv: profileFlags() }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...(opts.defaultMalloc ? {} : MALLOC_ENV), ...process.env, ...opts.env },
   });

@@ -5,7 +5,8 @@ import type { DB } from '../src/adapters/store/schema.ts';
 import { withCheckDigit } from '../src/domain/resident-id.ts';
 import type { Deps } from '../src/app/platform/deps.ts';
 import { issueCustomerToken } from '../src/app/platform/sign-in.ts';
-import { isError } from '../src/domain/errors.ts';
+import { isError, type DomainError } from '../src/domain/errors.ts';
+import { createDistributor, createPromotionCode, putCommissionRule } from '../src/app/distribution/manage.ts';
 import type { Customer } from './workload.ts';
 
 const DAY = 86_400_000;
@@ -79,4 +80,19 @@ export async function signInCustomers(deps: Deps, from: number, count: number): 
     });
   }
   return out;
+}
+
+/**
+ * A second-level seller's general link, on a plan with a commission rule: an order through it keeps a chain of two
+ * and two shares, accrued when paid and voided when cancelled. Returns the promotion code.
+ */
+export async function benchPromotionCode(deps: Deps): Promise<string> {
+  const must = <T>(r: T | DomainError): T => {
+    if (isError(r)) throw new Error(r.message);
+    return r;
+  };
+  const top = must(await createDistributor(deps, { name: 'bench-top', password: 'bench-password' }));
+  const seller = must(await createDistributor(deps, { name: 'bench-seller', password: 'bench-password', parentId: top.id }));
+  must(await putCommissionRule(deps, BENCH_PLAN, { levelFen: [10000, 8000, 5000], minFirstTopUpFen: 5000, daysInService: 0, probationDays: 30 }, 'bench'));
+  return must(await createPromotionCode(deps, seller.id, null)).code;
 }

@@ -8,9 +8,8 @@ import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 import { issueAgentToken } from '../src/app/platform/sign-in.ts';
 import { isError, type DomainError } from '../src/domain/errors.ts';
-import { createDistributor, createPromotionCode, putCommissionRule } from '../src/app/distribution/manage.ts';
 import { childArgs, finish, reply, replyError } from './child.ts';
-import { BENCH_PLAN, insertFreeNumbers, insertFreeNumbersPg, openRaw, signInCustomers } from './fixtures.ts';
+import { benchPromotionCode, insertFreeNumbers, insertFreeNumbersPg, openRaw, signInCustomers } from './fixtures.ts';
 import { runCeiling } from './ceiling.ts';
 import { ProcessMeter } from './stats.ts';
 import type { Scenario, Workload } from './workload.ts';
@@ -90,16 +89,7 @@ async function main() {
   const agent = await issueAgentToken(deps, 'agent');
   if (isError(agent)) throw new Error(agent.message);
   const customers = (from: number, count: number) => signInCustomers(deps, from, count);
-  // A second-level seller's general link, on a plan with a commission rule: an order through it keeps a chain of two
-  // and two shares, accrued when paid and voided when cancelled.
-  const must = <T>(r: T | DomainError): T => {
-    if (isError(r)) throw new Error(r.message);
-    return r;
-  };
-  const top = must(await createDistributor(deps, { name: 'bench-top', password: 'bench-password' }));
-  const seller = must(await createDistributor(deps, { name: 'bench-seller', password: 'bench-password', parentId: top.id }));
-  must(await putCommissionRule(deps, BENCH_PLAN, { levelFen: [10000, 8000, 5000], minFirstTopUpFen: 5000, daysInService: 0, probationDays: 30 }, 'bench'));
-  const ref = must(await createPromotionCode(deps, seller.id, null)).code;
+  const ref = await benchPromotionCode(deps);
   const workload: Workload = {
     customers: await customers(0, args.customers),
     payers: await customers(args.customers, args.payers),

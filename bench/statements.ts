@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
-import { insertFreeNumbers, openRaw, signInCustomers } from './fixtures.ts';
+import { benchPromotionCode, insertFreeNumbers, openRaw, signInCustomers } from './fixtures.ts';
 import { ceilingCycle } from './ceiling.ts';
 import type { Scenario, Workload } from './workload.ts';
 
@@ -46,7 +46,7 @@ const raw = openRaw(file);
 insertFreeNumbers(raw, 0, 4 * cycles + 1000, Date.now());
 raw.close();
 const customers = (from: number, count: number) => signInCustomers(haoka.deps, from, count);
-const w: Workload = { customers: await customers(0, 300), payers: await customers(300, 2 * cycles), cancelPool: cycles, paidCycles: 3 * cycles, reviewCycles: 0, agentToken: '' };
+const w: Workload = { customers: await customers(0, 300), payers: await customers(300, 2 * cycles), cancelPool: cycles, paidCycles: 3 * cycles, reviewCycles: 0, agentToken: '', ref: await benchPromotionCode(haoka.deps) };
 const channel = haoka.sims.payments.alipay;
 channel.deliver = null;
 const cycle = ceilingCycle(haoka.deps, w, scenario, channel);
