@@ -92,8 +92,6 @@ export const statement = <P extends Record<string, unknown>, R>(build: (db: Exec
 /** Longer inserts (bulk loads) are rare and would each keep a text of their own: Kysely builds them. */
 const COMPILED_ROWS_MAX = 16;
 const insertsByTable = new Map<string, Statement<Record<string, unknown>, unknown>>();
-/** The parameter names of each insert shape (`row.column`), made once rather than at every insert. */
-const valueNames = new Map<string, string[][]>();
 
 /**
  * Inserts rows that all set the same columns (undefined leaves a column out, as Kysely does) through a statement
@@ -123,15 +121,8 @@ export async function insertRows<T extends keyof DB & string>(db: Executor, tabl
     });
     insertsByTable.set(table, ins);
   }
-  const shape = `${rows.length}:${cols.join(',')}:${conflict.join(',')}`;
-  let names = valueNames.get(shape);
-  if (!names) valueNames.set(shape, (names = rows.map((_, i) => cols.map((c) => `${i}.${c}`))));
   const values: Record<string, unknown> = {};
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const n = names[i]!;
-    for (let j = 0; j < cols.length; j++) values[n[j]!] = r[cols[j]!];
-  }
-  const r = await ins.run(db, values, shape);
+  rows.forEach((r, i) => { for (const c of cols) values[`${i}.${c}`] = r[c]; });
+  const r = await ins.run(db, values, `${rows.length}:${cols.join(',')}:${conflict.join(',')}`);
   return Number(r.numAffectedRows ?? 0n);
 }
