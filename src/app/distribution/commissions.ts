@@ -78,5 +78,5 @@ export async function queuePushBack(r: Repos, a: Pick<Seller, 'distributorId'>, 
 /** Unpaid orders closed in a batch at their deadline (set-based, no decision per order): their push-backs. */
 export async function afterBatchClose(r: Repos, closedIds: readonly string[], sampleAfter: Order, fromState: string, now: number): Promise<void> {
   if (closedIds.length === 0) return;
-  for (const a of await r.distribution.attributionsWithPushUrl(closedIds)) if (a.pushUrl) await queuePushBack(r, a, fromState, { ...sampleAfter, id: a.orderId }, now);
+  for (const a of await r.distribution.sellersOf(closedIds)) if (a.pushUrl) await queuePushBack(r, a, fromState, { ...sampleAfter, id: a.orderId }, now);
 }
