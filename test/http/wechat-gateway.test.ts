@@ -11,6 +11,8 @@ import { reconcileDay } from '../../src/app/reconciliation/reconcile-day.ts';
 const MIN = 60_000;
 const DAY = '2026-11-27';
 const NEXT_MORNING = Date.UTC(2026, 10, 28, 2, 0, 0);
+/** The signature with its first character changed: a signature that already begins with A must not stay genuine. */
+const forge = (signature: string) => `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
 
 describe('WeChat Pay through its API v3 and the fake gateway', () => {
   let h: Harness;
@@ -98,7 +100,7 @@ describe('WeChat Pay through its API v3 and the fake gateway', () => {
     expect('kind' in fake.pay(payment.paymentNo)).toBe(false);
     const good = fake.notification(payment.paymentNo) as GatewayDelivery;
     const before = await h.snapshot();
-    const forged = { ...good, headers: { ...good.headers, 'wechatpay-signature': `A${good.headers['wechatpay-signature']!.slice(1)}` } };
+    const forged = { ...good, headers: { ...good.headers, 'wechatpay-signature': forge(good.headers['wechatpay-signature']!) } };
     const tampered = { ...good, body: good.body.replace('"summary":"支付成功"', '"summary":"支付成功 "') };
     const refusals = [
       [forged, 401, 'PAYMENT.BAD_SIGNATURE'],
@@ -193,7 +195,7 @@ describe('WeChat Pay through its API v3 and the fake gateway', () => {
     expect(fake.settleRefunds(['RFNEVERSENT00001'])).toEqual(['RFNEVERSENT00001']);
     const before = await h.snapshot();
     const refusals = [
-      [{ ...good, headers: { ...good.headers, 'wechatpay-signature': `A${good.headers['wechatpay-signature']!.slice(1)}` } }, 401, 'PAYMENT.BAD_SIGNATURE'],
+      [{ ...good, headers: { ...good.headers, 'wechatpay-signature': forge(good.headers['wechatpay-signature']!) } }, 401, 'PAYMENT.BAD_SIGNATURE'],
       [{ ...good, body: good.body.replace('"summary":"退款成功"', '"summary":"退款成功 "') }, 401, 'PAYMENT.BAD_SIGNATURE'],
       [fake.refundNotification(sent.refundNo, { at: h.clock.now() - 10 * MIN }), 409, 'PAYMENT.REPLAYED'],
       [fake.refundNotification('RFNEVERSENT00001'), 404, 'REFUND.NOT_FOUND'],
