@@ -3,6 +3,7 @@
 // differ. Every request is signed RSA2 with the application key by the SDK, every answer verified with Alipay's
 // public key (validateSign), every notification with checkNotifySignV2. A call that times out, or whose answer
 // does not verify, is "unknown" (refunds) or throws (trade queries and closes), never a refusal.
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import type { DomainError } from '../../../domain/errors.ts';
 import { billDayEnd } from '../../../domain/policies/bill-day.ts';
@@ -42,6 +43,12 @@ export class AlipayAdapter implements PaymentPort {
       appId: cfg.appId, privateKey: cfg.privateKeyPem, keyType: 'PKCS8', alipayPublicKey: cfg.alipayPublicKeyPem,
       gateway: cfg.gateway, timeout: opts.timeoutMs ?? 5000, camelcase: false, signType: 'RSA2',
     });
+    // The SDK keeps both keys as PEM text and hands the text to node:crypto at every signature and check, where
+    // OpenSSL parses it again: 1.1 ms of a 1.4 ms signature, 0.12 of a 0.15 ms check. It is given the parsed keys
+    // instead, which node:crypto takes in the same places (the SDK only formats the text in its constructor).
+    const keys = this.sdk.config as unknown as { privateKey: string | KeyObject; alipayPublicKey: string | KeyObject };
+    keys.privateKey = createPrivateKey(keys.privateKey as string);
+    keys.alipayPublicKey = createPublicKey(keys.alipayPublicKey as string);
   }
 
   /** One signed call, its answer verified; throws AlipayUnanswered when there is no answer to believe. */
