@@ -11,6 +11,7 @@ import {
   interceptResultSchema, kindOfState, labelSign, lastResultSchema, parseBeijingTime, pushParamSchema, pushSign, querySign,
   subscribeAnswerSchema, type LastResult,
 } from './protocol.ts';
+import { partnerCall } from '../../partner-http.ts';
 
 export interface Kuaidi100Settings {
   /** 授权码 key (企业版) and customer id, from Kuaidi100's 企业管理后台. */
@@ -39,13 +40,13 @@ export class Kuaidi100Courier implements CourierPort {
   constructor(private readonly s: Kuaidi100Settings, private readonly clock: { now(): number }) {}
 
   private async post(url: string, form: Record<string, string>): Promise<unknown> {
-    const res = await fetch(url, {
+    const res = await partnerCall(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
       body: new URLSearchParams(form).toString(),
-      signal: AbortSignal.timeout(this.s.timeoutMs ?? 10_000),
+      timeoutMs: this.s.timeoutMs ?? 10_000,
     });
-    const text = await res.text();
+    const text = res.text;
     try {
       return JSON.parse(text) as unknown;
     } catch {

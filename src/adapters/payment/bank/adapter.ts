@@ -11,6 +11,7 @@ import type {
 import { verifyPayNotice } from '../pay-notice.ts';
 import type { BankConfig } from './config.ts';
 import { BANK_PATHS, openAnswer, signRequest } from './protocol.ts';
+import { partnerCall } from '../../partner-http.ts';
 
 /** No answer to believe: nothing is known of the call's outcome. */
 export class BankUnanswered extends Error {}
@@ -56,10 +57,10 @@ export class BankGatewayAdapter implements PaymentPort {
     const text = JSON.stringify(body);
     let raw: unknown;
     try {
-      const res = await fetch(`${this.cfg.gateway}${path}`, {
-        method: 'POST', headers: signRequest(this.key, this.cfg.merchantId, path, text, this.clock.now()), body: text, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+      const res = await partnerCall(`${this.cfg.gateway}${path}`, {
+        method: 'POST', headers: signRequest(this.key, this.cfg.merchantId, path, text, this.clock.now()), body: text, timeoutMs: this.opts.timeoutMs ?? 5000,
       });
-      raw = await res.json();
+      raw = JSON.parse(res.text);
     } catch (e) {
       throw new BankUnanswered(`the bank did not answer ${path}: ${(e as Error).message.slice(0, 200)}`);
     }

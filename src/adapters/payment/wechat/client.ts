@@ -3,6 +3,7 @@
 // treated like no answer at all (the call's outcome is unknown), never as a refusal.
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../../../app/platform/ports.ts';
+import { partnerCall, type PartnerAnswer } from '../../partner-http.ts';
 import { answerMessage, authorizationHeader, nonceStr, privateKeyOf, publicKeyOf, rsaVerify } from './signing.ts';
 import type { WechatConfig } from './config.ts';
 
@@ -48,20 +49,19 @@ export class WechatPayClient {
     const signedPath = opts.absoluteUrl ? pathOf(opts.absoluteUrl) : pathAndQuery;
     const timestamp = String(Math.floor(this.clock.now() / 1000));
     const auth = authorizationHeader({ mchId: this.cfg.mchId, serialNo: this.cfg.certSerial, key: this.key, method, pathAndQuery: signedPath, body: text, timestamp, nonce: nonceStr() });
-    let res: Response;
-    let answer: string;
+    let res: PartnerAnswer;
     try {
-      res = await fetch(url, {
+      res = await partnerCall(url, {
         method,
         headers: { authorization: auth, accept: 'application/json', 'user-agent': 'haoka-wechatpay/1', ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'wechatpay-serial': this.cfg.publicKeyId },
-        body: body === undefined ? undefined : text,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(body === undefined ? {} : { body: text }),
+        timeoutMs: this.timeoutMs,
       });
-      answer = await res.text();
     } catch (e) {
       throw new WechatUnanswered(`WeChat Pay did not answer ${method} ${pathOf(url)}: ${(e as Error).message}`);
     }
-    if (opts.signedAnswer !== false) this.verifyAnswer(res.headers, answer, `${method} ${pathOf(url)}`);
+    const answer = res.text;
+    if (opts.signedAnswer !== false) this.verifyAnswer(res.header, answer, `${method} ${pathOf(url)}`);
     let json: Record<string, unknown> | null = null;
     if (answer !== '' && opts.signedAnswer !== false) {
       try {
@@ -74,8 +74,8 @@ export class WechatPayClient {
   }
 
   /** Checks the Wechatpay-* headers of an answer: the right key id, a fresh time, a signature over the exact bytes. */
-  private verifyAnswer(headers: Headers, body: string, what: string): void {
-    const problem = this.signatureProblem((n) => headers.get(n) ?? undefined, body, this.clock.now());
+  private verifyAnswer(header: (name: string) => string | undefined, body: string, what: string): void {
+    const problem = this.signatureProblem(header, body, this.clock.now());
     if (problem) throw new WechatUnanswered(`WeChat Pay's answer to ${what} is not trusted: ${problem}`);
   }
 

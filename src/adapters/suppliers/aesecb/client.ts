@@ -5,6 +5,7 @@ import type { Carrier } from '../../../domain/order.ts';
 import type { Clock } from '../../../app/platform/ports.ts';
 import type { CallbackAck, CancelAnswer, PoolNumber, PoolQuery, ReleaseAnswer, ReserveAnswer, SubmitAnswer, SubmitRequest, SupplierPlan, SupplierPort, SupplierReport } from '../../../app/suppliers/ports.ts';
 import { CALLBACK_ACK, CODE, decrypt, ORDER_STATUS, PATHS, signature, signatureOk, type Answer } from './protocol.ts';
+import { partnerCall } from '../../partner-http.ts';
 
 export interface AesecbOptions {
   id: string;
@@ -71,12 +72,12 @@ export class AesecbSupplier implements SupplierPort {
     const timestamp = String(this.o.clock.now());
     const msgId = `${this.o.appKey}-${timestamp}-${++this.seq}`;
     const dataJson = JSON.stringify(data);
-    const res = await fetch(`${this.o.url}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+    const res = await partnerCall(`${this.o.url}${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, timeoutMs: this.o.timeoutMs ?? 10_000,
       body: JSON.stringify({ appKey: this.o.appKey, timestamp, msgId, data: dataJson, sign: signature(this.o.appSecret, this.o.appKey, timestamp, msgId, dataJson) }),
     });
-    if (!res.ok) throw new Error(`supplier ${this.id} answered HTTP ${res.status} to ${path}`);
-    const a = (await res.json()) as Answer<Obj>;
+    if (res.status < 200 || res.status > 299) throw new Error(`supplier ${this.id} answered HTTP ${res.status} to ${path}`);
+    const a = JSON.parse(res.text) as Answer<Obj>;
     if (typeof a?.code !== 'string') throw new Error(`supplier ${this.id} answered ${path} without a code`);
     return a;
   }

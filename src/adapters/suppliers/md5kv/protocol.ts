@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Carrier } from '../../../domain/order.ts';
 import type { SupplierOrderState } from '../../../domain/suppliers/supplier-order.ts';
+import { partnerCall } from '../../partner-http.ts';
 
 /** Result codes: the platform's published table, and the business refusals of number and order methods. */
 export const RESULT = {
@@ -61,11 +62,11 @@ export interface Md5kvEndpoint {
  */
 export async function callMd5kv(e: Md5kvEndpoint, who: string, path: string, fields: Record<string, unknown>): Promise<Envelope<Record<string, unknown>>> {
   const body = signed({ appId: e.appId, timestamp: String(Math.floor(e.clock.now() / 1000)), ...fields }, e.secret);
-  const res = await fetch(`${e.url}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(e.timeoutMs ?? 10_000),
+  const res = await partnerCall(`${e.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body), timeoutMs: e.timeoutMs ?? 10_000,
   });
-  if (!res.ok) throw new Error(`${who} answered HTTP ${res.status} to ${path}`);
-  const env = (await res.json()) as Envelope<Record<string, unknown>>;
+  if (res.status < 200 || res.status > 299) throw new Error(`${who} answered HTTP ${res.status} to ${path}`);
+  const env = JSON.parse(res.text) as Envelope<Record<string, unknown>>;
   if (typeof env?.result !== 'number') throw new Error(`${who} answered ${path} without a result code`);
   return env;
 }
