@@ -204,6 +204,8 @@ export async function answerOnce<T>(
     // Read in a transaction: on SQLite the request that took the key may share a commit still to come, and
     // its answer is replayed only once that commit has made it durable.
     const existing = await deps.store.tx((r) => r.platform.getIdempotencyKey(pending.scope, pending.key));
+    // The same request sent again (or one still in flight under its key) is no new attempt: its limit hits go back.
+    req.repeated = !existing || existing.body_hash === pending.body_hash;
     return existing ? answerExisting(deps, reply, existing, pending.body_hash) : sendError(reply, inProgress());
   }
   if (isError(out)) return sendError(reply, out);

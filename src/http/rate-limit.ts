@@ -20,12 +20,27 @@ export interface Limit {
 /** Where shared limits are counted; keys reach it hashed (they may be phone numbers). */
 export interface SharedWindows {
   hit(key: string, now: number, windowMs: number): Promise<{ windowStart: number; hits: number }>;
+  /** Takes one hit back from the window that started then (none when a new window has begun since). */
+  giveBack(key: string, windowStart: number): Promise<void>;
   hashKey(key: string): string;
+}
+
+/** A hit a request counted: given back when its answer turns out not to be a new attempt. */
+export interface CountedHit {
+  shared: boolean;
+  key: string;
+  windowStart: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     limiter: RateLimiter;
+  }
+  interface FastifyRequest {
+    /** The hits this request counted against its route's limits. */
+    limitHits: CountedHit[] | null;
+    /** Answered with what an earlier request under the same Idempotency-Key answered: not a new attempt. */
+    repeated: boolean;
   }
 }
 
@@ -36,23 +51,41 @@ export class RateLimiter {
   constructor(private readonly clock: Clock, private readonly shared: SharedWindows | null = null) {}
 
   /** Counts one hit; returns how long to wait when the limit is reached, else 0. */
-  hit(key: string, max: number, windowMs: number): number {
+  hit(key: string, max: number, windowMs: number, counted?: CountedHit[]): number {
     const now = this.clock.now();
-    const w = this.windows.get(key);
+    let w = this.windows.get(key);
     if (!w || now - w.start >= windowMs) {
       if (this.windows.size >= MAX_KEYS) this.windows.clear();
-      this.windows.set(key, { start: now, count: 1 });
-      return 0;
+      this.windows.set(key, (w = { start: now, count: 0 }));
     }
     w.count++;
+    counted?.push({ shared: false, key, windowStart: w.start });
     return w.count > max ? w.start + windowMs - now : 0;
   }
 
   /** The same window, counted in the store. */
-  async hitShared(key: string, max: number, windowMs: number): Promise<number> {
+  async hitShared(key: string, max: number, windowMs: number, counted?: CountedHit[]): Promise<number> {
     const now = this.clock.now();
-    const w = await this.shared!.hit(this.shared!.hashKey(key), now, windowMs);
+    const hashed = this.shared!.hashKey(key);
+    const w = await this.shared!.hit(hashed, now, windowMs);
+    counted?.push({ shared: true, key: hashed, windowStart: w.windowStart });
     return w.hits > max ? w.windowStart + windowMs - now : 0;
+  }
+
+  /**
+   * Gives back the hits of a request that was not a new attempt: answered with a server error (the client sends it
+   * again, and nothing was decided), or with the first answer under its Idempotency-Key. A customer whose network
+   * drops the answers does not use up an allowance meant for guesses.
+   */
+  async giveBack(hits: readonly CountedHit[]): Promise<void> {
+    for (const h of hits) {
+      if (h.shared) {
+        await this.shared?.giveBack(h.key, h.windowStart);
+        continue;
+      }
+      const w = this.windows.get(h.key);
+      if (w && w.start === h.windowStart && w.count > 0) w.count--;
+    }
   }
 
   /** A route hook refusing with `REQUEST.RATE_LIMITED` over any of the limits; per-process limits answer without a promise. */
@@ -66,7 +99,8 @@ export class RateLimiter {
           for (const l of limits) {
             const k = l.key(req);
             if (k === null) continue;
-            const wait = l.shared && this.shared ? await this.hitShared(`${l.name}:${k}`, l.max, l.windowMs) : this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+            const counted = (req.limitHits ??= []);
+            const wait = l.shared && this.shared ? await this.hitShared(`${l.name}:${k}`, l.max, l.windowMs, counted) : this.hit(`${l.name}:${k}`, l.max, l.windowMs, counted);
             if (wait > 0) return refuse(reply, l, wait);
           }
           done();
@@ -77,7 +111,7 @@ export class RateLimiter {
       for (const l of limits) {
         const k = l.key(req);
         if (k === null) continue;
-        const wait = this.hit(`${l.name}:${k}`, l.max, l.windowMs);
+        const wait = this.hit(`${l.name}:${k}`, l.max, l.windowMs, (req.limitHits ??= []));
         if (wait > 0) return refuse(reply, l, wait);
       }
       done();

@@ -133,8 +133,19 @@ export async function buildServer(deps: Deps, opts: ServerOptions = {}): Promise
   app.decorateRequest('principal', null);
   app.decorate('limiter', new RateLimiter(deps.clock, {
     hit: (key, now, windowMs) => deps.store.platform.hitRateLimit(key, now, windowMs),
+    giveBack: (key, windowStart) => deps.store.platform.giveBackRateLimit(key, windowStart),
     hashKey: (key) => deps.secrets.hash('rate-limit', key),
   }));
+  app.decorateRequest('limitHits', null);
+  app.decorateRequest('repeated', false);
+  // A request that counted against a limit and then was no new attempt gets its hits back (RateLimiter.giveBack).
+  app.addHook('onResponse', (req, reply, done) => {
+    if (req.limitHits === null || (reply.statusCode < 500 && !req.repeated)) return done();
+    app.limiter.giveBack(req.limitHits).then(() => done(), (e: Error) => {
+      req.log.warn({ err: e }, 'a rate-limit hit could not be given back');
+      done();
+    });
+  });
   app.addHook('onRequest', authenticate(deps));
   registerIdempotency(app, deps);
 

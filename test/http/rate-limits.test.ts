@@ -47,6 +47,23 @@ describe('identity checks are rate limited per account', () => {
     expect(json(later).identityVerified).toBe(true);
   });
 
+  it('does not count a check sent again under its Idempotency-Key: a lost answer costs no allowance', async () => {
+    const c = await h.customer();
+    const r = await openRequest(c);
+    const check = (key: string, residentId: string) => h.post(`/api/v1/cancellation-requests/${r.requestId}/identity`, c.token, { residentId }, { 'idempotency-key': key });
+    const first = await check('check-1', wrongId(r.residentId));
+    expect(first.statusCode).toBe(422);
+    const again: (string | number | undefined)[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await check('check-1', wrongId(r.residentId));
+      again.push(res.statusCode === 422 && res.headers['idempotent-replayed'] === 'true' ? 'replayed' : res.statusCode);
+    }
+    expect(again).toEqual(Array(12).fill('replayed'));
+    // One wrong ID so far: the right one is taken.
+    const right = await check('check-2', r.residentId);
+    expect([right.statusCode, json(right).identityVerified]).toEqual([200, true]);
+  });
+
   it('limits an agent reading out resident IDs on calls in a loop', async () => {
     const agent = await h.staff('priority');
     const c = await h.customer();

@@ -59,4 +59,18 @@ describe('rate limits shared by every server on the store', () => {
     const concurrent = await Promise.all(Array.from({ length: 20 }, () => store.hitRateLimit('k2', t, 1000)));
     expect(concurrent.map((w) => w.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
+
+  it('takes a hit back only from the window it was counted in', async () => {
+    const store = one.haoka.deps.store.platform;
+    const t = 2_000_000;
+    await store.hitRateLimit('g', t, 1000);
+    await store.hitRateLimit('g', t + 1, 1000);
+    await store.giveBackRateLimit('g', t);
+    expect(await store.hitRateLimit('g', t + 2, 1000)).toEqual({ windowStart: t, hits: 2 });
+    // A window begun since is not touched, and a count never goes below nothing.
+    await store.giveBackRateLimit('g', t - 1000);
+    expect((await store.getRateLimits(['g'])).get('g')).toEqual({ windowStart: t, hits: 2 });
+    for (let i = 0; i < 3; i++) await store.giveBackRateLimit('g', t);
+    expect((await store.getRateLimits(['g'])).get('g')).toEqual({ windowStart: t, hits: 0 });
+  });
 });

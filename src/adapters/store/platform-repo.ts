@@ -70,6 +70,11 @@ export class PlatformRepo {
     return { windowStart: row.window_start, hits: row.hits };
   }
 
+  /** One hit fewer in the window that started at `windowStart`; nothing when that window has been replaced. */
+  async giveBackRateLimit(key: string, windowStart: number): Promise<void> {
+    await this.db.updateTable('rate_limits').set({ hits: sql`hits - 1` }).where('key', '=', key).where('window_start', '=', windowStart).where('hits', '>', 0).execute();
+  }
+
   /** Counters read by a caller that decides in code (sign-in throttling), under its own lock (Repos.lockKey). */
   async getRateLimits(keys: string[]): Promise<Map<string, { windowStart: number; hits: number }>> {
     if (keys.length === 0) return new Map();
