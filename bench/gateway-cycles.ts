@@ -42,7 +42,7 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
-export async function runGatewayCycles(o: { seconds: number; warmup: number; rounds: number; concurrency: number; cycles: number; log: (s: string) => void }): Promise<GatewayFigure[]> {
+export async function runGatewayCycles(o: { seconds: number; warmup: number; rounds: number; concurrency: number; cycles: number; log: (s: string) => void; profileDir?: string }): Promise<GatewayFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'haoka-bench-gateway-'));
   const gateways = { wechat: startChild('wechat-gateway', { dir }), alipay: startChild('alipay-gateway', { dir }) };
   const w = (await gateways.wechat.first) as { url: string; merchantPrivateKeyPem: string; platformPublicKeyPem: string };
@@ -86,10 +86,13 @@ export async function runGatewayCycles(o: { seconds: number; warmup: number; rou
       for (const channel of order) {
         o.log(`  place+pay+cancel through ${label[channel]} ...`);
         await server.call({ cmd: 'mark' });
+        const profiled = o.profileDir !== undefined && r === 0;
+        if (profiled) await server.call({ cmd: 'profile', on: true });
         const t0 = performance.now();
         const { cycles, failures } = await run(channel, o.seconds);
         const ms = performance.now() - t0;
         const during = (await server.call({ cmd: 'stats' })) as ServerStats;
+        if (profiled) o.log(`  profile: ${((await server.call({ cmd: 'profile', on: false, file: join(o.profileDir!, `${channel}.cpuprofile`) })) as { file: string }).file}`);
         await server.call({ cmd: 'mark' });
         await server.call({ cmd: 'drain' });
         const drain = (await server.call({ cmd: 'stats' })) as ServerStats;
@@ -165,13 +168,16 @@ export function gatewayReport(figures: GatewayFigure[]): string[] {
   ];
 }
 
-// npx tsx bench/gateway-cycles.ts [--quick]: these cycles alone.
+// npx tsx bench/gateway-cycles.ts [--quick] [--window-profile DIR]: these cycles alone; with a DIR, a V8 CPU profile of
+// the server during each channel's first window (DIR/wechat.cpuprofile, ...; bench/profile-rank.ts reads them).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   (async () => {
     const quick = process.argv.includes('--quick');
     const before = loadavg()[0]!;
     await bundle(CHILDREN, CHILDREN_DIR);
-    const figures = await runGatewayCycles({ seconds: quick ? 3 : 10, warmup: quick ? 1 : 2, rounds: 2, concurrency: 16, cycles: quick ? 8_000 : 24_000, log: (s) => process.stderr.write(`${s}\n`) });
+    const at = process.argv.indexOf('--window-profile');
+    const profileDir = at > 0 ? process.argv[at + 1] : undefined;
+    const figures = await runGatewayCycles({ seconds: quick ? 3 : 10, warmup: quick ? 1 : 2, rounds: 2, concurrency: 16, cycles: quick ? 8_000 : 24_000, log: (s) => process.stderr.write(`${s}\n`), ...(profileDir ? { profileDir } : {}) });
     process.stdout.write(`\nHaoka benchmark (channel protocols): ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus().length} x ${cpus()[0]?.model.trim()}, load average ${before.toFixed(2)} before / ${loadavg()[0]!.toFixed(2)} after\n${gatewayReport(figures).join('\n')}\n`);
   })().catch((e) => {
     process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
