@@ -34,7 +34,7 @@ declare module 'fastify' {
     keyInTx?: boolean;
     /** Its use case asks a remote party before its transaction: a replay is answered before it runs at all. */
     replayBeforeRun?: boolean;
-    /** false: the answer is never kept for replay (a sign-in's bearer token); the Idempotency-Key is not used. */
+    /** false: the answer is never kept for replay (a sign-in's bearer token, a payment check); the Idempotency-Key is not used. */
     keepAnswer?: boolean;
   }
 }

@@ -148,6 +148,8 @@ export const LIMITS = {
   // The per-order lock (five wrong IDs) stops guessing on one order; this stops one account spreading its
   // guesses over many orders, and an agent reading out IDs in a loop.
   identityChecksPerCaller: { name: 'identity-checks', max: 10, windowMs: 15 * MIN, key: (req) => req.principal?.sub ?? req.ip, shared: true },
+  // Each check is a call to the channel: a customer back from the app asks once or twice, a script far more.
+  paymentChecksPerCaller: { name: 'payment-checks', max: 20, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
   // The assistant classifies every message and may open a ticket: a person types far fewer than this.
   assistantMessagesPerCustomer: { name: 'assistant-messages', max: 30, windowMs: MIN, key: (req) => req.principal?.sub ?? req.ip },
 } satisfies Record<string, Limit>;

@@ -9,12 +9,7 @@ describe('an order with an open payment at its payment deadline', () => {
   beforeAll(async () => { h = await startHarness({ HAOKA_PAYMENT_TIMEOUT: '15m', HAOKA_REMINDER_BEFORE: '5m' }); });
   afterAll(async () => { await h?.close(); });
 
-  async function opened(channel: 'alipay' | 'wechat' | 'bank') {
-    const c = await h.customer();
-    const order = json(await h.placeOrder(c.token));
-    const pay = json(await h.post(`/api/v1/orders/${order.id}/payments`, c.token, { channel }));
-    return { c, order, paymentNo: pay.paymentNo as string };
-  }
+  const opened = (channel: 'alipay' | 'wechat' | 'bank') => h.unpaidOrder(channel);
 
   it('is applied as paid when the channel holds the money but its notification was lost', async () => {
     const { c, order, paymentNo } = await opened('wechat');

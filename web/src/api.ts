@@ -201,6 +201,8 @@ export const api = {
   events: (id: string) => call<{ events: OrderEvent[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/events`, { area: 'customer' }),
   payments: (id: string) => call<{ payments: Payment[]; refunds: Refund[] }>('GET', `/api/v1/orders/${encodeURIComponent(id)}/payments`, { area: 'customer' }),
   paymentChannels: () => call<{ channels: Channel[] }>('GET', '/api/v1/payments/channels'),
+  /** Back from the channel's app with the order unpaid: the channel is asked, and a payment it holds is applied. */
+  checkPayments: (id: string) => call<{ orderId: string; state: string }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/payments/check`, { area: 'customer' }),
   startPayment: (id: string, channel: Channel, key: string) =>
     call<{ paymentNo: string; payUrl: string; amountFen: number; expiresAt: number }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/payments`, { area: 'customer', body: { channel }, key }),
   /** The simulated channel's own page: what the customer's tap in the payment app does. */

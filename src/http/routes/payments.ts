@@ -12,6 +12,8 @@ import { requireRole, STAFF } from '../auth.ts';
 import { sendChannelRefusal, sendError } from '../errors.ts';
 import { errors, orderIdParams, refundView } from '../schemas.ts';
 import { offeredChannelsOf } from '../../app/platform/offered-channels.ts';
+import { checkOpenPayments } from '../../app/ordering/check-payment.ts';
+import { LIMITS } from '../rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,6 +60,36 @@ export const paymentRoutes = (deps: Deps): FastifyPluginAsyncZod => async (app) 
       payments: payments.map((p) => ({ paymentNo: p.id, channel: p.channel, amountFen: p.amount_fen, state: p.state, createdAt: p.created_at, succeededAt: p.succeeded_at, purpose: p.purpose as 'order' | 'penalty' })),
       refunds,
     };
+  });
+
+  app.post('/api/v1/orders/:id/payments/check', {
+    onRequest: requireRole('customer', ...STAFF),
+    // A check is a question asked afresh each time, and safe to repeat: no answer is kept under a key for replay.
+    config: { keepAnswer: false },
+    preHandler: app.limiter.guard(LIMITS.paymentChecksPerCaller),
+    schema: {
+      tags: ['payments'],
+      summary: 'Back from the channel\u2019s app: ask the channel about the order\u2019s open payments, and apply one it holds as paid',
+      description: 'For a notification that is late or lost. Each open payment is queried at its channel (查单); a trade paid for the '
+        + 'payment\u2019s amount pays the order exactly as its notification would (a second one is refunded). Nothing is closed. '
+        + 'An order no longer waiting for payment is answered as it is, with no call.',
+      params: orderIdParams,
+      response: {
+        200: z.object({
+          orderId: z.string(),
+          state: z.string().describe('the order\u2019s state after the check'),
+          payments: z.array(z.object({
+            paymentNo: z.string(),
+            found: z.enum(['paid', 'duplicate', 'refunded_late_payment', 'unpaid', 'no_answer', 'amount_differs'])
+              .describe('paid: this check applied it; duplicate: already applied; unpaid: the channel has no payment yet; no_answer: the channel did not answer'),
+          })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req, reply) => {
+    const r = await checkOpenPayments(deps, req.params.id, req.principal!);
+    return isError(r) ? sendError(reply, r) : r;
   });
 
   app.get('/api/v1/payments/channels', {

@@ -55,6 +55,23 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
     if (justCancelled) done.current?.focus();
   }, [justCancelled]);
 
+  // Coming back to the page from the channel's app with the order unpaid: the channel is asked, in case its
+  // notification is late; a payment it holds pays the order now.
+  const waiting = order?.state === 'pending_payment';
+  useEffect(() => {
+    if (!waiting) return undefined;
+    const back = () => {
+      if (document.visibilityState !== 'visible') return;
+      api.checkPayments(id).then((r) => {
+        if (r.state === 'pending_payment') return;
+        setBump((n) => n + 1);
+        void api.order(id).then(setData, () => undefined);
+      }, () => undefined);
+    };
+    document.addEventListener('visibilitychange', back);
+    return () => document.removeEventListener('visibilitychange', back);
+  }, [id, waiting, setData]);
+
   if (!order) return error ? <Notice tone="error">{errorText(t, error)}</Notice> : <Loading label={t('common.loading')} />;
 
   const pending = order.state === 'pending_payment';
