@@ -180,10 +180,16 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
       counts.reviewed++;
     };
 
-    /** Waits (bounded) until the channel's notification has made the order paid. */
+    /**
+     * Waits (bounded) until the order is paid: by the channel's notification, or, when that is late (lost to a kill,
+     * the channel resends it in 15 s, then 30 s, then minutes), by the check the customer's page asks for on coming
+     * back from the app, once a second.
+     */
     const paidBy = async (id: string, token: string) => {
-      for (;;) {
-        const o = await client.expect(200, 'GET', `/api/v1/orders/${id}`, { token });
+      for (let polls = 1; ; polls++) {
+        const o = polls % 20 === 0
+          ? await client.expect(200, 'POST', `/api/v1/orders/${id}/payments/check`, { token, key: `${id}-check-${polls}` })
+          : await client.expect(200, 'GET', `/api/v1/orders/${id}`, { token });
         if (o.state === 'paid') return;
         if (o.state !== 'pending_payment') throw new Error(`order ${id} is ${o.state} after its payment`);
         if (Date.now() > giveUpAt()) throw new Error(`order ${id} was paid at the channel but never became paid`);
@@ -216,9 +222,10 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
     })();
     async function killAndRestart() {
       while ((counts.kills < MIN_KILLS || counts.cycles < MIN_CYCLES) && Date.now() < giveUpAt()) {
-        // A random moment in the traffic: after 10 to 150 more responses, and a few milliseconds into what follows.
-        const target = client.responses + 10 + Math.floor(rnd.next() * 140);
-        while (client.responses < target && Date.now() < giveUpAt()) await new Promise((res) => setTimeout(res, 2));
+        // A random moment in the traffic: after 5 to 60 more answers to writes (a cycle sends four to six), and a few
+        // milliseconds into what follows.
+        const target = client.writes + 5 + Math.floor(rnd.next() * 55);
+        while (client.writes < target && Date.now() < giveUpAt()) await new Promise((res) => setTimeout(res, 2));
         await new Promise((res) => setTimeout(res, rnd.next() * 15));
         await kill(server!);
         counts.kills++;
@@ -229,6 +236,7 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
     }
 
     const outcome = await Promise.allSettled([chaos, channelPace, ...loops]);
+    if (process.env.SOAK_DEBUG) console.log([...client.why].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${v} ${k}`).join('\n'));
     stop = true;
     const failed = outcome.find((o) => o.status === 'rejected') as PromiseRejectedResult | undefined;
     if (failed) throw new Error(`seed ${SEED}, ${JSON.stringify(counts)}: ${failed.reason instanceof Error ? failed.reason.stack : String(failed.reason)}`);
