@@ -9,7 +9,6 @@
 // replays the same choices (the moments in the traffic still depend on the machine's speed).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +21,7 @@ import { ENGINE, freshDatabase, type TestDatabase } from '../fixtures/engine.ts'
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
 import { kill, runCheck, runHaoka, startProcess, type Proc } from '../fixtures/processes.ts';
 import { PatientClient } from '../fixtures/soak-client.ts';
+import { stablePort } from '../fixtures/ports.ts';
 
 const SEED = Number(process.env.HAOKA_SOAK_SEED ?? Date.now() % 2_147_483_647);
 const MIN_KILLS = 20;
@@ -43,16 +43,6 @@ const DRAIN = fileURLToPath(new URL('../fixtures/soak-drain.ts', import.meta.url
 type Outcome = 'abandoned' | 'cancelled' | 'kept';
 interface Customer { token: string; phone: string }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 function runDrain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', DRAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -75,7 +65,7 @@ describe(`a haoka serve killed at random moments on ${ENGINE}`, () => {
     console.log(`crash soak: seed ${SEED} (HAOKA_SOAK_SEED=${SEED} replays its choices)`);
     db = await freshDatabase();
     simDir = mkdtempSync(join(tmpdir(), 'haoka-soak-channels-'));
-    const port = await freePort();
+    const port = await stablePort();
     env = {
       HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'crash-soak-secret-0123456789', HAOKA_SIM_STATE_DIR: simDir, HAOKA_PORT: String(port),
       // No order reaches its payment deadline during the soak (nor in the drain, whose clock stands ahead):

@@ -5,27 +5,17 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../fixtures/engine.ts';
 import { ADDRESS, residentId } from '../fixtures/harness.ts';
 import { kill, runCli, startProcess, type Proc } from '../fixtures/processes.ts';
+import { stablePort } from '../fixtures/ports.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const CONF = new URL('../../deploy/nginx/haoka.conf', import.meta.url);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: any }
 
@@ -83,8 +73,8 @@ describe.skipIf(!NGINX)('nginx in front of two servers and a worker (deploy/)', 
       '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     ca = readFileSync(join(dir, 'cert.pem'));
 
-    const upstream = [await freePort(), await freePort()];
-    ports = { http: await freePort(), https: await freePort() };
+    const upstream = [await stablePort(), await stablePort()];
+    ports = { http: await stablePort(), https: await stablePort() };
     env = { HAOKA_DATABASE_URL: db.url, HAOKA_SECRET: 'nginx-layout-secret-0123456789', HAOKA_SIM_STATE_DIR: dir, HAOKA_LOG_LEVEL: 'info', HAOKA_TRUST_PROXY: '127.0.0.1' };
     for (const port of upstream) procs.push(await startProcess('serve', { ...env, HAOKA_WORKER: 'off', HAOKA_PORT: String(port) }));
     procs.push(await startProcess('worker', env));

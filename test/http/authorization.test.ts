@@ -62,6 +62,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/supervisor/risk-flags': { roles: ['supervisor'] },
   'POST /api/v1/orders/{id}/payments': OWNER_ONLY,
   'GET /api/v1/orders/{id}/payments': ANYONE_ON_ORDER,
+  'POST /api/v1/orders/{id}/payments/check': ANYONE_ON_ORDER,
   'POST /api/v1/payments/callback/{channel}': 'signed',
   'POST /api/v1/payments/alipay/notify': 'signed',
   'GET /api/v1/payments/channels': 'public',
