@@ -8,6 +8,7 @@ import { Link, useLocation } from '../../../router.tsx';
 import { Empty, Loading, Notice } from '../../../ui/notice.tsx';
 import { CancelSection } from './cancel-section.tsx';
 import { PaymentCountdown } from './countdown.tsx';
+import { PaymentCheck } from './payment-check.tsx';
 import { MoneyTrail } from './money.tsx';
 import { NoticeList } from './notices.tsx';
 import { Timeline } from './timeline.tsx';
@@ -55,6 +56,12 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
     if (justCancelled) done.current?.focus();
   }, [justCancelled]);
 
+  /** The order and what hangs off it, read again after a change made from this page. */
+  const refresh = () => {
+    setBump((n) => n + 1);
+    void api.order(id).then(setData, () => undefined);
+  };
+
   // Coming back to the page from the channel's app with the order unpaid: the channel is asked, in case its
   // notification is late; a payment it holds pays the order now.
   const waiting = order?.state === 'pending_payment';
@@ -63,9 +70,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
     const back = () => {
       if (document.visibilityState !== 'visible') return;
       api.checkPayments(id).then((r) => {
-        if (r.state === 'pending_payment') return;
-        setBump((n) => n + 1);
-        void api.order(id).then(setData, () => undefined);
+        if (r.state !== 'pending_payment') refresh();
       }, () => undefined);
     };
     document.addEventListener('visibilitychange', back);
@@ -89,6 +94,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
         <p className="muted">{order.plan.name} · {t(`carrier.${order.carrier}`)} · {t('order.no', { id: order.id })}</p>
         {pending && paying && !expired && <Notice tone="info">{t('order.confirmingPayment')}</Notice>}
         {order.state === 'paid' && paying && <Notice tone="success">{t('order.paidNotice')}</Notice>}
+        {pending && paying && !expired && <PaymentCheck order={order} onPaid={refresh} />}
         {pending && <PaymentCountdown order={order} now={now} />}
         {order.state === 'cancelled' && (
           <div tabIndex={-1} ref={done}>
