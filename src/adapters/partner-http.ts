@@ -1,5 +1,5 @@
 // One HTTP exchange with a partner, on node:http / node:https with kept-alive connections. The partners' clients
-// written by hand (WeChat Pay API v3, the bank, Kuaidi100, the suppliers) call here instead of the global fetch:
+// written by hand (WeChat Pay API v3, the bank, Kuaidi100, the suppliers, order push-backs) call here instead of the global fetch:
 // fetch builds web streams, a Request, a Response and a resource-timing entry for every call, which cost a paid
 // cycle through WeChat Pay about a millisecond of server CPU (bench/gateway-cycles.ts) for one request and answer.
 // The answer is read whole, as text; a call that outlives its time is abandoned with an error, like a refused
@@ -55,8 +55,8 @@ export function partnerCall(url: string, req: PartnerRequest): Promise<PartnerAn
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         resolve({ status: res.statusCode ?? 0, header: (name) => headerOf(res.headers, name), text });
       });
+      // An answer cut off before its end is an 'error' here ('aborted'), as is a refused or reset connection below.
       res.on('error', fail);
-      res.on('aborted', () => fail(new Error('answer cut off')));
     });
     const timer = setTimeout(() => call.destroy(new Error(`no answer in ${req.timeoutMs} ms`)), req.timeoutMs);
     function fail(e: Error) {

@@ -17,6 +17,12 @@ describe('a call to a partner over HTTP', () => {
         seen.push({ method: req.method!, url: req.url!, length: req.headers['content-length'], body, socket: req.socket });
         if (req.url === '/slow') return; // never answers
         if (req.url === '/cut') return req.socket.destroy();
+        if (req.url === '/half') {
+          // The head and part of the body, then the connection drops.
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('{"part');
+          return void setTimeout(() => req.socket.destroy(), 10);
+        }
         res.setHeader('Wechatpay-Nonce', 'N1');
         res.setHeader('set-cookie', ['a=1', 'b=2']);
         res.statusCode = req.url === '/missing' ? 404 : 200;
@@ -46,6 +52,7 @@ describe('a call to a partner over HTTP', () => {
   it('gives up when the partner does not answer in time, is cut off, or cannot be reached', async () => {
     await expect(partnerCall(`${base}/slow`, { method: 'GET', timeoutMs: 100 })).rejects.toThrow('no answer in 100 ms');
     await expect(partnerCall(`${base}/cut`, { method: 'GET', timeoutMs: 2000 })).rejects.toThrow();
+    await expect(partnerCall(`${base}/half`, { method: 'GET', timeoutMs: 2000 })).rejects.toThrow();
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;

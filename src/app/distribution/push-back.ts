@@ -3,6 +3,7 @@
 // attempts the push is given up and waits on the operators' list of undelivered pushes, where it can be sent again.
 import { fail, type DomainError } from '../../domain/errors.ts';
 import type { OutboxRow } from '../../adapters/store/queue-repo.ts';
+import { partnerCall } from '../../adapters/partner-http.ts';
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../platform/deps.ts';
 import { APP_SECRET_PURPOSE, signedHeaders } from './signature.ts';
@@ -22,9 +23,8 @@ export async function deliverPush(deps: Deps, _row: OutboxRow, payload: Record<s
   const headers = signedHeaders(d.app_key, deps.secrets.open(APP_SECRET_PURPOSE, d.app_secret), { method: 'POST', path: url.pathname + url.search, timestamp: deps.clock.now(), nonce: randomBytes(12).toString('base64url'), body: push.body });
   let error: string | null = null;
   try {
-    const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-haoka-push-id': String(push.id) }, body: push.body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) error = `HTTP ${res.status}`;
+    const res = await partnerCall(url.href, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'x-haoka-push-id': String(push.id) }, body: push.body, timeoutMs: PUSH_TIMEOUT_MS });
+    if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
   } catch (e) {
     error = String((e as Error).message ?? e);
   }

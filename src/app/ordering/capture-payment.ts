@@ -6,6 +6,7 @@ import type { PaymentChannel } from '../../domain/order.ts';
 import type { Settings } from '../../domain/settings.ts';
 import type { PaymentRow } from '../../adapters/store/payment-repo.ts';
 import type { Repos } from '../../adapters/store/store.ts';
+import type { Deps } from '../platform/deps.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { eventRow } from '../platform/rows.ts';
 import { startRefund } from '../refunds/refunds.ts';
@@ -34,4 +35,25 @@ export async function applyCapturedPayment(r: Repos, payment: PaymentRow, now: n
   await r.orders.insertEvents([eventRow(order, { event: { action: 'payment.late_refund_started', fromState: order.state, toState: order.state, reason: `${channel}:${payment.id}`, automatic: true } }, SYSTEM, now)]);
   if (payment.amount_fen > 0) await startRefund(r, { orderId: order.id, paymentId: payment.id, channel, amountFen: payment.amount_fen, reason: 'late_payment' }, now);
   return 'refunded_late_payment';
+}
+
+/**
+ * A trade the channel holds as paid, found by asking it (our query before the deadline close, or the customer's
+ * payment check): captured and applied as its notification would be, in the caller's transaction. 'duplicate' when
+ * the payment was captured already (its notification came first).
+ */
+export async function captureFoundTrade(r: Repos, paymentId: string, tradeNo: string, now: number, settings: Settings): Promise<NoticeOutcome> {
+  const fresh = await r.payments.getPayment(paymentId, true);
+  if (!fresh || !(await r.payments.markPaymentSucceeded(paymentId, tradeNo, now))) return 'duplicate';
+  return applyCapturedPayment(r, fresh, now, settings);
+}
+
+/**
+ * Whether a trade the channel holds as paid pays this payment: only at our amount. Another amount pays nothing here;
+ * the daily bill puts the difference before an operator, as a notification with that amount would have been refused.
+ */
+export function paysOurAmount(log: Deps['log'], p: PaymentRow, channelFen: number): boolean {
+  if (channelFen === p.amount_fen) return true;
+  log.warn({ paymentNo: p.id, ourFen: p.amount_fen, channelFen }, 'channel holds another amount for this payment; left to reconciliation');
+  return false;
 }

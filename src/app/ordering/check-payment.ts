@@ -7,7 +7,7 @@ import { isError, type DomainError } from '../../domain/errors.ts';
 import type { PaymentChannel } from '../../domain/order.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { Principal } from '../platform/secrets.ts';
-import { applyCapturedPayment, type NoticeOutcome } from './capture-payment.ts';
+import { captureFoundTrade, paysOurAmount, type NoticeOutcome } from './capture-payment.ts';
 import { loadVisibleOrder } from './order-view.ts';
 
 /** What the check found for one open payment. */
@@ -27,34 +27,20 @@ export async function checkOpenPayments(deps: Deps, orderId: string, who: Princi
   if (order.state !== 'pending_payment') return { orderId, state: order.state, payments: [] };
   const open = (await deps.store.payments.listPayments(orderId)).filter((p) => p.state === 'created' && p.purpose === 'order');
   const payments: CheckedPayments['payments'] = [];
+  // The order may have moved (by this check or by the notification it raced): read again after a paid trade.
+  let paidAtChannel = false;
   for (const p of open) {
     const seen = await deps.payments[p.channel as PaymentChannel].queryPayment(p.id).catch((e: unknown) => {
       deps.log.warn({ paymentNo: p.id, channel: p.channel, err: String(e) }, 'payment channel did not answer a payment check');
       return null;
     });
-    if (seen === null) {
-      payments.push({ paymentNo: p.id, found: 'no_answer' });
-      continue;
-    }
-    if (seen.status !== 'paid') {
-      payments.push({ paymentNo: p.id, found: 'unpaid' });
-      continue;
-    }
-    // Another amount pays nothing: the daily bill puts the difference before an operator.
-    if (seen.amountFen !== p.amount_fen) {
-      deps.log.warn({ paymentNo: p.id, ourFen: p.amount_fen, channelFen: seen.amountFen }, 'channel holds another amount for this payment; left to reconciliation');
-      payments.push({ paymentNo: p.id, found: 'amount_differs' });
-      continue;
-    }
-    const settings = await deps.settings.get();
-    const found = await deps.store.tx(async (r): Promise<PaymentCheck> => {
-      const now = deps.clock.now();
-      const fresh = await r.payments.getPayment(p.id, true);
-      if (!fresh || !(await r.payments.markPaymentSucceeded(p.id, seen.tradeNo, now))) return 'duplicate';
-      return applyCapturedPayment(r, fresh, now, settings);
-    });
+    const found: PaymentCheck = seen === null ? 'no_answer'
+      : seen.status !== 'paid' ? 'unpaid'
+      : !paysOurAmount(deps.log, p, seen.amountFen) ? 'amount_differs'
+      : await deps.settings.get().then((settings) => deps.store.tx((r) => captureFoundTrade(r, p.id, seen.tradeNo, deps.clock.now(), settings)));
+    paidAtChannel ||= seen?.status === 'paid';
     payments.push({ paymentNo: p.id, found });
   }
-  const after = await deps.store.orders.getOrder(orderId);
-  return { orderId, state: after?.state ?? order.state, payments };
+  const state = paidAtChannel ? ((await deps.store.orders.getOrder(orderId))?.state ?? order.state) : order.state;
+  return { orderId, state, payments };
 }

@@ -14,7 +14,7 @@ import type { Repos } from '../../adapters/store/store.ts';
 import { commitDecisions } from '../platform/commit.ts';
 import { eventRow } from '../platform/rows.ts';
 import type { Deps } from '../platform/deps.ts';
-import { applyCapturedPayment } from './capture-payment.ts';
+import { captureFoundTrade, paysOurAmount } from './capture-payment.ts';
 
 /** How long a worker holds a deadline it is asking the channel about: longer than a few channel calls take. */
 export const CHANNEL_CHECK_LEASE_MS = 20_000;
@@ -71,10 +71,7 @@ async function settleOne(deps: Deps, d: DeadlineWithPayment, settings: Settings)
     for (const p of open) {
       const a = answers.get(p.id)!;
       // Paid at the channel: applied as its notification would be (first one pays the order, any other is refunded).
-      if (typeof a === 'object') {
-        const fresh = await r.payments.getPayment(p.id, true);
-        if (fresh && (await r.payments.markPaymentSucceeded(p.id, a.paid.tradeNo, now))) await applyCapturedPayment(r, fresh, now, settings);
-      }
+      if (typeof a === 'object') await captureFoundTrade(r, p.id, a.paid.tradeNo, now, settings);
     }
     const order = await r.orders.getOrder(d.orderId, true);
     if (order && unanswered > 0 && order.state === 'pending_payment') {
@@ -109,12 +106,7 @@ async function ask(deps: Deps, p: PaymentRow): Promise<Answer> {
   }
 }
 
-/**
- * A paid trade for another amount than ours pays nothing here: the order closes and the daily bill puts the
- * difference before an operator, as a notification with that amount would have been refused.
- */
+/** A paid trade for another amount than ours pays nothing here: the order closes (see paysOurAmount). */
 function paidAs(deps: Deps, p: PaymentRow, seen: { tradeNo: string; amountFen: number }): Answer {
-  if (seen.amountFen === p.amount_fen) return { paid: { tradeNo: seen.tradeNo } };
-  deps.log.warn({ paymentNo: p.id, ourFen: p.amount_fen, channelFen: seen.amountFen }, 'channel holds another amount for this payment; left to reconciliation');
-  return 'closed';
+  return paysOurAmount(deps.log, p, seen.amountFen) ? { paid: { tradeNo: seen.tradeNo } } : 'closed';
 }

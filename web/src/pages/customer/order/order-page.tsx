@@ -107,10 +107,10 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
       </header>
 
       <CancelSection order={order} now={now} onChange={(o) => { setData(o); setJustCancelled(o.state === 'cancelled'); }}
-        onRefresh={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
+        onRefresh={refresh} />
 
-      <ReturnSection order={order} version={version} onChange={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
-      <SupplierSection order={order} version={version} onMove={() => { setBump((n) => n + 1); void api.order(id).then(setData, () => undefined); }} />
+      <ReturnSection order={order} version={version} onChange={refresh} />
+      <SupplierSection order={order} version={version} onMove={refresh} />
       <TrackingSection order={order} version={version} />
 
       <TermsSection order={order} />
